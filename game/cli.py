@@ -1,0 +1,67 @@
+"""``repquest`` command line: one subcommand per module in ``game.commands``.
+
+Every error the program expects (bad source, corrupt file, missing camera,
+invalid level pack) is printed as one line on stderr with a non-zero exit;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from sensors.errors import SensorError
+
+#: subcommand -> module in game.commands with ``add_arguments(parser)`` and ``run(args) -> int``
+COMMANDS: dict[str, str] = {
+    "play": "Play a workout level (default: the synthetic demo when no camera is found).",
+    "analyze": "Count reps and score form on a video, recording, RealSense file or synthetic source.",
+    "record": "Record any source's pose stream to a .rq file.",
+    "levels": "List, show and validate level packs.",
+    "devices": "List cameras and RealSense devices.",
+    "bench": "Run the benchmarks and print their figures.",
+}
+
+EXIT_USER_ERROR = 2
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="repquest",
+        description="RepQuest: a camera fitness game. Sources are named "
+        "synthetic[:exercise[,key=value...]], webcam[:index], video:PATH, "
+        "realsense[:serial], realsense-file:PATH, recording:PATH.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"game.commands.{name}")
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args._run(args))
+    except (SensorError, UserError, FileNotFoundError, IsADirectoryError, PermissionError) as e:
+        print(f"repquest {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print(f"repquest {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
