@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -106,7 +107,7 @@ def check_sensor(make: Callable[[], Sensor], frames: int = 10, timeout_s: float 
         got.append(frame)
     if not got:
         problems.append("no frame was read")
-    for a, b in zip(got, got[1:], strict=False):
+    for a, b in itertools.pairwise(got):
         if b.index <= a.index:
             problems.append(f"frame indices must increase: {a.index} then {b.index}")
             break
