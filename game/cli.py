@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from sensors.errors import SensorError
 
@@ -31,8 +32,17 @@ class UserError(Exception):
     """An error the user can fix; printed as one line."""
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (exit 2), e.g.
+    ``repquest record: error: the following arguments are required: --out (see 'repquest record --help')``.
+    Subcommand parsers inherit the class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="repquest",
         description="RepQuest: a camera fitness game. Sources are named "
         "synthetic[:exercise[,key=value...]], webcam[:index], video:PATH, "

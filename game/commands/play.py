@@ -1,14 +1,82 @@
-"""`repquest play` (skeleton; filled by its issue)."""
+"""`repquest play`: the game. Headless (no display, or --headless) runs a bounded demo and saves screenshots."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
+
+from exercises.yaml_source import SpecError
+from game.sources import existing_file, positive_float, positive_int
+
+#: a headless run with no --seconds plays this long (the first level usually completes sooner)
+HEADLESS_DEFAULT_S = 25.0
+DEFAULT_SCREENSHOTS = Path("out/screenshots")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument(
+        "--source",
+        "-s",
+        metavar="SPEC",
+        help="pose source, e.g. webcam:0, realsense, video:clip.mp4, synthetic:squat,noise=1 "
+        "(default: a webcam if one is found, else the synthetic demo doing each level's exercise)",
+    )
+    parser.add_argument("--level", metavar="ID", help="level to select first, e.g. first-squats")
+    parser.add_argument("--pack", type=Path, metavar="FILE", help="a level pack YAML file (default: the built-in pack)")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: play the selected level as a demo, save screenshots, print what happened "
+        "(automatic when there is no display)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=positive_float,
+        metavar="N",
+        help=f"end after N seconds (headless default {HEADLESS_DEFAULT_S:g})",
+    )
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        metavar="DIR",
+        help=f"save screenshots here (headless default: ./{DEFAULT_SCREENSHOTS}); F12 saves one when windowed",
+    )
+    parser.add_argument("--fps", type=positive_int, default=30, metavar="N", help="frames per second (default 30)")
+    parser.add_argument("--seed", type=int, help="seed for the synthetic demo's noise")
+    parser.add_argument(
+        "--pose-model", type=existing_file, metavar="FILE", help="a MediaPipe Tasks .task pose model for camera sources"
+    )
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def run(args: argparse.Namespace) -> int:
-    print("repquest play: not implemented yet")
-    return 1
+    from game.cli import UserError
+
+    headless = args.headless or not has_display()
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+    from game.session import play
+    from levels import find_level, load_builtin, load_pack
+
+    try:
+        pack = load_pack(args.pack) if args.pack else load_builtin()
+        if args.level:
+            find_level([pack], args.level)
+    except SpecError as e:
+        raise UserError(str(e).replace("\n", "; ")) from None
+    except KeyError as e:
+        raise UserError(e.args[0]) from None
+    level_id = args.level.rpartition("/")[2] if args.level else None
+    screenshots = args.screenshots or (DEFAULT_SCREENSHOTS if headless else None)
+    seconds = args.seconds or (HEADLESS_DEFAULT_S if headless else None)
+    return play(
+        pack, source=args.source, level_id=level_id, headless=headless, seconds=seconds,
+        screenshots=screenshots, fps=args.fps, seed=args.seed, pose_model=args.pose_model,
+    )  # fmt: skip

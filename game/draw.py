@@ -1,0 +1,168 @@
+"""Drawing helpers: camera feed, skeleton, text, panels, stars (pygame only here and in scenes)."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+import pygame
+
+from game import assets
+from game.assets import Colour
+from sensors.joints import SKELETON_EDGES, Joint
+from sensors.pose import JointSource, PoseFrame
+
+#: joints drawn as dots (the face is drawn as the nose only, to keep the figure clean)
+BODY_JOINTS: tuple[Joint, ...] = (Joint.NOSE, *(j for j in Joint if j >= Joint.LEFT_SHOULDER))
+FACE_JOINTS = frozenset(j for j in Joint if j < Joint.LEFT_SHOULDER)
+#: bones drawn: the body's edges plus a neck (nose to shoulder midpoint is drawn separately)
+BODY_EDGES = tuple((a, b) for a, b in SKELETON_EDGES if a not in FACE_JOINTS and b not in FACE_JOINTS)
+
+
+def fit_rect(image_size_px: tuple[int, int], area: pygame.Rect) -> pygame.Rect:
+    """The largest rect with the image's aspect ratio centred in ``area``."""
+    w_px, h_px = image_size_px
+    scale = min(area.width / max(1, w_px), area.height / max(1, h_px))
+    rect = pygame.Rect(0, 0, round(w_px * scale), round(h_px * scale))
+    rect.center = area.center
+    return rect
+
+
+def to_screen(xy_px: np.ndarray, image_size_px: tuple[int, int], rect: pygame.Rect) -> np.ndarray:
+    """Map image pixels (N, 2) into screen pixels inside ``rect`` (N, 2)."""
+    scale = np.array([rect.width / image_size_px[0], rect.height / image_size_px[1]])
+    return np.asarray(xy_px, dtype=float) * scale + np.array([rect.x, rect.y])
+
+
+def rgb_surface(rgb: np.ndarray, size_px: tuple[int, int]) -> pygame.Surface:
+    """An (H, W, 3) uint8 image as a surface scaled to ``size_px``."""
+    h, w = rgb.shape[:2]
+    surf = pygame.image.frombuffer(np.ascontiguousarray(rgb).tobytes(), (w, h), "RGB")
+    return pygame.transform.smoothscale(surf, size_px) if (w, h) != size_px else surf.copy()
+
+
+@lru_cache(maxsize=8)
+def gradient(size_px: tuple[int, int], top: Colour, bottom: Colour) -> pygame.Surface:
+    """A vertical gradient surface (cached; do not draw on it)."""
+    w, h = size_px
+    k = np.linspace(0.0, 1.0, h)[:, None]
+    column = (np.array(top)[None, :] * (1 - k) + np.array(bottom)[None, :] * k).astype(np.uint8)  # (h, 3)
+    pixels = np.repeat(column[None, :, :], w, axis=0)  # (w, h, 3) as surfarray wants
+    return pygame.surfarray.make_surface(pixels)
+
+
+def backdrop(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """The "no camera image" background: a dark gradient with a floor grid."""
+    surface.blit(gradient(rect.size, assets.BG_TOP, assets.BG_BOTTOM), rect.topleft)
+    horizon_y = rect.y + rect.height * 0.62
+    grid = (52, 50, 92)
+    for i in range(1, 9):
+        y = horizon_y + (rect.bottom - horizon_y) * (i / 8) ** 1.6
+        pygame.draw.line(surface, grid, (rect.x, y), (rect.right, y), 1)
+    cx = rect.centerx
+    for i in range(-8, 9):
+        pygame.draw.line(surface, grid, (cx + i * 18, horizon_y), (cx + i * rect.width / 9, rect.bottom), 1)
+
+
+def joint_colour(confidence: float, source: int) -> Colour:
+    """Colour of a joint: cyan when depth-measured, grey when predicted, else by confidence."""
+    if source == JointSource.DEPTH:
+        return assets.ACCENT_2
+    if source == JointSource.PREDICTED:
+        return assets.LOCKED
+    return assets.confidence_colour(confidence)
+
+
+def draw_skeleton(surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, width_px: int = 6) -> int:
+    """Draw the body's bones and joints of ``frame`` mapped into ``rect``; returns joints drawn."""
+    xy = to_screen(frame.image_xy_px, frame.image_size_px, rect)
+    visible = frame.visible & np.isfinite(xy).all(axis=1)
+    conf, src = frame.confidence, frame.source
+    r_px = max(4, width_px)
+    for a, b in BODY_EDGES:
+        if visible[a] and visible[b]:
+            colour = joint_colour(float(min(conf[a], conf[b])), int(max(src[a], src[b])))
+            pa, pb = xy[a], xy[b]
+            pygame.draw.line(surface, (12, 12, 20), pa, pb, width_px + 4)  # outline for contrast on any feed
+            pygame.draw.line(surface, _lighten(colour), pa, pb, width_px)
+    sh = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)
+    if visible[Joint.NOSE] and visible[sh[0]] and visible[sh[1]]:
+        neck = (xy[sh[0]] + xy[sh[1]]) / 2
+        pygame.draw.line(surface, (12, 12, 20), xy[Joint.NOSE], neck, width_px + 4)
+        pygame.draw.line(surface, assets.BONE, xy[Joint.NOSE], neck, width_px)
+    drawn = 0
+    for j in BODY_JOINTS:
+        if not visible[j]:
+            continue
+        centre = xy[j]
+        colour = joint_colour(float(conf[j]), int(src[j]))
+        radius = r_px * 2 if j == Joint.NOSE else r_px
+        pygame.draw.circle(surface, (12, 12, 20), centre, radius + 2)
+        if src[j] == JointSource.PREDICTED:
+            pygame.draw.circle(surface, colour, centre, radius, 2)
+        else:
+            pygame.draw.circle(surface, colour, centre, radius)
+        drawn += 1
+    return drawn
+
+
+def _lighten(c: Colour, k: float = 0.35) -> Colour:
+    return (round(c[0] + (255 - c[0]) * k), round(c[1] + (255 - c[1]) * k), round(c[2] + (255 - c[2]) * k))
+
+
+def text(
+    surface: pygame.Surface,
+    message: str,
+    size_px: int,
+    colour: Colour,
+    pos: tuple[float, float],
+    anchor: str = "topleft",
+    shadow: bool = True,
+) -> pygame.Rect:
+    """Draw one line of text anchored at ``pos`` (any pygame.Rect attribute name); returns its rect."""
+    f = assets.font(size_px)
+    img = f.render(message, True, colour)
+    rect = img.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
+    if shadow:
+        surface.blit(f.render(message, True, (0, 0, 0)), rect.move(2, 2))
+    surface.blit(img, rect)
+    return rect
+
+
+def panel(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 180, colour: Colour = assets.PANEL) -> None:
+    """A translucent rounded panel."""
+    layer = pygame.Surface(rect.size, pygame.SRCALPHA)
+    pygame.draw.rect(layer, (*colour, alpha), layer.get_rect(), border_radius=14)
+    surface.blit(layer, rect.topleft)
+
+
+def dim(surface: pygame.Surface, alpha: int = 150) -> None:
+    layer = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+    layer.fill((0, 0, 8, alpha))
+    surface.blit(layer, (0, 0))
+
+
+def bar(surface: pygame.Surface, rect: pygame.Rect, fraction: float, colour: Colour) -> None:
+    """A progress bar filled to ``fraction`` (0..1)."""
+    pygame.draw.rect(surface, (40, 44, 66), rect, border_radius=rect.height // 2)
+    fill = rect.copy()
+    fill.width = round(rect.width * max(0.0, min(1.0, fraction)))
+    if fill.width > 0:
+        pygame.draw.rect(surface, colour, fill, border_radius=rect.height // 2)
+
+
+def star(surface: pygame.Surface, centre: tuple[float, float], radius_px: float, filled: bool) -> None:
+    """A five-pointed star, gold when ``filled``, an outline otherwise."""
+    cx, cy = centre
+    points = [
+        (cx + math.sin(k * math.pi / 5) * (radius_px if k % 2 == 0 else radius_px * 0.45),
+         cy - math.cos(k * math.pi / 5) * (radius_px if k % 2 == 0 else radius_px * 0.45))
+        for k in range(10)
+    ]  # fmt: skip
+    if filled:
+        pygame.draw.polygon(surface, assets.ACCENT, points)
+        pygame.draw.polygon(surface, (255, 236, 150), points, 3)
+    else:
+        pygame.draw.polygon(surface, (50, 52, 72), points)
+        pygame.draw.polygon(surface, assets.LOCKED, points, 3)

@@ -1,0 +1,150 @@
+"""The play screen's heads-up display: a sidebar of numbers and overlays on the camera feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from game import assets, draw
+
+SIDEBAR_W_PX = 320
+
+
+@dataclass(frozen=True)
+class HudState:
+    """Everything the HUD shows, assembled by the play scene each frame."""
+
+    title: str
+    exercise: str
+    count_text: str  #: "3 / 5" or "12 / 30 s"
+    count_label: str  #: "REPS" or "HOLD"
+    progress: float  #: 0..1
+    time_text: str  #: "0:42"
+    time_urgent: bool
+    points: int
+    multiplier: float
+    combo: int
+    last_rep_score: float | None
+    last_rep_good: bool
+    cue: str  #: form cue to show now ("" for none)
+    cue_severity: float
+    cue_alpha: float  #: 0..1 fade
+    phase: str
+    view: str
+    source: str
+    banner: str  #: big centred text (countdown, "GO!", "Get into position") or ""
+    popup: str  #: "+87" after a rep, or ""
+    popup_age_s: float
+    popup_xy: tuple[float, float] | None = None  #: screen point beside the player (None: feed centre)
+
+
+def feed_area(screen: pygame.Surface) -> pygame.Rect:
+    """Where the camera feed goes: everything right of the sidebar."""
+    return feed_area_for(screen.get_size())
+
+
+def feed_area_for(size_px: tuple[int, int]) -> pygame.Rect:
+    w, h = size_px
+    return pygame.Rect(SIDEBAR_W_PX, 0, w - SIDEBAR_W_PX, h)
+
+
+def _label(surface: pygame.Surface, text: str, x: float, y: float) -> None:
+    draw.text(surface, text, 22, assets.TEXT_DIM, (x, y), shadow=False)
+
+
+def draw_sidebar(surface: pygame.Surface, s: HudState) -> None:
+    h = surface.get_height()
+    side = pygame.Rect(0, 0, SIDEBAR_W_PX, h)
+    surface.blit(draw.gradient(side.size, (18, 20, 38), (30, 22, 52)), (0, 0))
+    pygame.draw.line(surface, (70, 64, 120), (SIDEBAR_W_PX - 1, 0), (SIDEBAR_W_PX - 1, h), 2)
+    x = 28
+    draw.text(surface, "REPQUEST", 24, assets.ACCENT, (x, 20), shadow=False)
+    draw.text(surface, s.title, 40, assets.TEXT, (x, 48))
+    draw.text(surface, s.exercise.replace("_", " "), 26, assets.TEXT_DIM, (x, 84), shadow=False)
+
+    _label(surface, s.count_label, x, 128)
+    draw.text(surface, s.count_text, 92, assets.TEXT, (x - 2, 148))
+    draw.bar(surface, pygame.Rect(x, 222, SIDEBAR_W_PX - 2 * x, 14), s.progress, assets.ACCENT_2)
+
+    _label(surface, "TIME", x, 256)
+    draw.text(surface, s.time_text, 56, assets.BAD if s.time_urgent else assets.TEXT, (x, 276))
+
+    _label(surface, "SCORE", x, 336)
+    draw.text(surface, f"{s.points:,}", 64, assets.ACCENT, (x, 356))
+
+    _label(surface, "COMBO", x, 420)
+    combo_colour = assets.GOOD if s.combo > 0 else assets.TEXT_DIM
+    draw.text(surface, f"x{s.multiplier:.1f}", 52, combo_colour, (x, 440))
+    draw.text(surface, f"{s.combo} good in a row", 24, assets.TEXT_DIM, (x + 110, 456), shadow=False)
+
+    _label(surface, "LAST REP", x, 500)
+    if s.last_rep_score is None:
+        draw.text(surface, "-", 44, assets.TEXT_DIM, (x, 520))
+    else:
+        colour = assets.GOOD if s.last_rep_good else assets.WARN
+        r = draw.text(surface, f"{s.last_rep_score:.0f}", 52, colour, (x, 518))
+        draw.text(surface, "good form" if s.last_rep_good else "check form", 24, colour, (r.right + 12, 536))
+
+    _legend(surface, x, h - 92)
+    draw.text(surface, fit_text(s.source, 20, SIDEBAR_W_PX - 2 * x), 20, assets.TEXT_DIM, (x, h - 30), shadow=False)
+
+
+def _legend(surface: pygame.Surface, x: int, y: int) -> None:
+    items = (("sure", assets.GOOD), ("unsure", assets.WARN), ("depth", assets.ACCENT_2), ("predicted", assets.LOCKED))
+    for i, (name, colour) in enumerate(items):
+        cx, cy = x + 8 + (i % 2) * 130, y + 10 + (i // 2) * 26
+        pygame.draw.circle(surface, colour, (cx, cy), 7)
+        draw.text(surface, name, 22, assets.TEXT_DIM, (cx + 14, cy - 8), shadow=False)
+
+
+def draw_overlays(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> None:
+    """Phase/view chips, the form cue, the centre banner and the rep popup over the feed."""
+    chips = [f"phase: {s.phase or '-'}", f"view: {s.view or '-'}"]
+    x = area.right - 16
+    for chip in reversed(chips):
+        w = assets.font(26).size(chip)[0] + 28
+        rect = pygame.Rect(x - w, 16, w, 36)
+        draw.panel(surface, rect, 170)
+        draw.text(surface, chip, 26, assets.TEXT, rect.center, "center", shadow=False)
+        x = rect.x - 10
+
+    if s.cue and s.cue_alpha > 0:
+        colour = assets.BAD if s.cue_severity >= 0.7 else assets.WARN
+        w = assets.font(44).size(s.cue)[0] + 60
+        rect = pygame.Rect(0, 0, w, 64)
+        rect.midbottom = (area.centerx, area.bottom - 28)
+        draw.panel(surface, rect, round(200 * s.cue_alpha))
+        pygame.draw.rect(surface, colour, rect, 3, border_radius=14)
+        draw.text(surface, s.cue, 44, colour, rect.center, "center")
+
+    if s.banner:
+        size_px = 150 if len(s.banner) <= 4 else 64
+        w_px, h_px = assets.font(size_px).size(s.banner)
+        backing = pygame.Rect(0, 0, max(w_px + 70, 200), h_px + 50)
+        backing.center = area.center
+        draw.panel(surface, backing, 170)
+        pygame.draw.rect(surface, assets.ACCENT, backing, 3, border_radius=14)
+        draw.text(surface, s.banner, size_px, assets.ACCENT, (area.centerx, area.centery + 4), "center")
+
+    if s.popup and s.popup_age_s < 1.2:
+        x_px, y_px = s.popup_xy if s.popup_xy is not None else (float(area.centerx), float(area.centery - 140))
+        x_px = min(max(x_px, area.x + 80.0), area.right - 80.0)
+        colour = assets.GOOD if s.last_rep_good else assets.WARN
+        draw.text(surface, s.popup, 72, colour, (x_px, y_px - 60 * s.popup_age_s), "center")
+
+
+def fit_text(text: str, size_px: int, max_w_px: int) -> str:
+    """``text``, shortened from the left with "..." until it fits ``max_w_px`` (paths keep their file name)."""
+    f = assets.font(size_px)
+    if f.size(text)[0] <= max_w_px:
+        return text
+    while len(text) > 1 and f.size("..." + text)[0] > max_w_px:
+        text = text[1:]
+    return "..." + text
+
+
+def format_time(seconds: float) -> str:
+    """``75.2`` -> ``"1:15"`` (rounded up, so 0:00 means done)."""
+    whole = max(0, int(-(-seconds // 1)))
+    return f"{whole // 60}:{whole % 60:02d}"

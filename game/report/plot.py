@@ -1,0 +1,131 @@
+"""PNG plot of the primary signal with rep boundaries, partials and faults marked.
+
+Uses matplotlib's object API on the Agg canvas (no pyplot, no global state,
+no display needed).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from game.report.analysis import CUE_EVENT, HOLD_EVENT, PARTIAL_EVENT, READY_EVENT, Analysis, key_frame_positions
+
+GOOD_COLOUR = "#3aa655"
+FAULT_COLOUR = "#e8862a"
+MARK_COLOUR = "#d62728"
+PARTIAL_COLOUR = "#8e44ad"
+NO_PLAYER_COLOUR = "#bbbbbb"
+
+
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``[start, stop)`` index runs where ``mask`` is True."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return list(zip(edges[::2], edges[1::2], strict=True))
+
+
+def signal_label(analysis: Analysis) -> str:
+    """The primary signal's name with its unit, e.g. ``knee angle (deg)``."""
+    name = analysis.primary_signal
+    spec = getattr(getattr(analysis.definition, "signals", {}), "get", lambda _: None)(name)
+    kind = getattr(spec, "kind", None)
+    if kind in ("angle", "segment"):
+        return f"{name} {kind} (deg)"
+    return f"{name} ({kind})" if kind else name
+
+
+def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
+    """Write the plot to ``path`` (PNG) and return it.
+
+    Shaded green/orange: each rep from start to end (orange when it has a
+    fault); red x and cue text: the faults of a rep at its key point; purple
+    triangles: partial reps; grey: frames with nobody in view.
+    """
+    fig = Figure(figsize=(12, 4.8), dpi=110, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    t, y = analysis.t_s, analysis.primary
+    ax.plot(t, y, color="#1f4e79", lw=1.4, label=signal_label(analysis))
+    finite = y[np.isfinite(y)]
+    y_lo, y_hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    pad = max(0.08 * (y_hi - y_lo), 1.0)
+    ax.set_ylim(y_lo - 3 * pad, y_hi + 3 * pad)  # headroom for rep labels (top) and fault cues (bottom)
+
+    for k, (a, b) in enumerate(_spans(~analysis.has_player)):
+        right = t[b] if b < len(t) else t[-1]
+        ax.axvspan(t[a], right, color=NO_PLAYER_COLOUR, alpha=0.35, lw=0, label="no person" if k == 0 else None)
+
+    reps = list(analysis.summary.per_rep)
+    key_pos = dict(key_frame_positions(analysis))
+    labelled_good = labelled_fault = False
+    for rep in reps:
+        faulty = bool(rep.faults)
+        colour = FAULT_COLOUR if faulty else GOOD_COLOUR
+        label = None
+        if faulty and not labelled_fault:
+            label, labelled_fault = "rep with fault", True
+        elif not faulty and not labelled_good:
+            label, labelled_good = "rep", True
+        ax.axvspan(rep.start_t_s, rep.end_t_s, color=colour, alpha=0.18, lw=0, label=label)
+        ax.axvline(rep.start_t_s, color=colour, lw=0.8, alpha=0.8)
+        ax.axvline(rep.end_t_s, color=colour, lw=0.8, alpha=0.8)
+        mid = 0.5 * (rep.start_t_s + rep.end_t_s)
+        ax.text(mid, y_hi + 2.2 * pad, f"{rep.index}\n{rep.score:.0f}", ha="center", va="center", fontsize=8)
+        pos = key_pos.get(f"rep{rep.index}")
+        if faulty and pos is not None:
+            kt, ky = t[pos], y[pos] if np.isfinite(y[pos]) else y_lo
+            ax.plot([kt], [ky], "x", color=MARK_COLOUR, ms=9, mew=2)
+            cues = sorted({f.cue for f in rep.faults})
+            text = "\n".join(textwrap.shorten(c, 28, placeholder="…") for c in cues[:3])
+            ax.annotate(
+                text,
+                (kt, ky),
+                xytext=(0, -14),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7,
+                color=MARK_COLOUR,
+            )
+
+    for k, ready in enumerate(analysis.events_of(READY_EVENT)):
+        ax.axvline(ready.t_s, color="#555555", lw=1.0, ls="--", label="ready (counting starts)" if k == 0 else None)
+    partials = analysis.events_of(PARTIAL_EVENT)
+    if partials:
+        pt = np.array([e.t_s for e in partials])
+        py = np.interp(pt, t[np.isfinite(y)], finite) if finite.size else np.full(pt.shape, y_lo)
+        ax.plot(pt, py, "v", color=PARTIAL_COLOUR, ms=8, label="partial rep")
+    cues = analysis.events_of(CUE_EVENT)
+    if cues:
+        ax.plot([e.t_s for e in cues], [y_lo - 0.5 * pad] * len(cues), "|", color=MARK_COLOUR, ms=10, label="form cue")
+
+    ticks = analysis.events_of(HOLD_EVENT)
+    if ticks:
+        ax.plot(
+            [e.t_s for e in ticks],
+            [y_hi + pad] * len(ticks),
+            "s",
+            color=GOOD_COLOUR,
+            ms=4,
+            label="each second held in form",
+        )
+    s = analysis.summary
+    head = title or analysis.exercise
+    if getattr(analysis.definition, "kind", "reps") == "hold":
+        ax.set_title(f"{head}: held in form {s.hold_in_form_s:.1f} s", fontsize=11)
+    else:
+        ax.set_title(f"{head}: {s.reps} reps, {s.partials} partials, {s.good_reps} good", fontsize=11)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel(signal_label(analysis))
+    if len(t):
+        ax.set_xlim(t[0], t[-1])
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)  # outside: never over the data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path

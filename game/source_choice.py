@@ -1,0 +1,72 @@
+"""Which pose source a level plays from: the player's ``--source``, a webcam, or the synthetic demo."""
+
+from __future__ import annotations
+
+import glob
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sensors.contract import Sensor
+from sensors.errors import SensorError
+from sensors.registry import SourceOptions, open_source, parse_params, split_spec
+
+#: the demo that runs on a machine with no camera: an avatar doing the level's exercise, forever, in real time
+DEMO_PARAMS = "reps=0,realtime=1"
+#: the demo avatar gets one rep wrong (the third) so the form cues show: exercise -> synthetic fault
+DEMO_FAULTS = {"squat": "knee_valgus", "lunge": "knee_past_toe", "jumping_jack": "partial_arms"}
+
+
+def demo_spec(exercise: str) -> str:
+    """``synthetic:squat,reps=0,realtime=1,fault=knee_valgus,fault_reps=3`` and the like."""
+    fault = DEMO_FAULTS.get(exercise)
+    return f"synthetic:{exercise},{DEMO_PARAMS}" + (f",fault={fault},fault_reps=3" if fault else "")
+
+
+def webcam_present() -> bool:
+    """A quick probe: is there a video device at all? (Linux: /dev/video*; elsewhere: assume maybe.)"""
+    if sys.platform.startswith("linux"):
+        return bool(glob.glob("/dev/video*"))
+    return sys.platform in ("darwin", "win32")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChoice:
+    spec: str | None  #: what the player asked for, or None for "pick for me"
+    seed: int | None = None
+    pose_model: Path | None = None  #: a MediaPipe Tasks .task file for camera sources
+
+    def label(self) -> str:
+        if self.spec is not None:
+            return self.spec
+        return "webcam" if webcam_present() else "synthetic demo (no camera found)"
+
+    def spec_for(self, exercise: str) -> str:
+        """The source spec for a level of ``exercise``; the demo (or a bare ``synthetic``) does that exercise."""
+        spec = self.spec
+        if spec is None:
+            return "webcam:0" if webcam_present() else demo_spec(exercise)
+        scheme, target = split_spec(spec)
+        if scheme == "synthetic":
+            positional, params = parse_params(target)
+            if not positional:  # "synthetic" or "synthetic:noise=0.5" -> the level's exercise
+                merged = {**dict(p.split("=", 1) for p in DEMO_PARAMS.split(",")), **params}
+                return f"synthetic:{','.join([exercise, *(f'{k}={v}' for k, v in merged.items())])}"
+        return spec
+
+    def check(self, exercise: str) -> None:
+        """Build (not open) the sensor once, so a misspelt source fails before the game starts."""
+        if self.spec is not None:
+            sensor = open_source(self.spec_for(exercise), SourceOptions(images=True, seed=self.seed))
+            sensor.close()
+
+    def open(self, exercise: str) -> Sensor:
+        """Build and open the sensor for a level; falls back to the demo when an auto-picked webcam fails."""
+        spec = self.spec_for(exercise)
+        options = SourceOptions(images=True, seed=self.seed, pose_model=self.pose_model)
+        try:
+            return open_source(spec, options).open()
+        except SensorError:
+            if self.spec is not None or not spec.startswith("webcam"):
+                raise
+        return open_source(demo_spec(exercise), options).open()

@@ -1,0 +1,192 @@
+"""What live and recorded RealSense sources share: a worker that turns
+colour + depth framesets into fused pose frames.
+
+The worker thread owns the pipeline's frames, the ``rs.align`` block and the
+MediaPipe estimator. It hands frames to :meth:`Sensor.read` through a
+one-frame slot: live cameras and real-time playback overwrite it (only the
+newest frame is kept, latency never queues up); as-fast-as-possible playback
+waits until the reader took the frame, so no frame is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from abc import abstractmethod
+from typing import Any
+
+import numpy as np
+
+from sensors.camera.estimator import PoseEstimator
+from sensors.contract import Sensor
+from sensors.errors import SensorError, SourceUnavailable
+from sensors.pose import PoseFrame
+from sensors.realsense._rs import colour_to_rgb, depth_to_metres, first_line, import_rs, intrinsics_from_rs
+from sensors.realsense.fusion import FusionParams, Intrinsics, fuse_depth
+from sensors.registry import SourceOptions
+
+#: how long the worker blocks on the pipeline before checking whether it must stop
+POLL_S = 0.1
+
+
+class RealSenseSensor(Sensor):
+    """Base of ``realsense`` and ``realsense-file``; subclasses start the pipeline and number frames."""
+
+    def __init__(self, options: SourceOptions, fusion: FusionParams | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.fusion = fusion or FusionParams()
+        self._rs: Any = None
+        self._pipeline: Any = None
+        self._align: Any = None
+        self._estimator: PoseEstimator | None = None
+        self._depth_scale_m = 0.001
+        self._intrinsics: Intrinsics | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._cond = threading.Condition()
+        self._slot: PoseFrame | None = None
+        self._finished = False  # the worker delivered its last frame
+        self._error: SensorError | None = None
+
+    # -- for subclasses ----------------------------------------------------------
+    @property
+    @abstractmethod
+    def _lossless(self) -> bool:
+        """True: the worker waits for the reader (no frame dropped)."""
+
+    @abstractmethod
+    def _start_pipeline(self) -> tuple[Any, Any]:
+        """Start and return ``(pipeline, profile)``; raise SourceUnavailable on failure."""
+
+    @abstractmethod
+    def _next_frameset(self) -> tuple[Any, int, float] | None:
+        """The next ``(frameset, index, t_s)`` to process; None when there is none yet.
+
+        Call :meth:`_finish` when a finite stream is exhausted; raise
+        SourceUnavailable when the device fails.
+        """
+
+    def _extra_meta(self) -> dict[str, Any]:
+        return {}
+
+    @property
+    def intrinsics(self) -> Intrinsics | None:
+        """The colour camera's intrinsics (depth is aligned to it); None before open()."""
+        return self._intrinsics
+
+    # -- lifecycle -----------------------------------------------------------------
+    def _open(self) -> None:
+        self._rs = import_rs()
+        self._pipeline, profile = self._start_pipeline()
+        try:
+            depth_sensor = profile.get_device().first_depth_sensor()
+            self._depth_scale_m = float(depth_sensor.get_depth_scale())
+            colour = profile.get_stream(self._rs.stream.color).as_video_stream_profile()
+            self._intrinsics = intrinsics_from_rs(colour.get_intrinsics())
+            self._align = self._rs.align(self._rs.stream.color)
+            self._estimator = PoseEstimator(pose_model=self.options.pose_model)
+        except BaseException:
+            self._stop_pipeline()
+            raise
+        self._thread = threading.Thread(target=self._work, name=f"{self.describe()} worker", daemon=True)
+        self._thread.start()
+
+    def _close(self) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=10.0)
+        self._stop_pipeline()
+        if self._estimator is not None:
+            self._estimator.close()
+            self._estimator = None
+
+    def _stop_pipeline(self) -> None:
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            with contextlib.suppress(RuntimeError):  # already stopped by librealsense (e.g. end of file)
+                pipeline.stop()
+
+    def _read(self, timeout_s: float | None) -> PoseFrame | None:
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        with self._cond:
+            while self._slot is None and not self._finished and self._error is None:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return None
+                self._cond.wait(remaining)
+            if self._error is not None:
+                error, self._error = self._error, None
+                self._mark_ended()
+                raise error
+            frame, self._slot = self._slot, None
+            if frame is None and self._finished:
+                self._mark_ended()
+            self._cond.notify_all()
+            return frame
+
+    # -- worker --------------------------------------------------------------------
+    def _finish(self) -> None:
+        with self._cond:
+            self._finished = True
+            self._cond.notify_all()
+
+    def _deliver(self, frame: PoseFrame) -> None:
+        with self._cond:
+            if self._lossless:
+                while self._slot is not None and not self._stop.is_set():
+                    self._cond.wait(POLL_S)
+            self._slot = frame
+            self._cond.notify_all()
+
+    def _work(self) -> None:
+        try:
+            while not self._stop.is_set() and not self._finished:
+                item = self._next_frameset()
+                if item is None:
+                    continue
+                frame = self._process(*item)
+                if frame is not None and not self._stop.is_set():
+                    self._deliver(frame)
+        except SensorError as e:
+            self._fail(e)
+        except Exception as e:  # noqa: BLE001 - surfaced to the reader as one clear line
+            self._fail(SourceUnavailable(f"{self.describe()}: {type(e).__name__}: {first_line(e)}"))
+
+    def _fail(self, error: SensorError) -> None:
+        with self._cond:
+            self._error = error
+            self._finished = True
+            self._cond.notify_all()
+
+    def _process(self, frameset: Any, index: int, t_s: float) -> PoseFrame | None:
+        """One colour + depth frameset -> a fused pose frame (None if a stream is missing)."""
+        aligned = self._align.process(frameset)
+        colour = aligned.get_color_frame()
+        depth = aligned.get_depth_frame()
+        if not colour or not depth:
+            return None
+        assert self._intrinsics is not None  # set by _open
+        try:
+            rgb = colour_to_rgb(colour)
+        except ValueError as e:
+            raise SourceUnavailable(f"{self.describe()}: {e}") from e
+        depth_m = depth_to_metres(depth, self._depth_scale_m)
+        assert self._estimator is not None
+        pose = self._estimator.estimate(rgb, t_s, index)
+        meta = dict(pose.meta)
+        meta.update(self._extra_meta())
+        meta["intrinsics"] = self._intrinsics.as_dict()
+        meta["depth_scale_m"] = self._depth_scale_m
+        images: dict[str, np.ndarray] = {"rgb": rgb, "depth_m": depth_m} if self.options.images else {}
+        if not pose.has_player:
+            return pose.with_changes(meta=meta, **images)
+        present = pose.source != 0
+        fused = fuse_depth(
+            pose.image_xy_px, pose.world_xyz_m, pose.confidence, present, depth_m, self._intrinsics, self.fusion
+        )
+        meta["depth_anchor_m"] = fused.anchor_m
+        return pose.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source, meta=meta, **images)

@@ -1,0 +1,279 @@
+"""Depth fusion: pure numpy, no pyrealsense2, no I/O.
+
+A RealSense frame gives an RGB image, a depth map aligned to it (metres,
+0 = no depth) and the colour camera's intrinsics. MediaPipe gives 33
+landmarks in pixels plus hip-centred "world" landmarks in metres. Fusion:
+
+1. :func:`sample_depth_m` -- the depth under each landmark: the median of the
+   valid (non-zero) pixels in a small window, so one hole or one flying pixel
+   does not matter.
+2. :func:`deproject_px` -- pixel + depth -> camera-frame point (x right, y
+   down, z forward, metres), the same maths as librealsense's
+   ``rs2_deproject_pixel_to_point`` for every distortion model it has.
+3. :func:`fuse_depth` -- occlusion gating. The skeleton predicts each joint's
+   depth: ``anchor_m + world_z_m`` (MediaPipe's world z is relative to the
+   hips; the anchor is the hips' depth, fitted robustly from the torso). A
+   joint whose measured surface is much closer than predicted is hidden behind
+   something (a barbell plate, the other arm); much farther means the pixel
+   missed the body and hit the wall. Only joints that agree within
+   ``tolerance_m`` become DEPTH; the rest stay MONOCULAR with a 3D estimate on
+   their pixel's ray at the predicted depth (or NaN when nothing anchors the
+   skeleton).
+
+The measured point is on the body's surface; a joint centre lies a few cm
+behind it. ``surface_offset_m`` (default 0) pushes DEPTH points that far
+along their ray; :data:`TYPICAL_SURFACE_OFFSET_M` holds rough half-thicknesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sensors.joints import NUM_JOINTS, Joint
+from sensors.pose import JointSource
+
+#: distortion models understood by :func:`deproject_px` (librealsense's names)
+DISTORTION_MODELS = (
+    "none",
+    "modified_brown_conrady",
+    "inverse_brown_conrady",
+    "brown_conrady",
+    "kannala_brandt4",
+    "ftheta",
+)
+
+TORSO_JOINTS = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP)
+
+
+def _typical_offsets() -> np.ndarray:
+    """Rough distance (m) from the visible body surface to each joint centre."""
+    off = np.full(NUM_JOINTS, 0.03)  # face, hands, feet: thin
+    for j in (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER):
+        off[j] = 0.05
+    for j in (Joint.LEFT_HIP, Joint.RIGHT_HIP):
+        off[j] = 0.08
+    for j in (Joint.LEFT_KNEE, Joint.RIGHT_KNEE, Joint.LEFT_ELBOW, Joint.RIGHT_ELBOW):
+        off[j] = 0.04
+    off.flags.writeable = False
+    return off
+
+
+#: (33,) metres: a typical adult's surface-to-joint-centre distance seen from the front
+TYPICAL_SURFACE_OFFSET_M: np.ndarray = _typical_offsets()
+
+
+@dataclass(frozen=True, slots=True)
+class Intrinsics:
+    """A pinhole camera with librealsense's distortion models.
+
+    ``coeffs`` are the five librealsense coefficients; ``model`` one of
+    :data:`DISTORTION_MODELS`.
+    """
+
+    width_px: int
+    height_px: int
+    fx_px: float
+    fy_px: float
+    ppx_px: float
+    ppy_px: float
+    model: str = "none"
+    coeffs: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
+
+    def __post_init__(self) -> None:
+        if self.model not in DISTORTION_MODELS:
+            raise ValueError(f"distortion model {self.model!r}: expected one of {', '.join(DISTORTION_MODELS)}")
+        if not (self.fx_px > 0 and self.fy_px > 0):
+            raise ValueError(f"focal lengths must be positive, found fx={self.fx_px}, fy={self.fy_px}")
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values for ``PoseFrame.meta`` and recordings."""
+        return {
+            "width_px": self.width_px,
+            "height_px": self.height_px,
+            "fx_px": self.fx_px,
+            "fy_px": self.fy_px,
+            "ppx_px": self.ppx_px,
+            "ppy_px": self.ppy_px,
+            "model": self.model,
+            "coeffs": list(self.coeffs),
+        }
+
+
+def sample_depth_m(
+    depth_m: np.ndarray, xy_px: np.ndarray, window_px: int = 5, min_valid_fraction: float = 0.3
+) -> np.ndarray:
+    """Robust depth under each point.
+
+    ``depth_m`` (H, W) metres with 0 for "no depth"; ``xy_px`` (N, 2) pixels
+    (NaN allowed). Returns (N,) metres: the median of the valid pixels in the
+    ``window_px`` x ``window_px`` window around each point (clipped at the
+    image border), NaN when the point is outside the image or fewer than
+    ``min_valid_fraction`` of the window's pixels hold depth.
+    """
+    if window_px < 1 or window_px % 2 == 0:
+        raise ValueError(f"window_px must be a positive odd number, found {window_px}")
+    h, w = depth_m.shape
+    xy = np.asarray(xy_px, dtype=np.float64)
+    r = window_px // 2
+    finite = np.all(np.isfinite(xy), axis=1)
+    cols = np.where(finite, np.floor(np.nan_to_num(xy[:, 0], nan=-1.0)), -1).astype(np.int64)
+    rows = np.where(finite, np.floor(np.nan_to_num(xy[:, 1], nan=-1.0)), -1).astype(np.int64)
+    inside = finite & (cols >= 0) & (cols < w) & (rows >= 0) & (rows < h)
+    offsets = np.arange(-r, r + 1)
+    rr = rows[:, None, None] + offsets[None, :, None]  # (N, win, 1)
+    cc = cols[:, None, None] + offsets[None, None, :]  # (N, 1, win)
+    in_image = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)  # (N, win, win)
+    patch = depth_m[np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)].astype(np.float64)
+    valid = in_image & (patch > 0) & np.isfinite(patch)
+    n_valid = valid.reshape(len(xy), -1).sum(axis=1)
+    n_pixels = in_image.reshape(len(xy), -1).sum(axis=1)
+    ok = inside & (n_valid > 0) & (n_valid >= min_valid_fraction * np.maximum(n_pixels, 1))
+    out = np.full(len(xy), np.nan)
+    if ok.any():
+        values = np.where(valid[ok], patch[ok], np.nan).reshape(int(ok.sum()), -1)
+        out[ok] = np.nanmedian(values, axis=1)
+    return out
+
+
+def _undistort_normalised(x: np.ndarray, y: np.ndarray, intr: Intrinsics) -> tuple[np.ndarray, np.ndarray]:
+    """Distorted normalised image coordinates -> ideal ones (librealsense 2.5x maths)."""
+    c = intr.coeffs
+    if intr.model in ("none", "modified_brown_conrady"):
+        return x, y
+    if intr.model in ("inverse_brown_conrady", "brown_conrady"):
+        xo, yo = x, y
+        for _ in range(10):  # fixed-point iteration, 10 steps as librealsense does
+            r2 = x * x + y * y
+            icdist = 1.0 / (1.0 + ((c[4] * r2 + c[1]) * r2 + c[0]) * r2)
+            xq, yq = (x / icdist, y / icdist) if intr.model == "inverse_brown_conrady" else (x, y)
+            dx = 2 * c[2] * xq * yq + c[3] * (r2 + 2 * xq * xq)
+            dy = 2 * c[3] * xq * yq + c[2] * (r2 + 2 * yq * yq)
+            x = (xo - dx) * icdist
+            y = (yo - dy) * icdist
+        return x, y
+    rd = np.maximum(np.sqrt(x * x + y * y), np.finfo(np.float32).eps)
+    if intr.model == "kannala_brandt4":
+        theta = rd.copy()
+        for _ in range(4):  # Newton on theta * (1 + k1 t^2 + ...) = rd
+            t2 = theta * theta
+            f = theta * (1 + t2 * (c[0] + t2 * (c[1] + t2 * (c[2] + t2 * c[3])))) - rd
+            df = 1 + t2 * (3 * c[0] + t2 * (5 * c[1] + t2 * (7 * c[2] + 9 * t2 * c[3])))
+            theta = theta - f / df
+        scale = np.tan(theta) / rd
+    else:  # ftheta
+        scale = (np.tan(c[0] * rd) / np.arctan(2 * np.tan(c[0] / 2.0))) / rd
+    return x * scale, y * scale
+
+
+def deproject_px(xy_px: np.ndarray, depth_m: np.ndarray, intr: Intrinsics) -> np.ndarray:
+    """Pixels (N, 2) with depths (N,) metres -> camera-frame points (N, 3) metres.
+
+    x right, y down, z forward (z equals the depth). NaN depth gives NaN points.
+    """
+    xy = np.asarray(xy_px, dtype=np.float64)
+    z = np.asarray(depth_m, dtype=np.float64)
+    x = (xy[:, 0] - intr.ppx_px) / intr.fx_px
+    y = (xy[:, 1] - intr.ppy_px) / intr.fy_px
+    x, y = _undistort_normalised(x, y, intr)
+    return np.stack([x * z, y * z, z], axis=1)
+
+
+@dataclass(frozen=True, slots=True)
+class FusionParams:
+    """Tuning of :func:`fuse_depth` (defaults measured on synthetic bodies; see docs/realsense.md)."""
+
+    window_px: int = 5  #: depth sampling window (odd)
+    min_valid_fraction: float = 0.3  #: share of window pixels that must hold depth
+    tolerance_m: float = 0.25  #: |measured - predicted| accepted as the joint's own surface
+    min_visibility: float = 0.5  #: MediaPipe visibility below this never becomes DEPTH
+    min_depth_m: float = 0.2  #: nearer readings are discarded (sensor minimum range)
+    max_depth_m: float = 8.0  #: farther readings are discarded
+    #: metres pushed along the ray from surface to joint centre: scalar or (33,)
+    surface_offset_m: float | np.ndarray = field(default=0.0)
+    estimate_hidden: bool = True  #: give non-DEPTH joints a 3D point at the predicted depth
+
+
+@dataclass(frozen=True, slots=True)
+class FusionResult:
+    """Output of :func:`fuse_depth`.
+
+    ``camera_xyz_m`` (33, 3), ``source`` (33,) uint8 JointSource values,
+    ``measured_depth_m`` (33,) the sampled surface depth (NaN where none),
+    ``residual_m`` (33,) measured minus predicted depth, ``anchor_m`` the
+    fitted hip-centre depth (NaN when no joint had usable depth).
+    """
+
+    camera_xyz_m: np.ndarray
+    source: np.ndarray
+    measured_depth_m: np.ndarray
+    residual_m: np.ndarray
+    anchor_m: float
+
+
+def _fit_anchor(candidates_m: np.ndarray, usable: np.ndarray, tolerance_m: float) -> float:
+    """Hip-centre depth from per-joint estimates ``depth - world_z``: torso first, then all."""
+    torso = np.zeros_like(usable)
+    torso[list(TORSO_JOINTS)] = True
+    pool = usable & torso
+    if pool.sum() < 2:
+        pool = usable
+    if not pool.any():
+        return float("nan")
+    anchor = float(np.median(candidates_m[pool]))
+    agree = usable & (np.abs(candidates_m - anchor) < tolerance_m)  # one re-fit on the inliers
+    if agree.sum() >= 2:
+        anchor = float(np.median(candidates_m[agree]))
+    return anchor
+
+
+def fuse_depth(
+    image_xy_px: np.ndarray,
+    world_xyz_m: np.ndarray,
+    visibility: np.ndarray,
+    present: np.ndarray,
+    depth_m: np.ndarray,
+    intr: Intrinsics,
+    params: FusionParams | None = None,
+) -> FusionResult:
+    """Fuse one frame's landmarks with its aligned depth map.
+
+    ``image_xy_px`` (33, 2) pixels, ``world_xyz_m`` (33, 3) hip-centred metres
+    (NaN allowed: then the gate falls back to the torso depth with a doubled
+    tolerance), ``visibility`` (33,) in [0, 1], ``present`` (33,) bool (joints
+    the model reported), ``depth_m`` (H, W) aligned to the image, metres.
+    """
+    p = params or FusionParams()
+    measured = sample_depth_m(depth_m, image_xy_px, p.window_px, p.min_valid_fraction)
+    in_range = np.isfinite(measured) & (measured >= p.min_depth_m) & (measured <= p.max_depth_m)
+    measured = np.where(in_range, measured, np.nan)
+    usable = in_range & present & (np.asarray(visibility) >= p.min_visibility)
+
+    world_z = np.asarray(world_xyz_m, dtype=np.float64)[:, 2]
+    tolerance = p.tolerance_m
+    if not np.all(np.isfinite(world_z[present])):
+        world_z = np.zeros(NUM_JOINTS)  # no skeleton depth: only "near the torso" can be checked
+        tolerance = 2 * p.tolerance_m
+    anchor = _fit_anchor(measured - world_z, usable & np.isfinite(world_z), tolerance)
+    predicted = anchor + world_z
+    residual = measured - predicted
+    is_depth = usable & (np.abs(residual) < tolerance)
+
+    z = np.where(is_depth, measured, np.nan)
+    if p.estimate_hidden and np.isfinite(anchor):
+        z = np.where(~is_depth & present, predicted, z)
+    xyz = deproject_px(image_xy_px, z, intr)
+    offset = np.broadcast_to(np.asarray(p.surface_offset_m, dtype=np.float64), (NUM_JOINTS,))
+    if np.any(offset != 0):
+        norm = np.linalg.norm(xyz, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            stretch = np.where(is_depth & (norm > 0), 1.0 + offset / norm, 1.0)
+        xyz = xyz * stretch[:, None]
+
+    source = np.where(present, JointSource.MONOCULAR, JointSource.MISSING).astype(np.uint8)
+    source[is_depth] = JointSource.DEPTH
+    xyz[~present] = np.nan
+    return FusionResult(
+        camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=anchor
+    )

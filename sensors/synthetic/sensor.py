@@ -1,0 +1,299 @@
+"""The synthetic avatar as a pose source: ``synthetic:squat,view=side,...``."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from sensors.contract import Capabilities, Sensor
+from sensors.joints import NUM_JOINTS, Joint
+from sensors.pose import PoseFrame, TrackingState
+from sensors.synthetic.body import make_body
+from sensors.synthetic.camera import CameraPose, Intrinsics, place_camera
+from sensors.synthetic.config import SyntheticConfig
+from sensors.synthetic.corruption import Corruptor
+from sensors.synthetic.kinematics import Command, solve
+from sensors.synthetic.motions import SPECS
+from sensors.synthetic.motions_lower import wall_z
+from sensors.synthetic.render import Capsules, Disc, SceneRenderer, disc_range_at, project_capsules, ranges_at
+from sensors.synthetic.scene import (
+    CAP_A,
+    CAP_B,
+    CAP_COLOUR,
+    capsule_radii,
+    joint_surface_radius,
+    primitive_points,
+)
+from sensors.synthetic.timeline import Moment, Timeline, parse_fault_reps, rep_has_fault
+from sensors.synthetic.walker import walker_command, walker_path
+
+OCCLUSION_MARGIN_M = 0.015  #: a surface this much in front of a joint's own surface hides it
+PLATE_RADIUS_M = 0.225
+WALKER_COLOUR = 5
+BACK_WALL_M = 3.0  #: back wall distance behind the player (rendered images only)
+
+
+class SyntheticSensor(Sensor):
+    """A kinematic avatar doing one exercise in front of a virtual camera.
+
+    Every frame carries ground truth (``truth_camera_xyz_m``) and meta:
+    exercise, rep_index, phase, faults_active, joint_angles_deg, intrinsics
+    (fx, fy, cx, cy), up_camera and forward_camera (the world's up and the
+    player's facing direction in camera coordinates), walker_active, walker_reported, swapped.
+    """
+
+    scheme = "synthetic"
+
+    def __init__(self, config: SyntheticConfig | None = None) -> None:
+        super().__init__()
+        c = self.config = config or SyntheticConfig()
+        self.spec = SPECS[c.exercise]
+        self.body = make_body(c.body, c.height_m)
+        self.timeline = Timeline(c.reps, c.tempo, self.spec.hold, c.hold_s, c.setup and self.spec.floor)
+        self.intrinsics = Intrinsics.from_fov(c.width, c.height, c.fov)
+        self._fault_reps = parse_fault_reps(c.fault_reps)
+        self._radii = capsule_radii(self.body.scale, self.body.head_r_m)
+        self._joint_r = joint_surface_radius(self.body.scale, self.body.head_r_m)
+        lo, hi = self._body_box()
+        self.camera: CameraPose = place_camera(self.intrinsics, lo, hi, c.yaw, c.distance_m, c.cam_height_m, c.tilt_deg)
+        self._centre = (lo + hi) / 2
+        duration = self.timeline.duration_s
+        self.n_frames: int | None = None if math.isinf(duration) else math.ceil(duration * c.fps)
+        self._walker_body = make_body("average")
+        self._walker = walker_path(self.camera, self.intrinsics, self._centre)
+        after_first_rep = self.timeline.start_s + (3.0 if self.spec.hold else c.tempo)
+        self._walker_t0 = c.walker_start_s if c.walker_start_s is not None else after_first_rep
+        self._ready_cache: tuple[np.ndarray, dict[str, float], np.ndarray] | None = None
+        self._renderer: SceneRenderer | None = None
+        self._index = 0
+        self._wall0 = 0.0
+
+    # -- contract -----------------------------------------------------------
+    @property
+    def capabilities(self) -> Capabilities:
+        c = self.config
+        return Capabilities(
+            has_depth=c.mode == "depth",
+            has_images=c.images,
+            nominal_fps=c.fps,
+            is_live=False,
+            is_finite=self.n_frames is not None,
+        )
+
+    def describe(self) -> str:
+        return f"synthetic:{self.config.exercise}"
+
+    def _open(self) -> None:
+        c = self.config
+        self._index = 0
+        self._rng = np.random.default_rng(c.seed)
+        self._depth_rng = np.random.default_rng([c.seed, 1])  # images never change the pose noise
+        self._corruptor = Corruptor(
+            self.intrinsics, self._rng, c.noise_px, c.dropout, c.swap, c.mode == "depth", c.depth_noise
+        )
+        self._wall0 = time.monotonic()
+
+    def _close(self) -> None:
+        self._renderer = None
+
+    def _read(self, timeout_s: float | None) -> PoseFrame | None:
+        if self.n_frames is not None and self._index >= self.n_frames:
+            self._mark_ended()
+            return None
+        if self.config.realtime:
+            wait = self._wall0 + self._index / self.config.fps - time.monotonic()
+            if wait > 0:
+                if timeout_s is not None and wait > timeout_s:
+                    time.sleep(timeout_s)
+                    return None
+                time.sleep(wait)
+        frame = self.frame_at(self._index)
+        self._index += 1
+        return frame
+
+    # -- the avatar ---------------------------------------------------------
+    def command_at(self, m: Moment) -> tuple[Command, dict[str, float], int]:
+        """The posture at moment ``m``, the fault weights used and the side (0 left, 1 right)."""
+        if m.setup_w >= 0:
+            return self.spec.setup_pose(self.body, m.setup_w), {}, 0
+        side = m.rep_index % 2 if self.spec.alternating and m.rep_index >= 0 else 0
+        weights: dict[str, float] = {}
+        if self.config.fault and rep_has_fault(m.rep_index, self._fault_reps):
+            weights = dict.fromkeys(self.config.fault, m.fault_w)
+        return self.spec.motion(self.body, m.s, side, weights, self.config.depth), weights, side
+
+    def _posed(self, m: Moment) -> tuple[np.ndarray, dict[str, float], np.ndarray]:
+        if m.phase == "ready" and m.setup_w < 0:
+            if self._ready_cache is None:
+                self._ready_cache = solve(self.body, self.command_at(m)[0])
+            return self._ready_cache
+        return solve(self.body, self.command_at(m)[0])
+
+    def _body_box(self) -> tuple[np.ndarray, np.ndarray]:
+        """World bounding box (min, max) of the avatar over its whole motion."""
+        pts = []
+        sides = (0, 1) if self.spec.alternating else (0,)
+        faults = dict.fromkeys(self.config.fault, 1.0)
+        for s in (0.0, 0.25, 0.5, 0.75, 1.0):
+            for side in sides:
+                for f in ({}, faults):
+                    world, _, head = solve(self.body, self.spec.motion(self.body, s, side, f, self.config.depth))
+                    pts += [world, head[None] + self.body.head_r_m, head[None] - self.body.head_r_m]
+        if self.timeline.setup:
+            for w in (0.0, 0.25, 0.5, 0.75):
+                world, _, head = solve(self.body, self.spec.setup_pose(self.body, w))
+                pts += [world, head[None] + self.body.head_r_m]
+        allp = np.concatenate(pts)
+        margin = 0.1 * self.body.scale
+        lo, hi = allp.min(axis=0) - margin, allp.max(axis=0) + margin
+        lo[1] = 0.0
+        return lo, hi
+
+    def frame_at(self, index: int) -> PoseFrame:
+        """Frame ``index`` of the stream (call in order: noise and swaps carry state)."""
+        c = self.config
+        t_rel = index / c.fps
+        t_s = (self._wall0 if c.realtime else c.t0_s) + t_rel
+        m = self.timeline.at(t_rel)
+        world, angles, head = self._posed(m)
+        truth = self.camera.to_camera(world)
+        head_cam = self.camera.to_camera(head[None])[0]
+        faults = tuple(c.fault) if c.fault and rep_has_fault(m.rep_index, self._fault_reps) else ()
+        meta: dict[str, Any] = {
+            "exercise": c.exercise,
+            "rep_index": m.rep_index,
+            "phase": m.phase,
+            "progress": m.s,
+            "faults_active": faults,
+            "joint_angles_deg": angles,
+            "intrinsics": self.intrinsics.as_tuple(),
+            "up_camera": tuple(self.camera.up_camera.tolist()),
+            "forward_camera": tuple(self.camera.rot[:, 2].tolist()),
+            "walker_active": False,
+            "walker_reported": False,
+            "swapped": False,
+        }
+        caps = project_capsules(
+            self.intrinsics,
+            *_capsule_ends(primitive_points(truth, head_cam, self.body.scale)),
+            self._radii,
+            CAP_COLOUR,
+        )
+        plate = self._plate(truth) if c.occluder == "plate" else None
+        walker = self._walker_at(t_rel)
+        meta["walker_active"] = walker is not None
+        all_caps = caps if walker is None else _merge(caps, walker[1])
+        report_truth, reported_caps = truth, caps
+        if walker is not None and self._walker_reported(index, walker[0]):
+            report_truth, reported_caps = walker[0], walker[1]
+            meta["walker_reported"] = True
+        occluded, hidden = self._occlusion(report_truth, all_caps, reported_caps, plate)
+        dropped = self._corruptor.frame_dropped()
+        rep = self._corruptor.report(report_truth, occluded, hidden)
+        meta["swapped"] = rep.swapped
+        rgb, depth = self._images(all_caps, plate) if c.images or c.wants_depth_map else (None, None)
+        size = (c.width, c.height)
+        if not c.person:
+            return PoseFrame.empty(t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth)
+        if dropped:
+            return PoseFrame.empty(
+                t_s, index, size, TrackingState.NO_PLAYER, truth_camera_xyz_m=truth, meta=meta, rgb=rgb, depth_m=depth
+            )
+        return PoseFrame(
+            t_s=t_s,
+            index=index,
+            image_size_px=size,
+            image_xy_px=rep.image_xy_px,
+            camera_xyz_m=rep.camera_xyz_m,
+            world_xyz_m=rep.world_xyz_m,
+            confidence=rep.confidence,
+            source=rep.source,
+            truth_camera_xyz_m=truth,
+            meta=meta,
+            rgb=rgb,
+            depth_m=depth,
+        )
+
+    # -- helpers ------------------------------------------------------------
+    def _occlusion(
+        self, truth: np.ndarray, all_caps: Capsules, own: Capsules, plate: Disc | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(33,) self-occluded and (33,) hidden-behind-an-object masks for joints ``truth``."""
+        xy = self.intrinsics.project(truth)
+        xy = np.nan_to_num(xy, nan=-1e6)
+        rng = ranges_at(all_caps, self.intrinsics.fx, xy[:, 0], xy[:, 1]).min(axis=1)
+        dist = np.linalg.norm(truth, axis=1)
+        occluded = rng < dist - self._joint_r - OCCLUSION_MARGIN_M
+        hidden = np.zeros(NUM_JOINTS, bool)
+        if plate is not None:
+            rays = truth / truth[:, 2:3]
+            hidden = disc_range_at(plate, rays) < dist
+        return occluded & ~hidden, hidden
+
+    def _plate(self, truth: np.ndarray) -> Disc:
+        """A barbell plate held in front of the hands, facing the camera."""
+        hands = (truth[Joint.LEFT_WRIST] + truth[Joint.RIGHT_WRIST]) / 2
+        toward = -hands / np.linalg.norm(hands)
+        return Disc(hands + toward * 0.12 * self.body.scale, toward, PLATE_RADIUS_M)
+
+    def _walker_at(self, t_rel: float) -> tuple[np.ndarray, Capsules] | None:
+        if not self.config.walker:
+            return None
+        start, direction, crossing_s = self._walker
+        tw = t_rel - self._walker_t0
+        if not 0 <= tw <= crossing_s:
+            return None
+        body = self._walker_body
+        world, _, head = solve(body, walker_command(body, start, direction, tw))
+        truth = self.camera.to_camera(world)
+        head_cam = self.camera.to_camera(head[None])[0]
+        colours = np.where(CAP_COLOUR == 1, WALKER_COLOUR, CAP_COLOUR)
+        radii = capsule_radii(body.scale, body.head_r_m)
+        caps = project_capsules(
+            self.intrinsics, *_capsule_ends(primitive_points(truth, head_cam, body.scale)), radii, colours
+        )
+        xy = self.intrinsics.project(truth)
+        inside = (xy[:, 0] > 0) & (xy[:, 0] < self.config.width)
+        return (truth, caps) if inside.any() else None
+
+    def _walker_reported(self, index: int, walker_truth: np.ndarray) -> bool:
+        """A single-person model jumps to the walker, in bursts, while they are near the player."""
+        xy_w = self.intrinsics.project(walker_truth)
+        player_x = self.intrinsics.project(self._centre_cam())[0, 0]
+        near = abs(float(np.nanmean(xy_w[:, 0])) - player_x) < 0.35 * self.config.width
+        return near and (index // 4) % 2 == 0
+
+    def _centre_cam(self) -> np.ndarray:
+        return self.camera.to_camera(self._centre[None])
+
+    def _images(self, caps: Capsules, plate: Disc | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(rgb or None, depth_m or None) as configured."""
+        c = self.config
+        if self._renderer is None:
+            self._renderer = SceneRenderer(self.intrinsics, self.camera, self._walls())
+        discs = (plate,) if plate is not None else ()
+        zbuf, rgb, box = self._renderer.render(caps, discs, with_rgb=c.images)
+        depth = self._renderer.sensor_depth(zbuf, box, c.depth_noise, self._depth_rng) if c.wants_depth_map else None
+        return rgb, depth
+
+    def _walls(self) -> tuple[tuple[np.ndarray, float], ...]:
+        """World planes (normal, offset): a back wall 3 m behind the player facing
+        the camera, plus the wall a wall sit leans on."""
+        n = self.camera.centre - self._centre
+        n[1] = 0.0
+        n /= np.linalg.norm(n)
+        walls = [(n, float(n @ (self._centre - n * BACK_WALL_M)))]
+        if self.config.exercise == "wall_sit":
+            walls.append((np.array([0.0, 0.0, 1.0]), wall_z(self.body)))
+        return tuple(walls)
+
+
+def _capsule_ends(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return points[CAP_A], points[CAP_B]
+
+
+def _merge(a: Capsules, b: Capsules) -> Capsules:
+    return Capsules(*(np.concatenate([getattr(a, f), getattr(b, f)]) for f in Capsules.__slots__))

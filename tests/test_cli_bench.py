@@ -1,0 +1,117 @@
+"""`repquest bench`: discovery, selection, the table, failures, and the real recording benchmark."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.commands.bench import format_table
+
+FAST = """
+def main(quick: bool = False) -> dict:
+    return {"quick": quick, "frames_per_s": 12345.678, "error_px": 0.01234}
+"""
+BROKEN = """
+def main(quick: bool = False) -> dict:
+    raise RuntimeError("the sensor fell over")
+"""
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as e:
+        code = int(e.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def bench_dir(tmp_path: Path) -> Path:
+    (tmp_path / "bench_fast.py").write_text(FAST)
+    (tmp_path / "bench_other.py").write_text(FAST)
+    (tmp_path / "helper.py").write_text("raise SystemExit('not a benchmark')\n")
+    return tmp_path
+
+
+def test_runs_every_benchmark_and_prints_a_table(capsys: pytest.CaptureFixture[str], bench_dir: Path) -> None:
+    code, out, _ = run_cli(capsys, "bench", "--dir", str(bench_dir), "--quick")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["benchmark", "figure", "value"]
+    assert any(line.split() == ["fast", "frames_per_s", "12,346"] for line in lines)
+    assert any(line.split() == ["other", "quick", "True"] for line in lines)
+    assert any(line.split() == ["fast", "error_px", "0.0123"] for line in lines)
+
+
+def test_runs_only_the_named_benchmark(capsys: pytest.CaptureFixture[str], bench_dir: Path) -> None:
+    _, out, _ = run_cli(capsys, "bench", "other", "--dir", str(bench_dir))
+    names = {line.split()[0] for line in out.splitlines()[1:]}
+    assert names == {"other"}
+
+
+def test_list_names_the_benchmarks(capsys: pytest.CaptureFixture[str], bench_dir: Path) -> None:
+    _, out, _ = run_cli(capsys, "bench", "--list", "--dir", str(bench_dir))
+    assert out.split() == ["fast", "other"]
+
+
+def test_unknown_name_is_one_line_with_did_you_mean(capsys: pytest.CaptureFixture[str], bench_dir: Path) -> None:
+    code, _, err = run_cli(capsys, "bench", "fsat", "--dir", str(bench_dir))
+    assert code == 2
+    assert err.strip() == "repquest bench: error: unknown benchmark 'fsat' (known: fast, other); did you mean 'fast'?"
+
+
+def test_missing_folder_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "bench", "--dir", str(tmp_path / "nope"))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "no benchmarks folder" in err
+
+
+def test_failing_benchmark_is_reported_and_others_still_run(
+    capsys: pytest.CaptureFixture[str], bench_dir: Path
+) -> None:
+    (bench_dir / "bench_broken.py").write_text(BROKEN)
+    code, out, err = run_cli(capsys, "bench", "--dir", str(bench_dir))
+    assert code == 1
+    assert "broken failed: RuntimeError: the sensor fell over" in err
+    assert {line.split()[0] for line in out.splitlines()[1:]} == {"fast", "other"}
+
+
+def test_json_output_holds_the_figures(capsys: pytest.CaptureFixture[str], bench_dir: Path, tmp_path: Path) -> None:
+    run_cli(capsys, "bench", "fast", "--dir", str(bench_dir), "--json", str(tmp_path / "f.json"))
+    figures = json.loads((tmp_path / "f.json").read_text())
+    assert figures["fast"]["frames_per_s"] == 12345.678
+    assert figures["fast"]["elapsed_s"] >= 0
+
+
+def test_table_aligns_columns() -> None:
+    lines = format_table({"a": {"x": 1.5, "long_figure_name": 2000}}).splitlines()
+    assert len({len(line) for line in lines}) == 1
+
+
+def test_recording_benchmark_runs_quick_from_the_repo(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "bench", "recording", "--quick")
+    assert code == 0, err
+    rows = {line.split()[1]: line.split()[2] for line in out.splitlines()[1:]}
+    assert float(rows["pose_write_fps"].replace(",", "")) > 0
+    assert float(rows["pose_read_fps"].replace(",", "")) > 0
+
+
+def test_nested_figures_are_flattened_and_lists_summarised() -> None:
+    table = format_table({"b": {"per_clip": [{"x": 1}, {"x": 2}], "synthetic": {"fps": 250.0}, "rate": None}})
+    rows = {line.split()[1]: line.split(maxsplit=2)[2] for line in table.splitlines()[1:]}
+    assert rows == {"per_clip": "[2 items; see --json]", "synthetic.fps": "250", "rate": "-"}
+
+
+def test_benchmark_can_import_a_helper_beside_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "shared_helper_for_bench.py").write_text("FIGURE = 42\n")
+    (tmp_path / "bench_uses_helper.py").write_text(
+        "from shared_helper_for_bench import FIGURE\n\ndef main(quick=False):\n    return {'figure': FIGURE}\n"
+    )
+    code, out, err = run_cli(capsys, "bench", "--dir", str(tmp_path))
+    assert code == 0, err
+    assert any(line.split()[1:] == ["figure", "42"] for line in out.splitlines())

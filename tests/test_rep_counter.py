@@ -1,0 +1,149 @@
+"""The rep state machine, fed scripted (time, value) sequences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exercises.counter import RepCounter, RepTiming
+from exercises.events import PartialRep, Phase, PhaseChanged
+from exercises.spec import Band, Counting, Range
+
+FPS = 30.0
+
+
+def squat_counting(**kw: object) -> Counting:
+    base = dict(
+        start=Band(enter=155, exit=145),
+        turn=Band(enter=115, exit=125),
+        partial=140,
+        min_dwell_s=0.1,
+        rep_s=Range(min=0.6, max=12),
+        source="test",
+    )
+    base.update(kw)
+    return Counting(**base)  # type: ignore[arg-type]
+
+
+def run(counter: RepCounter, values: np.ndarray, t0: float = 0.0) -> list[object]:
+    out: list[object] = []
+    for k, v in enumerate(values):
+        out += counter.update(t0 + k / FPS, float(v))
+    return out
+
+
+def reps_of(events: list[object]) -> list[RepTiming]:
+    return [e for e in events if isinstance(e, RepTiming)]
+
+
+def cosine_reps(n: int, top: float, bottom: float, period_s: float, hold_s: float = 0.5) -> np.ndarray:
+    t = np.arange(0, n * period_s, 1 / FPS)
+    wave = top + (bottom - top) * 0.5 * (1 - np.cos(2 * np.pi * t / period_s))
+    pad = np.full(int(hold_s * FPS), top)
+    return np.concatenate([pad, wave, pad])
+
+
+def armed(counting: Counting | None = None) -> RepCounter:
+    c = RepCounter(counting or squat_counting())
+    c.arm(0.0)
+    return c
+
+
+def test_counts_each_full_cycle_once() -> None:
+    events = run(armed(), cosine_reps(5, 175, 80, 2.0))
+    assert len(reps_of(events)) == 5
+
+
+def test_no_count_before_arm() -> None:
+    c = RepCounter(squat_counting())
+    assert run(c, cosine_reps(3, 175, 80, 2.0)) == []
+    assert c.phase is Phase.IDLE
+
+
+def test_dither_around_start_exit_counts_nothing() -> None:
+    t = np.arange(0, 2.0, 1 / FPS)
+    values = 145 + 3 * np.sign(np.sin(2 * np.pi * 7 * t))  # +-3 deg square wave at 7 Hz
+    events = run(armed(), np.concatenate([np.full(15, 170), values]))
+    assert not reps_of(events)
+    assert not [e for e in events if isinstance(e, PartialRep)]
+
+
+@pytest.mark.parametrize("centre", [155.0, 145.0, 140.0, 125.0, 115.0])
+def test_dither_around_any_threshold_never_completes_a_rep(centre: float) -> None:
+    rng = np.random.default_rng(int(centre))
+    t = np.arange(0, 2.0, 1 / FPS)
+    dither = centre + rng.uniform(-3, 3, t.size)
+    events = run(armed(), np.concatenate([np.full(15, 170), dither]))
+    assert not reps_of(events)
+
+
+def test_single_frame_glitch_is_ignored() -> None:
+    values = np.full(90, 170.0)
+    values[40] = 60.0  # one frame where the elbow "snaps"
+    events = run(armed(), values)
+    assert not [e for e in events if isinstance(e, PhaseChanged) and e.phase is Phase.AWAY]
+
+
+def test_half_rep_is_a_partial_not_a_rep() -> None:
+    events = run(armed(), cosine_reps(1, 175, 130, 2.0))
+    assert not reps_of(events)
+    partials = [e for e in events if isinstance(e, PartialRep)]
+    assert len(partials) == 1
+    assert 0.3 < partials[0].depth_fraction < 0.8
+
+
+def test_small_wobble_is_neither_rep_nor_partial() -> None:
+    events = run(armed(), cosine_reps(2, 175, 143, 2.0))
+    assert events == [] or all(isinstance(e, PhaseChanged) for e in events)
+
+
+def test_rep_timing_splits_descent_pause_and_ascent() -> None:
+    down = np.linspace(170, 80, 30)  # 1 s
+    pause = np.full(60, 80.0)  # 2 s at the bottom
+    up = np.linspace(80, 170, 15)  # 0.5 s
+    values = np.concatenate([np.full(15, 170), down, pause, up, np.full(15, 170)])
+    (rep,) = reps_of(run(armed(), values))
+    assert rep.turn_t_s - rep.start_t_s == pytest.approx((155 - 115) / 90, abs=0.07)  # 155 -> 115 of a 90 deg/s descent
+    assert rep.leave_turn_t_s - rep.turn_t_s > 1.9
+    assert rep.end_t_s - rep.leave_turn_t_s < 0.6
+    assert rep.extreme == pytest.approx(80.0)
+
+
+def test_too_fast_cycle_is_not_a_rep() -> None:
+    events = run(armed(squat_counting(min_dwell_s=0.0)), cosine_reps(1, 175, 80, 0.4))
+    assert not reps_of(events)
+
+
+def test_too_slow_cycle_is_not_a_rep() -> None:
+    events = run(armed(squat_counting(rep_s=Range(min=0.5, max=3.0))), cosine_reps(1, 175, 80, 8.0))
+    assert not reps_of(events)
+
+
+def test_increasing_signal_counts_the_same_way() -> None:
+    c = squat_counting(start=Band(enter=30, exit=40), turn=Band(enter=70, exit=60), partial=50)
+    events = run(armed(c), cosine_reps(4, 5, 90, 2.0))
+    assert len(reps_of(events)) == 4
+
+
+def test_disarm_drops_the_rep_in_progress() -> None:
+    c = armed()
+    run(c, np.linspace(170, 80, 40))
+    assert c.phase is Phase.TURN
+    c.disarm(2.0)
+    events = run(c, np.linspace(80, 170, 40), t0=2.1)
+    assert not reps_of(events)
+    assert c.phase is Phase.IDLE
+
+
+def test_nan_samples_are_skipped() -> None:
+    values = cosine_reps(3, 175, 80, 2.0)
+    values[::4] = np.nan
+    assert len(reps_of(run(armed(), values))) == 3
+
+
+def test_low_frame_rate_still_counts() -> None:
+    c = armed()
+    t = np.arange(0, 6.3, 0.2)  # 5 fps, 2 s reps (and the start of a 4th)
+    values = 127.5 + 47.5 * np.cos(2 * np.pi * t / 2.0)
+    events = [e for k, v in zip(t, values, strict=True) for e in c.update(float(k), float(v))]
+    assert len(reps_of(events)) == 3
