@@ -31,6 +31,8 @@ from sensors.pose import JointSource, PoseFrame
 
 #: joints below this confidence count as unseen
 MIN_CONFIDENCE = 0.3
+#: a measurement whose joints drop out keeps its last value this long (occlusion flicker in side views)
+HOLD_S = 0.25
 
 #: side-less joint name ("knee") -> index of its (left, right) pair in LEFT_RIGHT_PAIRS
 _PAIR_INDEX = {
@@ -42,6 +44,12 @@ _RIGHT = np.array([b for _, b in LEFT_RIGHT_PAIRS])
 N_EXT = NUM_JOINTS + len(LEFT_RIGHT_PAIRS)  #: 33 joints, then the midpoint of each left/right pair
 
 SPACE_IMAGE, SPACE_WORLD, SPACE_CAMERA = 0, 1, 2
+_TRUE = np.ones(1, dtype=bool)
+_ONE = np.ones(1, dtype=np.float32)
+_ORIGIN = np.zeros((3, 1, 3))
+_DEFAULT_UPS = np.array([[0.0, -1.0, 0.0]] * 3)  #: y points down in the image and in both 3D frames
+_TOES = [int(Joint.LEFT_FOOT_INDEX), int(Joint.RIGHT_FOOT_INDEX)]
+_HEELS = [int(Joint.LEFT_HEEL), int(Joint.RIGHT_HEEL)]
 
 
 def _point(name: str, side: str) -> int:
@@ -93,7 +101,11 @@ class SignalValues:
 
 
 class SignalPlan:
-    """Every signal of a definition, compiled to per-kind index arrays."""
+    """Every signal of a definition, compiled to per-kind index arrays.
+
+    Stateful only in one way: a measurement whose joints drop out for less
+    than :data:`HOLD_S` keeps its last value (frames must come in time order).
+    """
 
     def __init__(self, signals: dict[str, SignalSpec]) -> None:
         self.names: list[str] = list(signals)
@@ -108,13 +120,11 @@ class SignalPlan:
         self.n_terms = len(terms)
         self.term_signal = np.array([t[0] for t in terms], dtype=np.intp)
         self.term_side = [t[2] for t in terms]
-        pts = np.zeros((self.n_terms, 4), dtype=np.intp)
-        npts = np.zeros(self.n_terms, dtype=np.intp)
+        # unused point slots point at a sentinel row (always seen, at the origin)
+        pts = np.full((self.n_terms, 4), N_EXT, dtype=np.intp)
         for k, t in enumerate(terms):
             pts[k, : len(t[3])] = t[3]
-            npts[k] = len(t[3])
         self.points = pts
-        self.point_mask = np.arange(4)[None, :] < npts[:, None]  # (T, 4) which of the 4 slots are used
         self.by_kind = {kind: np.flatnonzero([t[1] == kind for t in terms]) for kind in KINDS}
         plane = np.array([t[4] for t in terms])
         self.prefer_2d = {
@@ -127,6 +137,11 @@ class SignalPlan:
         for k, t in enumerate(terms):
             self.signal_terms[t[0]].append(k)
         self.needs_forward = self.by_kind["forward"].size > 0
+        self._xyz = np.zeros((3, NUM_JOINTS, 3))
+        self._ups_key: tuple[float, ...] = ()
+        self._ups_cache = _DEFAULT_UPS
+        self._last_v = np.full(self.n_terms, np.nan)
+        self._last_t = np.full(self.n_terms, -np.inf)
 
     # ------------------------------------------------------------------
     def evaluate(
@@ -137,61 +152,82 @@ class SignalPlan:
         gravity: np.ndarray | None = None,
     ) -> SignalValues:
         """All signals of one frame; ``scale_2d_px`` is the player's torso length in pixels (NaN: this frame's)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self._evaluate(frame, view, scale_2d_px, gravity)
+
+    def _evaluate(self, frame: PoseFrame, view: View, scale_2d_px: float, gravity: np.ndarray | None) -> SignalValues:
         conf = frame.confidence
         src = frame.source
         seen = (src != JointSource.MISSING) & (conf >= MIN_CONFIDENCE)
         depth = src == JointSource.DEPTH
         sl, sr = seen[_LEFT], seen[_RIGHT]
         # a midpoint is seen when either side is; with one side unseen (side views) it is the seen joint
-        ext_seen = np.concatenate([seen, sl | sr])
-        ext_depth = np.concatenate([depth, depth[_LEFT] & depth[_RIGHT]])
-        ext_conf = np.concatenate([conf, np.maximum(np.where(sl, conf[_LEFT], 0), np.where(sr, conf[_RIGHT], 0))])
-        wl = np.where(sl == sr, 0.5, np.where(sl, 1.0, 0.0))[:, None]
+        ext_seen = np.concatenate([seen, sl | sr, _TRUE])
+        ext_depth = np.concatenate([depth, depth[_LEFT] & depth[_RIGHT], _TRUE])
+        ext_conf = np.concatenate([conf, np.maximum(np.where(sl, conf[_LEFT], 0), np.where(sr, conf[_RIGHT], 0)), _ONE])
+        wl = np.where(sl == sr, 0.5, np.where(sl, 1.0, 0.0))[None, :, None]
+        # every space as 3D points (image points lifted to z = 0): (3 spaces, 33, 3)
+        xyz = self._xyz
+        xyz[SPACE_IMAGE, :, :2] = frame.image_xy_px
+        xyz[SPACE_WORLD] = frame.world_xyz_m
+        xyz[SPACE_CAMERA] = frame.camera_xyz_m
+        ext = np.concatenate([xyz, wl * xyz[:, _LEFT] + (1.0 - wl) * xyz[:, _RIGHT], _ORIGIN], axis=1)
 
-        def ext(p: np.ndarray) -> np.ndarray:
-            return np.concatenate([p, wl * p[_LEFT] + (1.0 - wl) * p[_RIGHT]])
-
-        spaces = [ext(frame.image_xy_px), ext(frame.world_xyz_m), ext(frame.camera_xyz_m)]
-        pts, used = self.points, self.point_mask
-        term_seen = np.where(used, ext_seen[pts], True).all(axis=1)
-        term_depth = np.where(used, ext_depth[pts], True).all(axis=1)
-        term_conf = np.where(used, ext_conf[pts], 1.0).min(axis=1)
-        world_ok = np.where(used, np.isfinite(spaces[1][pts]).all(axis=2), True).all(axis=1)
+        pts = self.points
+        term_seen = ext_seen[pts].all(axis=1)
+        term_depth = ext_depth[pts].all(axis=1)
+        term_conf = ext_conf[pts].min(axis=1)
+        world_ok = np.isfinite(ext[SPACE_WORLD][pts]).all(axis=(1, 2))
         space = np.where(term_depth, SPACE_CAMERA, np.where(self.prefer_2d[view] | ~world_ok, SPACE_IMAGE, SPACE_WORLD))
+        p = ext[space[:, None], pts]  # (T, 4, 3): each term's points in its chosen space
 
-        scale = [
-            scale_2d_px if math.isfinite(scale_2d_px) else geo.torso_length(frame.image_xy_px),
-            geo.torso_length(frame.world_xyz_m),
-            geo.torso_length(frame.camera_xyz_m),
-        ]
-        ups = [geo.up_vector(gravity, 2), geo.up_vector(gravity, 3), geo.up_vector(gravity, 3)]
+        scales = np.array(
+            [
+                scale_2d_px if math.isfinite(scale_2d_px) else geo.torso_length(frame.image_xy_px),
+                geo.torso_length(frame.world_xyz_m),
+                geo.torso_length(frame.camera_xyz_m),
+            ]
+        )
+        ups = self._ups(gravity)
+        fwd = self._forwards(frame, ext, ups) if self.needs_forward else ups
         term_values = np.full(self.n_terms, np.nan)
         for kind, idx in self.by_kind.items():
-            if idx.size == 0:
-                continue
-            p = pts[idx]
-            for s in (SPACE_IMAGE, SPACE_WORLD, SPACE_CAMERA):
-                sel = idx[space[idx] == s]
-                if sel.size == 0:
-                    continue
-                q = spaces[s]
-                a, b, c, d = (q[pts[sel, j]] for j in range(4))
-                term_values[sel] = _measure(kind, a, b, c, d, scale[s], ups[s], self._forward(frame, s, q, ups[s]))
-            del p
-        term_values[~term_seen] = np.nan
+            if idx.size:
+                q = p[idx]
+                sp = space[idx]
+                term_values[idx] = _measure(kind, q[:, 0], q[:, 1], q[:, 2], q[:, 3], scales[sp], ups[sp], fwd[sp])
+        fresh = term_seen & np.isfinite(term_values)
+        self._last_v[fresh] = term_values[fresh]
+        self._last_t[fresh] = frame.t_s
+        held = ~fresh & (frame.t_s - self._last_t <= HOLD_S)
+        term_values = np.where(fresh, term_values, np.where(held, self._last_v, np.nan))
+        term_conf = np.where(fresh, term_conf, 0.5 * term_conf)
         return self._combine_terms(term_values, term_conf)
 
-    def _forward(self, frame: PoseFrame, s: int, q: np.ndarray, up: np.ndarray) -> np.ndarray:
-        if not self.needs_forward:
-            return up
-        if s == SPACE_IMAGE:
-            sign = geo.facing_sign_x(frame.image_xy_px)
-            return np.array([sign, 0.0])
-        toes = q[[Joint.LEFT_FOOT_INDEX, Joint.RIGHT_FOOT_INDEX]] - q[[Joint.LEFT_HEEL, Joint.RIGHT_HEEL]]
-        v = np.nanmean(toes, axis=0) if np.isfinite(toes).any() else np.full(3, np.nan)
-        v = v - (v @ up) * up
-        n = float(np.linalg.norm(v))
-        return v / n if n > 1e-9 else np.full(3, np.nan)
+    def _ups(self, gravity: np.ndarray | None) -> np.ndarray:
+        """(3, 3) "up" per space: the image's (gravity projected on it) and the 3D frames'."""
+        if gravity is None:
+            return _DEFAULT_UPS
+        key = tuple(np.asarray(gravity, dtype=np.float64).ravel().tolist())
+        if key == self._ups_key:
+            return self._ups_cache
+        up3 = geo.up_vector(gravity, 3)
+        up2 = geo.up_vector(gravity, 2)
+        self._ups_key = key
+        self._ups_cache = np.array([[up2[0], up2[1], 0.0], up3, up3])
+        return self._ups_cache
+
+    def _forwards(self, frame: PoseFrame, ext: np.ndarray, ups: np.ndarray) -> np.ndarray:
+        """(3, 3) unit "forward" (toe direction, horizontal) per space; NaN when unseen."""
+        out = np.full((3, 3), np.nan)
+        out[SPACE_IMAGE] = (geo.facing_sign_x(frame.image_xy_px), 0.0, 0.0)
+        toes = ext[1:, _TOES] - ext[1:, _HEELS]  # (2, 2, 3)
+        ok = np.isfinite(toes).all(axis=2, keepdims=True)  # (2, 2, 1): per space, per foot
+        v = np.where(ok, toes, 0.0).sum(axis=1) / ok.sum(axis=1)  # mean over seen feet; NaN when none
+        v = v - np.einsum("si,si->s", v, ups[1:])[:, None] * ups[1:]
+        n = np.linalg.norm(v, axis=1)
+        out[1:] = v / np.where(n > 1e-9, n, np.nan)[:, None]
+        return out
 
     def _combine_terms(self, term_values: np.ndarray, term_conf: np.ndarray) -> SignalValues:
         n = len(self.names)
@@ -228,30 +264,39 @@ class SignalPlan:
         return SignalValues(values, left, right)
 
 
+def _dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return np.einsum("ki,ki->k", u, v)
+
+
 def _measure(
     kind: str,
     a: np.ndarray,
     b: np.ndarray,
     c: np.ndarray,
     d: np.ndarray,
-    scale: float,
+    scale: np.ndarray,
     up: np.ndarray,
     forward: np.ndarray,
 ) -> np.ndarray:
-    """One kind of measurement over a batch of terms; points (k, D) -> values (k,)."""
-    if kind == "angle":
-        return geo.angle_deg(a, b, c)
-    if kind == "segment":
-        return geo.segment_from_vertical_deg(a, b, up)
+    """One kind of measurement over a batch of k terms; points, ``up`` and ``forward`` (k, 3), ``scale`` (k,)."""
+    if kind == "angle":  # arccos(u . v / |u||v|) at b
+        u, v = a - b, c - b
+        return np.degrees(np.arccos(np.clip(_dot(u, v) / np.sqrt(_dot(u, u) * _dot(v, v)), -1.0, 1.0)))
+    if kind == "segment":  # angle from "up": arccos(seg . up / |seg|)
+        seg = b - a
+        return np.degrees(np.arccos(np.clip(_dot(seg, up) / np.sqrt(_dot(seg, seg)), -1.0, 1.0)))
     if kind == "ratio":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return geo.distance(a, b) / geo.distance(c, d)
-    if not (math.isfinite(scale) and scale > 1e-9):
-        return np.full(len(a), np.nan)
+        return geo.distance(a, b) / geo.distance(c, d)
+    scale = np.where(scale > 1e-9, scale, np.nan)
     if kind == "distance":
         return geo.distance(a, b) / scale
-    if kind == "line_offset":
-        return geo.offset_from_line(a, b, c, up) / scale
     if kind == "height":
-        return geo.projection(a, b, up) / scale
-    return geo.projection(a, b, forward) / scale  # forward
+        return _dot(a - b, up) / scale
+    if kind == "forward":
+        return _dot(a - b, forward) / scale
+    # line_offset: b's distance from the line a->c along the part of "up" across the line
+    u = c - a
+    u = u / np.sqrt(_dot(u, u))[:, None]
+    normal = up - _dot(u, up)[:, None] * u
+    normal = normal / np.sqrt(_dot(normal, normal))[:, None]
+    return _dot(b - a, normal) / scale

@@ -14,6 +14,7 @@ import pygame
 
 from game import assets
 from game.clock import GameClock
+from game.progress import load_stars, save_stars
 from game.screenshots import Screenshotter
 from game.source_choice import SourceChoice
 from levels.run import LevelRun, Outcome
@@ -33,6 +34,7 @@ class GameOptions:
     screenshots: Path | None = None
     fps: float = 30.0
     threaded_feed: bool = True  #: False: read non-live sources on the game thread (deterministic tests)
+    progress_file: Path | None = None  #: keep best stars here between sessions (None: this session only)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class App:
         self.options = options
         self.clock = GameClock()
         self.session = Session()
+        if options.progress_file is not None:
+            self.session.best_stars.update(load_stars(options.pack.id, options.progress_file))
         self.stack: list = []  # list[Scene]; innermost first
         self.running = True
         self.wall_dt_s = 0.0
@@ -121,6 +125,8 @@ class App:
         )  # fmt: skip
         self.session.results.append(result)
         self.session.best_stars[level.id] = max(run.stars, self.session.best_stars.get(level.id, 0))
+        if self.options.progress_file is not None:
+            save_stars(self.options.pack.id, {level.id: run.stars}, self.options.progress_file)
         return result
 
     def unlocked(self, level: Level) -> bool:

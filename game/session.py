@@ -6,6 +6,7 @@ from pathlib import Path
 
 from game.app import App, GameOptions, make_screen, shutdown
 from game.loop import frames
+from game.progress import progress_path
 from game.scenes.play import PlayScene
 from game.scenes.title import TitleScene
 from game.source_choice import SourceChoice
@@ -33,6 +34,7 @@ def play(
         seconds=seconds,
         screenshots=screenshots,
         fps=fps,
+        progress_file=None if headless else progress_path(),  # the demo leaves the player's progress alone
     )
     options.source.check(pack.levels[0].exercise)
     screen = make_screen()

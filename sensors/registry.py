@@ -80,10 +80,10 @@ def _load(target: str, scheme: str) -> SensorFactory:
     module_name, _, attr = target.partition(":")
     try:
         module = importlib.import_module(module_name)
-        factory = getattr(module, attr)
+        factory: SensorFactory = getattr(module, attr)
     except (ImportError, AttributeError) as e:
         raise SourceSpecError(f"source '{scheme}': cannot load its backend {target!r}: {e}") from e
-    return factory  # type: ignore[no-any-return]
+    return factory
 
 
 def split_spec(spec: str) -> tuple[str, str]:

@@ -28,6 +28,23 @@ def pose_jpg(shared_data: Path) -> Path:
     return shared_data / "mediapipe_testdata" / "pose.jpg"
 
 
+class FileAsCamera(cv2.VideoCapture):
+    """OpenCV's real VideoCapture on a video file, delivering frames at the file's rate like a
+    camera does (a file alone decodes as fast as the CPU allows and then runs out)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self._period_s = 1.0 / (self.get(cv2.CAP_PROP_FPS) or 30.0)
+        self._next_s = time.monotonic()
+
+    def grab(self) -> bool:
+        wait_s = self._next_s - time.monotonic()
+        if wait_s > 0:
+            time.sleep(wait_s)
+        self._next_s = max(self._next_s + self._period_s, time.monotonic())
+        return super().grab()
+
+
 # -- conformance ---------------------------------------------------------------------------
 def test_video_source_passes_the_sensor_contract(squat_clip: Path) -> None:
     check_sensor(lambda: open_source(f"video:{squat_clip}"))
@@ -43,9 +60,9 @@ def test_image_source_passes_the_sensor_contract(pose_jpg: Path) -> None:
 
 def test_webcam_source_passes_the_sensor_contract_on_an_injected_capture(squat_clip: Path) -> None:
     # No camera in CI: the real webcam sensor code runs on cv2.VideoCapture opened on a video
-    # file instead of a device index (the only difference from a live camera is the device).
+    # file (paced at the file's frame rate) instead of a device index.
     check_sensor(
-        lambda: webcam.open_source("0", SourceOptions(), open_capture=lambda: cv2.VideoCapture(str(squat_clip))),
+        lambda: webcam.open_source("0", SourceOptions(), open_capture=lambda: FileAsCamera(squat_clip)),
         frames=5,
     )
 
@@ -80,7 +97,7 @@ def test_still_image_gives_one_frame_then_ends(pose_jpg: Path) -> None:
 
 
 def test_webcam_frames_carry_capture_time_and_only_the_newest_is_returned(squat_clip: Path) -> None:
-    sensor = webcam.open_source("0", SourceOptions(), open_capture=lambda: cv2.VideoCapture(str(squat_clip)))
+    sensor = webcam.open_source("0", SourceOptions(), open_capture=lambda: FileAsCamera(squat_clip))
     with sensor as cam:
         first = cam.read(timeout_s=30)
         time.sleep(0.5)  # the camera keeps delivering while the game is busy
@@ -98,7 +115,7 @@ def test_orientation_parameter_is_accepted_and_unknown_ones_are_rejected(pose_jp
         frame = cam.read(timeout_s=30)
     assert frame is not None
     assert frame.meta["rotation"] == "none"
-    with pytest.raises(SourceSpecError, match="colour.*orientation=auto"):
+    with pytest.raises(SourceSpecError, match=r"colour.*orientation=auto"):
         open_source(f"image:{pose_jpg},colour=red")
 
 

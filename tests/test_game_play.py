@@ -49,7 +49,7 @@ def _steps(app: App, seconds: float) -> None:
 def test_play_scene_draws_the_skeleton_on_the_camera_feed(screen: pygame.Surface) -> None:
     app, play = _app(screen, "synthetic:squat,reps=0,noise_px=0")
     try:
-        _steps(app, 0.5)
+        _steps(app, 4.0)  # past the "3, 2, 1, GO!" banner in the middle of the feed
         frame = play.frame
         assert frame is not None
         assert frame.rgb is not None

@@ -14,6 +14,7 @@ from game.cli import main as cli_main
 from sensors.errors import SourceSpecError, SourceUnavailable
 from sensors.realsense import list_devices
 from sensors.realsense.device import NO_CAMERA, DeviceClock
+from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M
 from sensors.realsense.testing import write_recording
 from sensors.registry import SourceOptions, open_source
 
@@ -157,3 +158,30 @@ def test_frame_times_never_go_back() -> None:
     clock = DeviceClock()
     first = clock.to_monotonic_s(5_000.0, False, 42.0, 0.0)
     assert clock.to_monotonic_s(4_990.0, False, 42.1, 0.0) == first
+
+
+# -- target parameters ------------------------------------------------------------
+def test_target_parameters_reach_the_sensor(good_recording: Path) -> None:
+    sensor = open_source(f"realsense-file:{good_recording},surface_offset=typical,orientation=off", SourceOptions())
+    assert sensor.path == good_recording  # type: ignore[attr-defined]
+    assert sensor.fusion.surface_offset_m is TYPICAL_SURFACE_OFFSET_M  # type: ignore[attr-defined]
+    assert sensor.orientation == "off"  # type: ignore[attr-defined]
+
+
+def test_live_target_may_hold_only_parameters() -> None:
+    sensor = open_source("realsense:surface_offset=0.04", SourceOptions())
+    assert sensor.serial == ""  # type: ignore[attr-defined]
+    assert sensor.fusion.surface_offset_m == 0.04  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("target", "complaint"),
+    [
+        ("x.db3,depth=1", "unknown parameter"),
+        ("x.db3,surface_offset=big", "surface_offset"),
+        ("x.db3,orientation=up", "orientation"),
+    ],
+)
+def test_bad_target_parameters_are_spec_errors(target: str, complaint: str) -> None:
+    with pytest.raises(SourceSpecError, match=complaint):
+        open_source(f"realsense-file:{target}", SourceOptions())

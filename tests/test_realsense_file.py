@@ -166,3 +166,14 @@ def test_record_command_copies_a_realsense_recording(scene: Scene, tmp_path: Pat
     assert [f.index for f in frames] == list(range(FRAMES))
     assert frames[-1].source[Joint.LEFT_HIP] == JointSource.DEPTH
     assert intrinsics["fx_px"] == INTR.fx_px
+
+
+def test_surface_offset_parameter_moves_depth_joints_back_along_their_rays(scene: Scene) -> None:
+    with open_source(f"realsense-file:{scene.path},surface_offset=0.05") as sensor:
+        frame = sensor.read(timeout_s=10.0)
+    assert frame is not None
+    plain = scene.frames[0]
+    hip = Joint.LEFT_HIP
+    assert frame.source[hip] == JointSource.DEPTH
+    gained_m = np.linalg.norm(frame.camera_xyz_m[hip]) - np.linalg.norm(plain.camera_xyz_m[hip])
+    assert gained_m == pytest.approx(0.05, abs=0.003)

@@ -66,7 +66,8 @@ def test_depth_noise_grows_with_distance_squared() -> None:
         _, exact = depth_frames(3, distance_m=distance, depth_noise=0.0)
         _, noisy = depth_frames(3, distance_m=distance)
         a, b = exact[-1].depth_m, noisy[-1].depth_m
-        assert a is not None and b is not None
+        assert a is not None
+        assert b is not None
         near_body = (a > 0) & (b > 0) & (np.abs(a - distance) < 0.3)  # the body and the floor around it
         assert near_body.sum() > 5000
         return float(np.std((b[near_body] - a[near_body]) / a[near_body] ** 2))
@@ -78,7 +79,7 @@ def test_depth_noise_grows_with_distance_squared() -> None:
 
 
 def test_depth_edges_and_far_pixels_are_invalid() -> None:
-    sensor, frames = depth_frames(2, exercise="squat", view="front", depth_noise=0.0)
+    _sensor, frames = depth_frames(2, exercise="squat", view="front", depth_noise=0.0)
     d = frames[-1].depth_m
     assert d is not None
     assert d.dtype == np.float32
@@ -141,11 +142,11 @@ def test_monocular_images_carry_rgb_but_no_depth_unless_asked() -> None:
 
 
 def test_a_walker_appears_in_the_depth_map() -> None:
-    sensor, frames = depth_frames(200, exercise="squat", walker=True, walker_start_s=0.0, depth_noise=0.0)
+    _sensor, frames = depth_frames(200, exercise="squat", walker=True, walker_start_s=0.0, depth_noise=0.0)
     active = [f for f in frames if f.meta["walker_active"]]
     assert active
     f = active[len(active) // 4]  # beside the player, not behind them
-    empty_sensor, empty = depth_frames(len(frames), exercise="squat", depth_noise=0.0)
+    _empty_sensor, empty = depth_frames(len(frames), exercise="squat", depth_noise=0.0)
     e = empty[frames.index(f)]
     assert f.depth_m is not None
     assert e.depth_m is not None

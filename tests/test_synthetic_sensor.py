@@ -252,3 +252,21 @@ def test_realtime_paces_reads_to_the_frame_rate() -> None:
         t1 = time.monotonic()
         cam.read(timeout_s=0.0)  # the next frame is not due yet: a zero timeout returns at once
         assert time.monotonic() - t1 < 0.02
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_exercise_passes_the_conformance_checker_with_setup_and_images(exercise: str) -> None:
+    check_sensor(lambda: open_source(f"synthetic:{exercise},setup=1,images=1,mode=depth,reps=1"), frames=3)
+
+
+def test_a_fault_string_is_accepted_by_the_python_api() -> None:
+    assert SyntheticConfig(exercise="squat", fault="knee_valgus+heels_up").fault == ("knee_valgus", "heels_up")  # type: ignore[arg-type]
+
+
+def test_holds_descend_hold_for_hold_s_and_come_back() -> None:
+    frames = list(open_source("synthetic:plank,hold_s=4,fps=10,noise_px=0").open())
+    phases = [f.meta["phase"] for f in frames]
+    assert phases.count("hold") == 40
+    assert phases.index("descent") < phases.index("hold") < phases.index("ascent")
+    assert {f.meta["rep_index"] for f in frames if f.meta["phase"] != "ready"} == {0}
+    assert phases[0] == phases[-1] == "ready"

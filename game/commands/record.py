@@ -24,6 +24,11 @@ from sensors.registry import split_spec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "Stops at the end of a finite source, after --seconds or --frames, or on Ctrl-C (the file is finished "
+        "properly). Replay with --source recording:FILE. Example: repquest record --source synthetic:squat "
+        "--seconds 5 --out squat.rq. Format: docs/recording-format.md."
+    )
     add_source_arguments(parser)
     parser.add_argument(
         "--out", "-o", required=True, type=Path, metavar="FILE", help="the .rq file to write (replaced if it exists)"
@@ -63,11 +68,9 @@ def _intrinsics(sensor: Sensor) -> Mapping[str, Any] | None:
 
 
 def _size(n_bytes: int) -> str:
-    for unit in ("bytes", "kB", "MB"):
-        if n_bytes < 1000 or unit == "MB":
-            return f"{n_bytes:,} {unit}" if unit == "bytes" else f"{n_bytes:.1f} {unit}"
-        n_bytes /= 1000  # type: ignore[assignment]
-    raise AssertionError("unreachable")
+    if n_bytes < 1000:
+        return f"{n_bytes:,} bytes"
+    return f"{n_bytes / 1e3:.1f} kB" if n_bytes < 1e6 else f"{n_bytes / 1e6:.1f} MB"
 
 
 def _record(sensor: Sensor, writer: RecordingWriter, args: argparse.Namespace) -> None:

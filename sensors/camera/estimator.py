@@ -87,6 +87,8 @@ def _landmarks_to_arrays(landmarks: Any, world: Any, size_px: tuple[int, int]) -
 class _SolutionsGraph:
     """``mediapipe.solutions.pose.Pose`` with the in-wheel full model."""
 
+    _OUTPUTS = ("pose_landmarks", "pose_world_landmarks", "segmentation_mask")
+
     def __init__(self, static_image_mode: bool, min_detection_confidence: float, min_tracking_confidence: float):
         mp = _import_mediapipe()
         self._pose = mp.solutions.pose.Pose(
@@ -98,11 +100,20 @@ class _SolutionsGraph:
 
     def infer(self, rgb: np.ndarray, t_s: float) -> RawPose | None:
         result = self._pose.process(rgb)
-        if result.pose_landmarks is None:
-            return None
-        world = result.pose_world_landmarks.landmark if result.pose_world_landmarks is not None else None
-        h, w = rgb.shape[:2]
-        return _landmarks_to_arrays(result.pose_landmarks.landmark, world, (w, h))
+        try:
+            if result.pose_landmarks is None:
+                return None
+            world = result.pose_world_landmarks.landmark if result.pose_world_landmarks is not None else None
+            h, w = rgb.shape[:2]
+            return _landmarks_to_arrays(result.pose_landmarks.landmark, world, (w, h))
+        finally:
+            # process() returns a new namedtuple *class* holding the protobuf results as class
+            # attributes; classes live in reference cycles, so without this the protobufs wait
+            # for the cyclic GC, which may free them in another thread in the middle of another
+            # graph's run - a segfault seen with two sensors in one process.
+            for name in self._OUTPUTS:
+                if hasattr(result, name):
+                    setattr(result, name, None)
 
     def reset(self) -> None:
         self._pose.reset()

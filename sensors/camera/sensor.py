@@ -118,6 +118,7 @@ class CameraPoseSensor(Sensor):
         self._estimator: PoseEstimator | None = None
         self._worker: PipelineWorker[RawFrame, PoseFrame] | None = None
         self.lock = PlayerLock()
+        self._dropped_at_close = 0
 
     @property
     def capabilities(self) -> Capabilities:
@@ -134,7 +135,7 @@ class CameraPoseSensor(Sensor):
     @property
     def dropped(self) -> int:
         """Frames captured or processed but never returned (newest-only mode)."""
-        return self._worker.dropped if self._worker is not None else 0
+        return self._worker.dropped if self._worker is not None else self._dropped_at_close
 
     def _open(self) -> None:
         self._frames.open()
@@ -173,6 +174,7 @@ class CameraPoseSensor(Sensor):
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.stop()
+            self._dropped_at_close = worker.dropped
         if worker is not None and worker.alive:
             return  # a thread is stuck in a device read: never release under it; daemon threads die with it
         try:

@@ -14,29 +14,71 @@ import contextlib
 import threading
 import time
 from abc import abstractmethod
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sensors.camera.estimator import PoseEstimator
 from sensors.contract import Sensor
-from sensors.errors import SensorError, SourceUnavailable
+from sensors.errors import SensorError, SourceSpecError, SourceUnavailable
 from sensors.pose import PoseFrame
 from sensors.realsense._rs import colour_to_rgb, depth_to_metres, first_line, import_rs, intrinsics_from_rs
-from sensors.realsense.fusion import FusionParams, Intrinsics, fuse_depth
+from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, Intrinsics, fuse_depth
 from sensors.registry import SourceOptions
 
 #: how long the worker blocks on the pipeline before checking whether it must stop
 POLL_S = 0.1
 
+ORIENTATIONS = ("auto", "upright", "off")
+TARGET_HELP = "surface_offset=typical|METRES (default 0) and orientation=auto|upright|off"
+
+
+def split_target(target: str, scheme: str) -> tuple[str, FusionParams, str]:
+    """``"a.db3,surface_offset=typical"`` -> ``("a.db3", FusionParams(...), "auto")``.
+
+    Trailing ``key=value`` parts are parameters (a target naming an existing
+    file as a whole is taken as is, so paths may hold commas):
+    ``surface_offset`` (``typical`` = :data:`TYPICAL_SURFACE_OFFSET_M`, or
+    metres) and ``orientation`` (upright inference, see the estimator).
+    """
+    if not target or Path(target).expanduser().exists():
+        return target, FusionParams(), "auto"
+    parts = target.split(",")
+    params: dict[str, str] = {}
+    while parts and "=" in parts[-1]:
+        key, _, value = parts.pop().partition("=")
+        params[key.strip()] = value.strip()
+    unknown = sorted(set(params) - {"surface_offset", "orientation"})
+    if unknown:
+        raise SourceSpecError(f"source '{scheme}': unknown parameter(s) {', '.join(unknown)}; expected {TARGET_HELP}")
+    orientation = params.get("orientation", "auto")
+    if orientation not in ORIENTATIONS:
+        raise SourceSpecError(f"source '{scheme}': orientation={orientation!r}; expected auto, upright or off")
+    offset_text = params.get("surface_offset", "0")
+    offset: float | np.ndarray
+    if offset_text == "typical":
+        offset = TYPICAL_SURFACE_OFFSET_M
+    else:
+        try:
+            offset = float(offset_text)
+        except ValueError:
+            offset = float("nan")
+        if not 0.0 <= offset <= 0.3:
+            raise SourceSpecError(
+                f"source '{scheme}': surface_offset={offset_text!r}; expected 'typical' or metres from 0 to 0.3"
+            )
+    return ",".join(parts), FusionParams(surface_offset_m=offset), orientation
+
 
 class RealSenseSensor(Sensor):
     """Base of ``realsense`` and ``realsense-file``; subclasses start the pipeline and number frames."""
 
-    def __init__(self, options: SourceOptions, fusion: FusionParams | None = None) -> None:
+    def __init__(self, options: SourceOptions, fusion: FusionParams | None = None, orientation: str = "auto") -> None:
         super().__init__()
         self.options = options
         self.fusion = fusion or FusionParams()
+        self.orientation = orientation
         self._rs: Any = None
         self._pipeline: Any = None
         self._align: Any = None
@@ -86,7 +128,7 @@ class RealSenseSensor(Sensor):
             colour = profile.get_stream(self._rs.stream.color).as_video_stream_profile()
             self._intrinsics = intrinsics_from_rs(colour.get_intrinsics())
             self._align = self._rs.align(self._rs.stream.color)
-            self._estimator = PoseEstimator(pose_model=self.options.pose_model)
+            self._estimator = PoseEstimator(pose_model=self.options.pose_model, orientation=self.orientation)
         except BaseException:
             self._stop_pipeline()
             raise

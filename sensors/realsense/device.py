@@ -14,7 +14,7 @@ from typing import Any
 from sensors.contract import Capabilities
 from sensors.errors import SourceUnavailable
 from sensors.realsense._rs import first_line, import_rs
-from sensors.realsense._stream import POLL_S, RealSenseSensor
+from sensors.realsense._stream import POLL_S, RealSenseSensor, split_target
 from sensors.realsense.fusion import FusionParams
 from sensors.registry import SourceOptions
 
@@ -77,8 +77,10 @@ class RealSenseLiveSensor(RealSenseSensor):
 
     scheme = "realsense"
 
-    def __init__(self, serial: str, options: SourceOptions, fusion: FusionParams | None = None) -> None:
-        super().__init__(options, fusion)
+    def __init__(
+        self, serial: str, options: SourceOptions, fusion: FusionParams | None = None, orientation: str = "auto"
+    ) -> None:
+        super().__init__(options, fusion, orientation)
         self.serial = serial.strip()
         self._fps = float(options.fps or DEFAULT_FPS)
         self._clock = DeviceClock()
@@ -173,5 +175,6 @@ class RealSenseLiveSensor(RealSenseSensor):
 
 
 def open_live(target: str, options: SourceOptions) -> RealSenseLiveSensor:
-    """Registry factory for ``realsense[:serial]``."""
-    return RealSenseLiveSensor(target, options)
+    """Registry factory for ``realsense[:SERIAL][,surface_offset=...][,orientation=...]``."""
+    serial, fusion, orientation = split_target(target, "realsense")
+    return RealSenseLiveSensor(serial, options, fusion, orientation)

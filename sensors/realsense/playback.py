@@ -19,7 +19,7 @@ from typing import Any
 from sensors.contract import Capabilities
 from sensors.errors import SourceSpecError, SourceUnavailable
 from sensors.realsense._rs import first_line
-from sensors.realsense._stream import POLL_S, RealSenseSensor
+from sensors.realsense._stream import POLL_S, RealSenseSensor, split_target
 from sensors.realsense.fusion import FusionParams
 from sensors.registry import SourceOptions
 
@@ -91,8 +91,10 @@ class RealSenseFileSensor(RealSenseSensor):
 
     scheme = "realsense-file"
 
-    def __init__(self, path: Path, options: SourceOptions, fusion: FusionParams | None = None) -> None:
-        super().__init__(options, fusion)
+    def __init__(
+        self, path: Path, options: SourceOptions, fusion: FusionParams | None = None, orientation: str = "auto"
+    ) -> None:
+        super().__init__(options, fusion, orientation)
         self.path = Path(path)
         self._realtime = bool(options.realtime)
         self._playback: Any = None
@@ -188,7 +190,8 @@ class RealSenseFileSensor(RealSenseSensor):
 
 
 def open_file(target: str, options: SourceOptions) -> RealSenseFileSensor:
-    """Registry factory for ``realsense-file:PATH``."""
-    if not target.strip():
+    """Registry factory for ``realsense-file:PATH[,surface_offset=...][,orientation=...]``."""
+    path_text, fusion, orientation = split_target(target, "realsense-file")
+    if not path_text.strip():
         raise SourceSpecError("source 'realsense-file': expected a file, e.g. realsense-file:session.db3")
-    return RealSenseFileSensor(Path(target).expanduser(), options)
+    return RealSenseFileSensor(Path(path_text).expanduser(), options, fusion, orientation)

@@ -61,6 +61,8 @@ class SyntheticConfig:
     t0_s: float = 0.0  #: timestamp of frame 0 (t_s = t0_s + index / fps)
 
     def __post_init__(self) -> None:
+        if isinstance(self.fault, str):  # SyntheticConfig(fault="knee_valgus+forward_lean") also works
+            object.__setattr__(self, "fault", tuple(p for p in self.fault.split("+") if p))
         _validate(self)
 
     @property

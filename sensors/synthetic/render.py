@@ -107,7 +107,8 @@ class SceneRenderer:
     def __init__(self, intr: Intrinsics, pose: CameraPose, walls: tuple[tuple[np.ndarray, float], ...] = ()) -> None:
         self.intr = intr
         w, h = intr.width_px, intr.height_px
-        self.uu, self.vv = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+        self.u_px, self.v_px = np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32)
+        self.uu, self.vv = np.meshgrid(self.u_px, self.v_px)
         xn = (self.uu - intr.cx) / intr.fx
         yn = (self.vv - intr.cy) / intr.fy
         self.cos_px = (1.0 / np.sqrt(xn * xn + yn * yn + 1.0)).astype(np.float32)
@@ -139,6 +140,14 @@ class SceneRenderer:
         rgb = self.bg_rgb.copy() if with_rgb else None
         box = [w, h, 0, 0]
         f = self.intr.fx
+        with np.errstate(invalid="ignore"):
+            self._draw_all(caps, zbuf, rgb, box, f)
+        for disc in discs:
+            self._draw_disc(disc, zbuf, rgb, box)
+        return zbuf, rgb, (box[0], box[1], box[2], box[3])
+
+    def _draw_all(self, caps: Capsules, zbuf: np.ndarray, rgb: np.ndarray | None, box: list[int], f: float) -> None:
+        h, w = zbuf.shape
         for i in np.flatnonzero(caps.valid):
             rmax = f * caps.r[i] / min(caps.z0[i], caps.z1[i]) + 1
             x0 = max(int(min(caps.u0[i], caps.u1[i]) - rmax), 0)
@@ -147,49 +156,52 @@ class SceneRenderer:
             y1 = min(int(max(caps.v0[i], caps.v1[i]) + rmax) + 2, h)
             if x0 >= x1 or y0 >= y1:
                 continue
-            box = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
+            box[:] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
             self._draw_capsule(caps, i, zbuf, rgb, (slice(y0, y1), slice(x0, x1)))
-        for disc in discs:
-            self._draw_disc(disc, zbuf, rgb, box)
-        return zbuf, rgb, (box[0], box[1], box[2], box[3])
 
     def _draw_capsule(
         self, caps: Capsules, i: int, zbuf: np.ndarray, rgb: np.ndarray | None, sl: tuple[slice, slice]
     ) -> None:
+        """Z-buffer capsule ``i`` into ``zbuf[sl]``. Pixels it misses are NaN and
+        ``np.fmin`` ignores them (call under ``np.errstate(invalid="ignore")``)."""
+        f32 = np.float32
         u0, v0, eu, ev = caps.u0[i], caps.v0[i], caps.u1[i] - caps.u0[i], caps.v1[i] - caps.v0[i]
         ee = max(eu * eu + ev * ev, 1e-12)
-        dx = self.uu[sl] - np.float32(u0)
-        dy = self.vv[sl] - np.float32(v0)
-        s = np.clip((dx * np.float32(eu / ee) + dy * np.float32(ev / ee)), 0.0, 1.0)
-        qx = dx - s * np.float32(eu)
-        qy = dy - s * np.float32(ev)
-        z0, dz = caps.z0[i], caps.z1[i] - caps.z0[i]
-        inv_r = np.float32(1.0 / (self.intr.fx * caps.r[i]))
-        zs = s * np.float32(dz) + np.float32(z0)
-        rho2 = (qx * qx + qy * qy) * (zs * inv_r) ** 2
-        cover = np.sqrt(np.maximum(np.float32(1.0) - rho2, 0.0))
-        r = np.float32(caps.r[i])
-        rng = s * np.float32(caps.range1[i] - caps.range0[i]) + np.float32(caps.range0[i]) - r * cover
-        rng = np.where(rho2 < 1.0, rng, np.float32(np.inf))
-        if abs(caps.range1[i] - caps.range0[i]) > 0.2 * caps.r[i]:
+        dx = self.u_px[sl[1]] - f32(u0)  # (w,)
+        dy = self.v_px[sl[0], None] - f32(v0)  # (h, 1)
+        s = dx * f32(eu / ee) + dy * f32(ev / ee)  # (h, w) position along the segment
+        np.clip(s, 0.0, 1.0, out=s)
+        qx = dx - s * f32(eu)
+        qy = dy - s * f32(ev)
+        r = caps.r[i]
+        inv_rpx2 = f32((0.5 * (caps.z0[i] + caps.z1[i]) / (self.intr.fx * r)) ** 2)
+        qx *= qx
+        qy *= qy
+        qx += qy
+        qx *= -inv_rpx2
+        qx += f32(1.0)
+        cover = np.sqrt(qx, out=qx)  # NaN outside the capsule
+        rng = s * f32(caps.range1[i] - caps.range0[i])
+        rng += f32(caps.range0[i])
+        rng -= f32(r) * cover
+        if abs(caps.range1[i] - caps.range0[i]) > 0.2 * r:
             # the nearer end cap as an exact sphere (matters for bones pointing at the camera)
             k0 = caps.range0[i] <= caps.range1[i]
             cu, cv = (caps.u0[i], caps.v0[i]) if k0 else (caps.u1[i], caps.v1[i])
             cz, cr = (caps.z0[i], caps.range0[i]) if k0 else (caps.z1[i], caps.range1[i])
-            ex = self.uu[sl] - np.float32(cu)
-            ey = self.vv[sl] - np.float32(cv)
-            rho2c = (ex * ex + ey * ey) * np.float32((cz / (self.intr.fx * caps.r[i])) ** 2)
-            cap_cover = np.sqrt(np.maximum(np.float32(1.0) - rho2c, 0.0))
-            cap = np.where(rho2c < 1.0, np.float32(cr) - r * cap_cover, np.float32(np.inf))
-            rng = np.minimum(rng, cap)
-            cover = np.maximum(cover, cap_cover)
-        z = rng * self.cos_px[sl]
+            ex = self.u_px[sl[1]] - f32(cu)
+            ey = self.v_px[sl[0], None] - f32(cv)
+            cap_cover = f32(1.0) - (ex * ex + ey * ey) * f32((cz / (self.intr.fx * r)) ** 2)
+            np.sqrt(cap_cover, out=cap_cover)
+            np.fmin(rng, f32(cr) - f32(r) * cap_cover, out=rng)
+            np.fmax(cover, cap_cover, out=cover)
+        rng *= self.cos_px[sl]
         region = zbuf[sl]
         if rgb is None:
-            np.minimum(region, z, out=region)
+            np.fmin(region, rng, out=region)
             return
-        nearer = z < region
-        region[nearer] = z[nearer]
+        nearer = rng < region
+        region[nearer] = rng[nearer]
         shade = (0.35 + 0.65 * cover[nearer])[:, None]
         rgb[sl][nearer] = (PALETTE[caps.colour[i]] * shade).astype(np.uint8)
 
