@@ -160,4 +160,5 @@ class FrameRuleTracker:
 
     @property
     def in_form(self) -> bool:
-        return not any(self.active)
+        """No rule above 'info' severity is failing (an info cue is a hint, the hold goes on)."""
+        return not any(a and r.severity != "info" for r, a in zip(self.rules, self.active, strict=True))

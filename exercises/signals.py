@@ -10,7 +10,7 @@ Which coordinates a measurement uses (per joint triple, per frame):
   ``JointSource.DEPTH``;
 * else the 2D image when the movement's plane faces the camera in the current
   view (``sagittal`` from the side, ``frontal`` from the front) or the signal
-  declares ``plane: any``;
+  declares ``plane: any`` (``plane: 3d`` never prefers 2D);
 * else MediaPipe's monocular 3D ``world_xyz_m`` when finite (a squat's knee
   angle seen from the front is meaningless in 2D);
 * else the 2D image.

@@ -38,7 +38,9 @@ class SignalSpec(_Strict):
     ratio: tuple[tuple[str, str], tuple[str, str]] | None = None  #: distance of a pair / distance of a pair
     line_offset: tuple[str, str, str] | None = None  #: middle joint's offset from the line first->last, up > 0
     side: SideName = "mean"
-    plane: Literal["sagittal", "frontal", "any"] = "any"  #: the plane the movement lies in (picks 2D vs 3D)
+    #: the plane the movement lies in, which picks 2D vs 3D: 2D when the view faces that plane, or for
+    #: 'any'; '3d' always uses 3D when available (a bend whose plane turns with the limb)
+    plane: Literal["sagittal", "frontal", "any", "3d"] = "any"
 
     @model_validator(mode="after")
     def _one_kind(self) -> SignalSpec:

@@ -15,9 +15,10 @@ import pygame
 from game import assets
 from game.clock import GameClock
 from game.progress import load_stars, save_stars
+from game.scenes.base import Scene
 from game.screenshots import Screenshotter
 from game.source_choice import SourceChoice
-from levels.run import LevelRun, Outcome
+from levels.run import LevelRun, Outcome, is_unlocked
 from levels.schema import Level, Pack
 
 #: after the --seconds deadline, how long the results stay up before the app closes
@@ -85,7 +86,7 @@ class App:
         self.session = Session()
         if options.progress_file is not None:
             self.session.best_stars.update(load_stars(options.pack.id, options.progress_file))
-        self.stack: list = []  # list[Scene]; innermost first
+        self.stack: list[Scene] = []  #: the active scene is last; a pause scene sits on the play scene
         self.running = True
         self.wall_dt_s = 0.0
         self.closing_at_s: float | None = None
@@ -98,17 +99,17 @@ class App:
 
     # -- scene stack --------------------------------------------------------------
     @property
-    def scene(self):  # -> Scene
+    def scene(self) -> Scene:
         return self.stack[-1]
 
-    def push(self, scene) -> None:
+    def push(self, scene: Scene) -> None:
         self.stack.append(scene)
         scene.enter()
 
     def pop(self) -> None:
         self.stack.pop().exit()
 
-    def replace(self, scene) -> None:
+    def replace(self, scene: Scene) -> None:
         """Leave every scene on the stack and show ``scene``."""
         while self.stack:
             self.pop()
@@ -130,8 +131,6 @@ class App:
         return result
 
     def unlocked(self, level: Level) -> bool:
-        from levels.run import is_unlocked
-
         return self.options.autoplay or is_unlocked(level, self.session.best_stars)
 
     # -- events -------------------------------------------------------------------
@@ -153,7 +152,7 @@ class App:
             self.closing_at_s = self.clock.wall_s + CLOSING_GRACE_S
 
     # -- the loop -------------------------------------------------------------------
-    def run(self, frames: Iterable[float], first_scene) -> None:
+    def run(self, frames: Iterable[float], first_scene: Scene) -> None:
         """Show ``first_scene`` and run one :meth:`step` per frame until the app quits."""
         self.push(first_scene)
         try:

@@ -134,14 +134,18 @@ def draw_overlays(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> No
         draw.text(surface, s.popup, 72, colour, (x_px, y_px - 60 * s.popup_age_s), "center")
 
 
-def fit_text(text: str, size_px: int, max_w_px: int) -> str:
-    """``text``, shortened from the left with "..." until it fits ``max_w_px`` (paths keep their file name)."""
+def fit_text(text: str, size_px: int, max_w_px: int, keep: str = "end") -> str:
+    """``text`` shortened with "..." until it fits ``max_w_px``; ``keep="end"`` keeps a path's file name."""
     f = assets.font(size_px)
     if f.size(text)[0] <= max_w_px:
         return text
-    while len(text) > 1 and f.size("..." + text)[0] > max_w_px:
-        text = text[1:]
-    return "..." + text
+    if keep == "end":
+        while len(text) > 1 and f.size("..." + text)[0] > max_w_px:
+            text = text[1:]
+        return "..." + text
+    while len(text) > 1 and f.size(text + "...")[0] > max_w_px:
+        text = text[:-1]
+    return text.rstrip() + "..."
 
 
 def format_time(seconds: float) -> str:

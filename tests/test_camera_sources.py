@@ -28,13 +28,17 @@ def pose_jpg(shared_data: Path) -> Path:
     return shared_data / "mediapipe_testdata" / "pose.jpg"
 
 
-class FileAsCamera(cv2.VideoCapture):
+class FileAsCamera:
     """OpenCV's real VideoCapture on a video file, delivering frames at the file's rate like a
-    camera does (a file alone decodes as fast as the CPU allows and then runs out)."""
+    camera does (a file alone decodes as fast as the CPU allows and then runs out).
+
+    Wraps rather than subclasses cv2.VideoCapture: Python subclasses of OpenCV classes crash
+    when they are garbage-collected in this OpenCV build.
+    """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(str(path))
-        self._period_s = 1.0 / (self.get(cv2.CAP_PROP_FPS) or 30.0)
+        self.cap = cv2.VideoCapture(str(path))
+        self._period_s = 1.0 / (self.cap.get(cv2.CAP_PROP_FPS) or 30.0)
         self._next_s = time.monotonic()
 
     def grab(self) -> bool:
@@ -42,7 +46,10 @@ class FileAsCamera(cv2.VideoCapture):
         if wait_s > 0:
             time.sleep(wait_s)
         self._next_s = max(self._next_s + self._period_s, time.monotonic())
-        return super().grab()
+        return self.cap.grab()
+
+    def __getattr__(self, name: str) -> object:  # isOpened, retrieve, get, set, release
+        return getattr(self.cap, name)
 
 
 # -- conformance ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import itertools
 import pytest
 
 from game.clock import GameClock
-from game.hud import format_time
 from game.loop import MAX_DT_S, frames
 
 
@@ -61,8 +60,3 @@ def test_paused_clock_stands_still_while_wall_time_runs() -> None:
 def test_scaled_clock_runs_faster() -> None:
     clock = GameClock(scale=4.0)
     assert clock.advance(0.25) == 1.0
-
-
-def test_time_text_rounds_up() -> None:
-    assert format_time(75.2) == "1:16"
-    assert format_time(0.0) == "0:00"

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, ClassVar
 import pygame
 
 from game import assets, draw
+from game.hud import fit_text
 from game.scenes.base import Scene
+from levels.schema import Level
 
 if TYPE_CHECKING:
     from game.app import App
@@ -34,9 +36,18 @@ class TitleScene(Scene):
 
     def select_previous(self) -> None:
         self.selected = (self.selected - 1) % len(self.app.options.pack.levels)
+        self.message = ""
 
     def select_next(self) -> None:
         self.selected = (self.selected + 1) % len(self.app.options.pack.levels)
+        self.message = ""
+
+    def unlock_hint(self, level: Level) -> str:
+        """E.g. ``"earn 1 star in Squat Streak"``."""
+        after = next((lv for lv in self.app.options.pack.levels if lv.id == level.unlock.after), None)
+        n = level.unlock.stars
+        stars = f"{n} star{'s' if n != 1 else ''}"
+        return f"earn {stars} in {after.title}" if after is not None else "finish an earlier level"
 
     def quit(self) -> None:
         self.app.quit()
@@ -46,7 +57,7 @@ class TitleScene(Scene):
 
         level = self.app.options.pack.levels[self.selected]
         if not self.app.unlocked(level):
-            self.message = f"Locked: earn {level.unlock.stars} star(s) in an earlier level first"
+            self.message = f"Locked: {self.unlock_hint(level)} first"
             return
         self.app.replace(PlayScene(self.app, level))
 
@@ -69,8 +80,12 @@ class TitleScene(Scene):
             if chosen:
                 pygame.draw.rect(surface, assets.ACCENT, rect, 3, border_radius=14)
             colour = assets.TEXT if open_ else assets.LOCKED
-            draw.text(surface, f"{i + 1}. {level.title}", 40, colour, (rect.x + 24, rect.centery), "midleft")
-            info = f"{level.exercise.replace('_', ' ')}  -  {level.goal.describe()}" if open_ else "locked"
+            name = fit_text(f"{i + 1}. {level.title}", 40, 350, keep="start")
+            draw.text(surface, name, 40, colour, (rect.x + 24, rect.centery), "midleft")
+            info = f"{level.exercise.replace('_', ' ')}  -  {level.goal.describe()}"
+            if not open_:
+                info = f"locked: {self.unlock_hint(level)}"
+            info = fit_text(info, 26, 310, keep="start")
             draw.text(surface, info, 26, assets.TEXT_DIM, (rect.x + 390, rect.centery), "midleft", shadow=False)
             best = self.app.session.best_stars.get(level.id, 0)
             for k in range(3):

@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -121,7 +122,7 @@ def open_camera(
 
 
 def configure_capture(
-    cap: cv2.VideoCapture, width_px: int | None = None, height_px: int | None = None, fps: float | None = None
+    cap: Any, width_px: int | None = None, height_px: int | None = None, fps: float | None = None
 ) -> None:
     """Ask the device for a resolution and rate (cameras may pick the nearest they support)."""
     if width_px:

@@ -13,15 +13,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, Protocol
 
 import cv2
+import numpy as np
 
 from sensors.camera.capture import configure_capture, open_camera, quiet_opencv
 from sensors.camera.sensor import CameraPoseSensor, EstimatorSettings, FrameSource, RawFrame, split_target
 from sensors.errors import SourceSpecError, SourceUnavailable
 from sensors.registry import SourceOptions
 
-CaptureFactory = Callable[[], cv2.VideoCapture]
+
+class CaptureDevice(Protocol):
+    """What the webcam source uses of ``cv2.VideoCapture`` (a real one, or a wrapper around one)."""
+
+    def isOpened(self) -> bool: ...  # noqa: N802 - OpenCV's names
+    def grab(self) -> bool: ...
+    def retrieve(self) -> tuple[bool, np.ndarray | None]: ...
+    def get(self, prop: int) -> float: ...
+    def set(self, prop: int, value: float) -> Any: ...
+    def release(self) -> None: ...
+
+
+CaptureFactory = Callable[[], CaptureDevice]
 
 
 class CameraFrames(FrameSource):
@@ -30,7 +44,7 @@ class CameraFrames(FrameSource):
     def __init__(self, name: str, open_capture: CaptureFactory) -> None:
         self.name = name
         self._open_capture = open_capture
-        self._cap: cv2.VideoCapture | None = None
+        self._cap: CaptureDevice | None = None
         self._index = -1
         self._fps = 30.0
 
@@ -90,13 +104,13 @@ def open_source(target: str, options: SourceOptions, open_capture: CaptureFactor
     name = f"webcam:{index}"
     if open_capture is None:
 
-        def open_capture() -> cv2.VideoCapture:
+        def open_capture() -> CaptureDevice:
             return open_camera(index, options.width_px, options.height_px, options.fps)
 
     else:
         injected = open_capture
 
-        def open_capture() -> cv2.VideoCapture:
+        def open_capture() -> CaptureDevice:
             cap = injected()
             configure_capture(cap, options.width_px, options.height_px, options.fps)
             return cap

@@ -131,7 +131,7 @@ class SceneRenderer:
         self.noise = np.random.default_rng(12345).standard_normal(2 * w * h).astype(np.float32)
 
     def render(
-        self, caps: Capsules, discs: tuple[Disc, ...], with_rgb: bool
+        self, caps: Capsules | None, discs: tuple[Disc, ...], with_rgb: bool
     ) -> tuple[np.ndarray, np.ndarray | None, tuple[int, int, int, int]]:
         """Noise-free z-buffer (H, W) float32 (inf = nothing), optional RGB (H, W, 3)
         uint8, and the (x0, y0, x1, y1) pixel box that bodies touched."""
@@ -140,8 +140,9 @@ class SceneRenderer:
         rgb = self.bg_rgb.copy() if with_rgb else None
         box = [w, h, 0, 0]
         f = self.intr.fx
-        with np.errstate(invalid="ignore"):
-            self._draw_all(caps, zbuf, rgb, box, f)
+        if caps is not None:
+            with np.errstate(invalid="ignore"):
+                self._draw_all(caps, zbuf, rgb, box, f)
         for disc in discs:
             self._draw_disc(disc, zbuf, rgb, box)
         return zbuf, rgb, (box[0], box[1], box[2], box[3])

@@ -157,48 +157,30 @@ class SyntheticSensor(Sensor):
         c = self.config
         t_rel = index / c.fps
         t_s = (self._wall0 if c.realtime else c.t0_s) + t_rel
+        size = (c.width, c.height)
+        walker = self._walker_at(t_rel)
+        if not c.person:  # an empty room (the walker may still pass through the images)
+            meta = self._meta(Moment(-1, "no_person", 0.0, 0.0, -1.0), {}, walker is not None)
+            rgb, depth = self._images(walker[1] if walker else None, None)
+            return PoseFrame.empty(t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth)
         m = self.timeline.at(t_rel)
         world, angles, head = self._posed(m)
         truth = self.camera.to_camera(world)
-        head_cam = self.camera.to_camera(head[None])[0]
-        faults = tuple(c.fault) if c.fault and rep_has_fault(m.rep_index, self._fault_reps) else ()
-        meta: dict[str, Any] = {
-            "exercise": c.exercise,
-            "rep_index": m.rep_index,
-            "phase": m.phase,
-            "progress": m.s,
-            "faults_active": faults,
-            "joint_angles_deg": angles,
-            "intrinsics": self.intrinsics.as_tuple(),
-            "up_camera": tuple(self.camera.up_camera.tolist()),
-            "forward_camera": tuple(self.camera.rot[:, 2].tolist()),
-            "walker_active": False,
-            "walker_reported": False,
-            "swapped": False,
-        }
-        caps = project_capsules(
-            self.intrinsics,
-            *_capsule_ends(primitive_points(truth, head_cam, self.body.scale)),
-            self._radii,
-            CAP_COLOUR,
-        )
+        meta = self._meta(m, angles, walker is not None)
+        points = primitive_points(truth, self.camera.to_camera(head[None])[0], self.body.scale)
+        caps = project_capsules(self.intrinsics, *_capsule_ends(points), self._radii, CAP_COLOUR)
         plate = self._plate(truth) if c.occluder == "plate" else None
-        walker = self._walker_at(t_rel)
-        meta["walker_active"] = walker is not None
         all_caps = caps if walker is None else _merge(caps, walker[1])
-        report_truth, reported_caps = truth, caps
+        reported = truth
         if walker is not None and self._walker_reported(index, walker[0]):
-            report_truth, reported_caps = walker[0], walker[1]
+            reported = walker[0]  # a single-person model jumps to the other person
             meta["walker_reported"] = True
-        occluded, hidden = self._occlusion(report_truth, all_caps, reported_caps, plate)
+        occluded, hidden = self._occlusion(reported, all_caps, plate)
         dropped = self._corruptor.frame_dropped()
-        rep = self._corruptor.report(report_truth, occluded, hidden)
+        rep = self._corruptor.report(reported, occluded, hidden)
         meta["swapped"] = rep.swapped
-        rgb, depth = self._images(all_caps, plate) if c.images or c.wants_depth_map else (None, None)
-        size = (c.width, c.height)
-        if not c.person:
-            return PoseFrame.empty(t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth)
-        if dropped:
+        rgb, depth = self._images(all_caps, plate)
+        if dropped:  # the model missed the person this frame
             return PoseFrame.empty(
                 t_s, index, size, TrackingState.NO_PLAYER, truth_camera_xyz_m=truth, meta=meta, rgb=rgb, depth_m=depth
             )
@@ -217,10 +199,26 @@ class SyntheticSensor(Sensor):
             depth_m=depth,
         )
 
+    def _meta(self, m: Moment, angles: dict[str, float], walker_active: bool) -> dict[str, Any]:
+        c = self.config
+        faults = tuple(c.fault) if c.fault and rep_has_fault(m.rep_index, self._fault_reps) else ()
+        return {
+            "exercise": c.exercise,
+            "rep_index": m.rep_index,
+            "phase": m.phase,
+            "progress": m.s,
+            "faults_active": faults,
+            "joint_angles_deg": angles,
+            "intrinsics": self.intrinsics.as_tuple(),
+            "up_camera": tuple(self.camera.up_camera.tolist()),
+            "forward_camera": tuple(self.camera.rot[:, 2].tolist()),
+            "walker_active": walker_active,
+            "walker_reported": False,
+            "swapped": False,
+        }
+
     # -- helpers ------------------------------------------------------------
-    def _occlusion(
-        self, truth: np.ndarray, all_caps: Capsules, own: Capsules, plate: Disc | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _occlusion(self, truth: np.ndarray, all_caps: Capsules, plate: Disc | None) -> tuple[np.ndarray, np.ndarray]:
         """(33,) self-occluded and (33,) hidden-behind-an-object masks for joints ``truth``."""
         xy = self.intrinsics.project(truth)
         xy = np.nan_to_num(xy, nan=-1e6)
@@ -269,9 +267,11 @@ class SyntheticSensor(Sensor):
     def _centre_cam(self) -> np.ndarray:
         return self.camera.to_camera(self._centre[None])
 
-    def _images(self, caps: Capsules, plate: Disc | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def _images(self, caps: Capsules | None, plate: Disc | None) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(rgb or None, depth_m or None) as configured."""
         c = self.config
+        if not (c.images or c.wants_depth_map):
+            return None, None
         if self._renderer is None:
             self._renderer = SceneRenderer(self.intrinsics, self.camera, self._walls())
         discs = (plate,) if plate is not None else ()
