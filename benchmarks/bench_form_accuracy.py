@@ -25,20 +25,21 @@ import math
 from typing import Any
 
 
-def run_matrix(quick: bool) -> list[Any]:
+def run_matrix(quick: bool, fps: float | None = None, bodies: tuple[str, ...] | None = None) -> list[Any]:
     from exercises import load_library
     from exercises.accuracy import BODIES, VIEWS, run_case
     from sensors.synthetic import FAULTS
 
     lib = load_library()
-    bodies = ("average",) if quick else BODIES
+    bodies = bodies or (("average",) if quick else BODIES)
     reps = 2 if quick else 3
+    fps = fps or (15.0 if quick else 30.0)
     out = []
     for name in sorted(lib):
         for fault in ("", *FAULTS.get(name, ())):
             for view in VIEWS:
                 for body in bodies:
-                    out.append(run_case(lib[name], fault, view, body, reps=reps, fps=15.0 if quick else 30.0))
+                    out.append(run_case(lib[name], fault, view, body, reps=reps, fps=fps))
     return out
 
 

@@ -33,6 +33,7 @@ class RepTiming:
 
 
 CounterEvent = PhaseChanged | PartialRep | RepTiming
+DWELL_EPS_S = 1e-6  #: frame timestamps 0.1 s apart must satisfy a 0.1 s dwell despite rounding
 
 
 class RepCounter:
@@ -116,7 +117,7 @@ class RepCounter:
                 break
             if self._cand is not target:
                 self._cand, self._cand_t = target, t_s
-            if t_s - self._cand_t < self.dwell_s:
+            if t_s - self._cand_t < self.dwell_s - DWELL_EPS_S:
                 break
             out += self._transition(target, self._cand_t)
         if self.phase is Phase.START and y >= self.start_enter:

@@ -78,19 +78,22 @@ class FormEngine:
         front_ratio = geo.FRONT_WIDTH_RATIO
         if calibration is not None:
             seg = calibration.segments_m
-            r = 0.5 * (seg.get("shoulder_width", math.nan) + 1.35 * seg.get("hip_width", math.nan)) / seg.get("torso", math.nan)
+            r = (
+                0.5
+                * (seg.get("shoulder_width", math.nan) + 1.35 * seg.get("hip_width", math.nan))
+                / seg.get("torso", math.nan)
+            )
             front_ratio = r if math.isfinite(r) and r > 0.3 else front_ratio
         self._views = ViewTracker(front_ratio)
         self._valid_views = {View(v) for v in d.views}
         self._frame_rules = FrameRuleTracker(d.rules, self._index)
-        self._rep_rules = [r for r in d.rules]
+        self._rep_rules = list(d.rules)
         n = len(self._plan.names)
         self._t = np.full(RING, -np.inf)
         self._vals = np.full((RING, n), np.nan)
         self._left = np.full((RING, n), np.nan)
         self._right = np.full((RING, n), np.nan)
         self._w = 0
-        self._latest = np.full(n, np.nan)
         self._signals: dict[str, float] = dict.fromkeys(self._plan.names, math.nan)
         self.signals: Mapping[str, float] = MappingProxyType(self._signals)
         self.ready = False
@@ -139,7 +142,7 @@ class FormEngine:
         t = frame.t_s
         events: list[Event] = []
         present = frame.has_player
-        if present and self._views.update(frame):
+        if present and self._views.update(frame, present):
             events.append(ViewChanged(t, self._views.view))
         view = self._views.view
         if present:
@@ -153,7 +156,6 @@ class FormEngine:
         self._t[self._w] = t
         self._vals[self._w] = vals
         self._w = (self._w + 1) % RING
-        self._latest = vals
         for name, v in zip(self._plan.names, vals.tolist(), strict=True):
             self._signals[name] = v
 
@@ -281,7 +283,9 @@ class FormEngine:
                 events.append(ev)
         self._phase = self._counter.phase
         if self._phase in (Phase.AWAY, Phase.TURN, Phase.RETURN):
-            self._rep_frame_faults.update(r.id for r, a in zip(self._frame_rules.rules, self._frame_rules.active, strict=True) if a)
+            self._rep_frame_faults.update(
+                r.id for r, a in zip(self._frame_rules.rules, self._frame_rules.active, strict=True) if a
+            )
 
     def _judge(self, timing: RepTiming) -> RepResult:
         d = self.definition
@@ -303,9 +307,19 @@ class FormEngine:
             "rep.rom": rom,
         }
         bounds = (timing.start_t_s, timing.turn_t_s, timing.leave_turn_t_s, timing.end_t_s)
-        frame_faults = [Fault(r.id, r.cue, Severity(r.severity)) for r in self._frame_rules.rules if r.id in self._rep_frame_faults]
+        frame_faults = [
+            Fault(r.id, r.cue, Severity(r.severity)) for r in self._frame_rules.rules if r.id in self._rep_frame_faults
+        ]
         verdict = judge_rep(
-            self._rep_rules, self.view, times, vals, self._index, bounds, metrics, self.effective_calibration, frame_faults
+            self._rep_rules,
+            self.view,
+            times,
+            vals,
+            self._index,
+            bounds,
+            metrics,
+            self.effective_calibration,
+            frame_faults,
         )
         return RepResult(
             index=len(self._reps) + 1,
@@ -332,7 +346,7 @@ class FormEngine:
 
     def _hold(self, t: float, present: bool, events: list[Event]) -> None:
         dt = t - self._last_t if math.isfinite(self._last_t) else 0.0
-        if present and self._frame_rules.in_form and 0 < dt:
+        if present and self._frame_rules.in_form and dt > 0:
             self._hold_s += min(dt, MAX_GAP_S)
             while self._hold_s >= self._next_tick_s:
                 events.append(HoldTick(t, self._next_tick_s))

@@ -8,6 +8,8 @@ D = 3 (metres, camera or MediaPipe-world frame, y down). Degenerate inputs
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sensors.joints import Joint
@@ -129,24 +131,24 @@ def yaw_from_widths_deg(points_2d: np.ndarray, front_ratio: float = FRONT_WIDTH_
 def yaw_from_world_deg(world_xyz: np.ndarray) -> float:
     """Body turn from 3D (MediaPipe world or camera) points: angle of the shoulder/hip lines to the image plane."""
     w = world_xyz
-    v = np.stack([w[Joint.LEFT_SHOULDER] - w[Joint.RIGHT_SHOULDER], w[Joint.LEFT_HIP] - w[Joint.RIGHT_HIP]])
-    v = v[np.isfinite(v).all(axis=1)]
-    if len(v) == 0:
+    d = w[[Joint.LEFT_SHOULDER, Joint.LEFT_HIP]] - w[[Joint.RIGHT_SHOULDER, Joint.RIGHT_HIP]]  # (2, 3)
+    ok = np.isfinite(d).all(axis=1)
+    if not ok.any():
         return float("nan")
-    dx = float(np.abs(v[:, 0]).sum())
-    dz = float(np.abs(v[:, 2]).sum())
+    dx = float(np.abs(d[ok, 0]).sum())
+    dz = float(np.abs(d[ok, 2]).sum())
     if dx + dz < 1e-9:
         return float("nan")
-    return float(np.degrees(np.arctan2(dz, dx)))
+    return math.degrees(math.atan2(dz, dx))
 
 
 def facing_sign_x(points_2d: np.ndarray) -> float:
     """+1 when the body faces image +x (toes point right), -1 when left, NaN when unseen (side views)."""
-    toes = points_2d[[Joint.LEFT_FOOT_INDEX, Joint.RIGHT_FOOT_INDEX], 0] - points_2d[[Joint.LEFT_HEEL, Joint.RIGHT_HEEL], 0]
-    s = float(np.nansum(toes)) if np.isfinite(toes).any() else float("nan")
-    if not np.isfinite(s) or abs(s) < 1e-9:
-        nose_vs_ears = points_2d[Joint.NOSE, 0] - 0.5 * (points_2d[Joint.LEFT_EAR, 0] + points_2d[Joint.RIGHT_EAR, 0])
-        s = float(nose_vs_ears)
-    if not np.isfinite(s) or abs(s) < 1e-9:
+    p = points_2d
+    toes = p[[Joint.LEFT_FOOT_INDEX, Joint.RIGHT_FOOT_INDEX], 0] - p[[Joint.LEFT_HEEL, Joint.RIGHT_HEEL], 0]
+    s = float(toes[np.isfinite(toes)].sum())
+    if not math.isfinite(s) or abs(s) < 1e-9:
+        s = float(p[Joint.NOSE, 0] - 0.5 * (p[Joint.LEFT_EAR, 0] + p[Joint.RIGHT_EAR, 0]))
+    if not math.isfinite(s) or abs(s) < 1e-9:
         return float("nan")
     return 1.0 if s > 0 else -1.0

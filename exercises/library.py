@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from exercises.spec import ExerciseDefinition, ExerciseFile, cross_check
 from exercises.yaml_source import Problem, SpecError, load_yaml, validate
@@ -20,7 +21,7 @@ class UnknownExercise(ValueError):
     """An exercise name the library does not know; the message has a did-you-mean."""
 
 
-def _at(pos, loc: tuple[str | int, ...]) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _at(pos: Any, loc: tuple[str | int, ...]) -> tuple[int, int]:
     for i in range(len(loc), -1, -1):
         mark = pos.values.get(loc[:i])
         if mark is not None:
@@ -71,7 +72,7 @@ class ExerciseLibrary(Mapping[str, ExerciseDefinition]):
         except KeyError:
             raise UnknownExercise(self._unknown_message(name)) from None
 
-    def get(self, name: str, default: object = None) -> ExerciseDefinition:  # type: ignore[override]
+    def get(self, name: str, default: object = None) -> ExerciseDefinition:
         """Like ``[name]``: raises :class:`UnknownExercise` for an unknown name (never returns None)."""
         return self[name]
 

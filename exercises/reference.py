@@ -18,7 +18,7 @@ from exercises import geometry as geo
 from exercises.events import View
 from exercises.signals import SignalPlan
 from exercises.spec import ExerciseDefinition
-from exercises.view import estimate_yaw_deg, classify_yaw
+from exercises.view import classify_yaw, estimate_yaw_deg
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
 
@@ -114,7 +114,10 @@ def compare_to_reference(
     ib = np.array([p[1] for p in path])
     with np.errstate(invalid="ignore"):
         err_ang = np.abs(a_ang[ia] - b_ang[ib])
-        errors = {n: float(np.nanmean(err_ang[:, k])) if np.isfinite(err_ang[:, k]).any() else math.nan for k, n in enumerate(names)}
+        errors = {
+            n: float(np.nanmean(err_ang[:, k])) if np.isfinite(err_ang[:, k]).any() else math.nan
+            for k, n in enumerate(names)
+        }
         pos_err = math.nan
         if has_3d:
             d = (a_pos[ia] - b_pos[ib]).reshape(len(path), -1, 3)

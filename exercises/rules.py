@@ -8,8 +8,9 @@ never runs Python code from a file: ``measure``, ``reduce``, ``window`` and
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from exercises.calibration import Calibration
 from exercises.events import Fault, Severity, View
 from exercises.spec import Rule
 
-_REDUCE = {
+_REDUCE: dict[str, Callable[[np.ndarray], Any]] = {
     "min": np.min,
     "max": np.max,
     "mean": np.mean,
@@ -140,13 +141,13 @@ class FrameRuleTracker:
         self._since = [math.nan] * len(self.rules)
         self.active = [False] * len(self.rules)
 
-    def update(
-        self, t_s: float, view: View, values: np.ndarray, calibration: Calibration | None
-    ) -> list[Rule]:
+    def update(self, t_s: float, view: View, values: np.ndarray, calibration: Calibration | None) -> list[Rule]:
         """Feed one frame's signal values (S,); returns the rules that just became active (cue them)."""
         fired: list[Rule] = []
         for k, rule in enumerate(self.rules):
-            bad = observable(rule, view) and fails(rule, float(values[self._col[k]]), threshold_shift(rule, calibration))
+            bad = observable(rule, view) and fails(
+                rule, float(values[self._col[k]]), threshold_shift(rule, calibration)
+            )
             if not bad:
                 self._since[k] = math.nan
                 self.active[k] = False

@@ -121,10 +121,10 @@ class SignalPlan:
         self.term_signal = np.array([t[0] for t in terms], dtype=np.intp)
         self.term_side = [t[2] for t in terms]
         # unused point slots point at a sentinel row (always seen, at the origin)
-        pts = np.full((self.n_terms, 4), N_EXT, dtype=np.intp)
+        points = np.full((self.n_terms, 4), N_EXT, dtype=np.intp)
         for k, t in enumerate(terms):
-            pts[k, : len(t[3])] = t[3]
-        self.points = pts
+            points[k, : len(t[3])] = t[3]
+        self.points = points
         self.by_kind = {kind: np.flatnonzero([t[1] == kind for t in terms]) for kind in KINDS}
         plane = np.array([t[4] for t in terms])
         self.prefer_2d = {

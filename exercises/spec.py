@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
 ViewName = Literal["front", "side", "oblique"]
+ALL_VIEWS: tuple[ViewName, ...] = ("front", "side", "oblique")
 SideName = Literal["left", "right", "mean", "min", "max", "best", "mid"]
 KINDS = ("angle", "segment", "distance", "height", "forward", "ratio", "line_offset")
 REP_METRICS = ("rep.duration_s", "rep.eccentric_s", "rep.concentric_s", "rep.symmetry", "rep.rom")
@@ -47,9 +48,7 @@ class SignalSpec(_Strict):
         kinds = [k for k in KINDS if getattr(self, k)]
         if len(kinds) != 1:
             found = ", ".join(kinds) if kinds else "none"
-            raise ValueError(
-                f"expected exactly one of {', '.join(KINDS)}; found {found}"
-            )
+            raise ValueError(f"expected exactly one of {', '.join(KINDS)}; found {found}")
         return self
 
     @property
@@ -140,7 +139,7 @@ class Rule(_Strict):
     measure: str  #: a signal name or one of REP_METRICS
     reduce: Literal["min", "max", "mean", "range", "first", "last"] = "max"
     window: Literal["rep", "away", "turn", "return", "frame"] = "rep"
-    views: list[ViewName] = Field(default_factory=lambda: ["front", "side", "oblique"], min_length=1)
+    views: list[ViewName] = Field(default_factory=lambda: list(ALL_VIEWS), min_length=1)
     fault_if: FaultIf
     adapt: Adapt | None = None
     persist_s: float = Field(default=0.3, ge=0, le=10)  #: window 'frame': fail this long before cueing
@@ -236,7 +235,8 @@ def cross_check(d: ExerciseDefinition, at: Loc = ()) -> list[tuple[Loc, str]]:
             if sign < 0:
                 want = want.replace(">", "<")
             found = (
-                f"start {c.start.enter:g}/{c.start.exit:g}, partial {c.partial:g}, turn {c.turn.enter:g}/{c.turn.exit:g}"
+                f"start {c.start.enter:g}/{c.start.exit:g}, partial {c.partial:g}, "
+                f"turn {c.turn.enter:g}/{c.turn.exit:g}"
             )
             out.append(((*at, "counting"), f"expected thresholds ordered {want}, found {found}"))
     return out

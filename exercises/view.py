@@ -64,9 +64,11 @@ class ViewTracker:
         self._cand = View.UNKNOWN
         self._cand_t = math.nan
 
-    def update(self, frame: PoseFrame) -> bool:
-        """Feed a frame; True when the reported view changed."""
-        yaw = estimate_yaw_deg(frame, self.front_ratio) if frame.has_player else math.nan
+    def update(self, frame: PoseFrame, present: bool | None = None) -> bool:
+        """Feed a frame (``present``: ``frame.has_player`` if already known); True when the view changed."""
+        if present is None:
+            present = frame.has_player
+        yaw = estimate_yaw_deg(frame, self.front_ratio) if present else math.nan
         if not math.isfinite(yaw):
             return False
         t = frame.t_s

@@ -7,7 +7,7 @@ for one pose frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,9 +88,10 @@ TRANSLATE: dict[type, Callable[[Any], GameEvent | None]] = {
 class Coach:
     """Counts reps and judges form for one exercise; wraps the form engine."""
 
-    def __init__(self, exercise: str) -> None:
+    def __init__(self, exercise: str, extra_files: Sequence[str] = ()) -> None:
+        """``extra_files``: exercise YAML files a level pack adds to the library."""
         self.exercise = exercise
-        definition = ex.load_library()[exercise]  # UnknownExercise has a did-you-mean
+        definition = ex.load_library(extra=extra_files)[exercise]  # UnknownExercise has a did-you-mean
         self.engine = ex.FormEngine(definition)
         self.is_hold = definition.kind == "hold"
 

@@ -36,7 +36,7 @@ def play(
         fps=fps,
         progress_file=None if headless else progress_path(),  # the demo leaves the player's progress alone
     )
-    options.source.check(pack.levels[0].exercise)
+    options.source.check(level.exercise for level in pack.levels)
     screen = make_screen()
     try:
         app = App(screen, options)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import glob
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sensors.contract import Sensor
-from sensors.errors import SensorError
+from sensors.errors import SensorError, SourceSpecError
 from sensors.registry import SourceOptions, open_source, parse_params, split_spec
 
 #: the demo that runs on a machine with no camera: an avatar doing the level's exercise, forever, in real time
@@ -19,6 +20,13 @@ DEMO_FAULTS = {"squat": "knee_valgus", "lunge": "knee_past_toe", "jumping_jack":
 
 def demo_spec(exercise: str) -> str:
     """``synthetic:squat,reps=0,realtime=1,fault=knee_valgus,fault_reps=3`` and the like."""
+    from sensors.synthetic import EXERCISES
+
+    if exercise not in EXERCISES:
+        raise SourceSpecError(
+            f"the synthetic demo cannot do '{exercise}' (it knows {', '.join(EXERCISES)}); "
+            "play this level with a camera: --source webcam:0, realsense or video:PATH"
+        )
     fault = DEMO_FAULTS.get(exercise)
     return f"synthetic:{exercise},{DEMO_PARAMS}" + (f",fault={fault},fault_reps=3" if fault else "")
 
@@ -54,16 +62,19 @@ class SourceChoice:
                 return f"synthetic:{','.join([exercise, *(f'{k}={v}' for k, v in merged.items())])}"
         return spec
 
-    def check(self, exercise: str) -> None:
-        """Build (not open) the sensor once, so a misspelt source fails before the game starts."""
-        if self.spec is not None:
-            sensor = open_source(self.spec_for(exercise), SourceOptions(images=True, seed=self.seed))
-            sensor.close()
+    def check(self, exercises: Iterable[str]) -> None:
+        """Build (not open) the sensor for each exercise, so a bad source fails before the game starts."""
+        for spec in dict.fromkeys(self.spec_for(e) for e in exercises):
+            if not spec.startswith("webcam"):  # a webcam is found when opened
+                open_source(spec, SourceOptions(images=True, seed=self.seed)).close()
 
-    def open(self, exercise: str) -> Sensor:
-        """Build and open the sensor for a level; falls back to the demo when an auto-picked webcam fails."""
+    def open(self, exercise: str, realtime: bool | None = True) -> Sensor:
+        """Build and open the sensor for a level; falls back to the demo when an auto-picked webcam fails.
+
+        ``realtime=True`` plays files and recordings at their own pace (as a camera would deliver them).
+        """
         spec = self.spec_for(exercise)
-        options = SourceOptions(images=True, seed=self.seed, pose_model=self.pose_model)
+        options = SourceOptions(images=True, realtime=realtime, seed=self.seed, pose_model=self.pose_model)
         try:
             return open_source(spec, options).open()
         except SensorError:

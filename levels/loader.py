@@ -18,14 +18,14 @@ from levels.schema import Level, Pack
 BUILTIN_PACKS = ("starter",)
 
 
-def known_exercises() -> set[str] | None:
-    """Names in the exercise library, or None while the library is not available."""
+def known_exercises(extra: Iterable[Path | str] = ()) -> set[str] | None:
+    """Names in the exercise library (plus ``extra`` exercise files), or None without a library."""
     try:
         from exercises import load_library
     except ImportError:
         return None
     try:
-        return set(load_library())
+        return set(load_library(extra=list(extra)))
     except FileNotFoundError:  # a source tree without the library folder
         return None
 
@@ -76,10 +76,19 @@ def load_pack(path: Path | str, text: str | None = None) -> Pack:
                 return mark.line + 1, mark.column + 1
         return 1, 1
 
-    problems = _check(pack, file, at, known_exercises())
+    folder = Path(path).parent
+    extra = [str((folder / name).resolve()) for name in pack.exercises]
+    problems = [
+        Problem(file, *at(("exercises", i)), f"expected an exercise YAML file, found nothing at {p}")
+        for i, p in enumerate(extra)
+        if not Path(p).is_file()
+    ]
     if problems:
         raise SpecError(problems)
-    return pack
+    problems = _check(pack, file, at, known_exercises(extra))  # an exercise file's own errors raise here
+    if problems:
+        raise SpecError(problems)
+    return pack.model_copy(update={"exercises": extra})
 
 
 def builtin_pack_path(name: str = "starter") -> Path:

@@ -12,6 +12,9 @@ A pack is a YAML file::
         stars: [200, 350, 450]
         unlock: {after: null}
 
+A pack may add exercises with ``exercises: [toe_tap.yaml]`` (files in the
+exercise format, relative to the pack file).
+
 Unknown keys are rejected (``extra="forbid"``) so typos never pass silently.
 """
 
@@ -70,4 +73,7 @@ class Pack(_Strict):
     id: Ident
     name: str = Field(min_length=1, max_length=60)
     description: str = ""
+    #: exercise YAML files this pack adds to the library (docs/exercise-format.md), relative to the pack
+    #: file; the loader replaces them with absolute paths
+    exercises: list[str] = []
     levels: list[Level] = Field(min_length=1)

@@ -179,12 +179,29 @@ def test_unreadable_image_is_reported(tmp_path: Path) -> None:
     assert "photo.jpg: OpenCV cannot decode it as an image" in _open_error(f"image:{tmp_path / 'photo.jpg'}")
 
 
-def test_cli_reports_a_bad_video_in_one_line_with_non_zero_exit(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [("video:{tmp}/empty.mp4", "empty.mp4: the file is empty"), ("webcam:7", "webcam:7: no camera at index 7")],
+)
+def test_cli_reports_a_bad_source_in_one_line_with_non_zero_exit(
+    spec: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "empty.mp4").write_bytes(b"")
-    code = cli_main(["record", "--source", f"video:{tmp_path / 'empty.mp4'}", "--out", str(tmp_path / "o.rq")])
+    code = cli_main(["record", "--source", spec.format(tmp=tmp_path), "--out", str(tmp_path / "o.rq")])
     err = capsys.readouterr().err.strip()
     assert code != 0
     assert len(err.splitlines()) == 1
-    assert "empty.mp4: the file is empty" in err
+    assert expected in err
+
+
+def test_realtime_video_plays_on_the_clock_and_keeps_only_the_newest(squat_clip: Path) -> None:
+    with open_source(f"video:{squat_clip}", SourceOptions(realtime=True)) as cam:
+        first = cam.read(timeout_s=30)
+        time.sleep(0.5)  # 15 frames of a 30 fps clip go by
+        second = cam.read(timeout_s=30)
+        now = time.monotonic()
+    assert first is not None
+    assert second is not None
+    assert second.index >= first.index + 10
+    assert second.meta["file_t_s"] == pytest.approx(second.index / 30.0, abs=1e-3)
+    assert now - 1.0 < second.t_s <= now  # monotonic capture time, not the file time

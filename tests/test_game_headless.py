@@ -41,3 +41,18 @@ def test_play_rejects_an_unknown_level_in_one_line(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "repquest play: error: unknown level 'frist-squats'; did you mean 'first-squats'?"
+
+
+def test_no_display_means_headless_with_default_screenshot_folder(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "play", "--seconds", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "RepQuest headless demo" in proc.stdout
+    assert sorted((tmp_path / "out" / "screenshots").glob("*-title.png"))

@@ -140,3 +140,52 @@ def test_every_builtin_level_has_a_coach_and_a_demo_source() -> None:
         assert coach.exercise == level.exercise
         sensor = open_source(demo_spec(level.exercise))  # built: the demo's parameters are valid
         sensor.close()
+
+
+def _own_exercise(folder: Path, signal: str = "knee") -> Path:
+    """A pack's own exercise: the built-in squat renamed 'deep_squat' (optionally with a bad signal)."""
+    from importlib import resources
+
+    text = (resources.files("exercises") / "library" / "squat.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: squat", "name: deep_squat", 1).replace(
+        "primary_signal: knee", f"primary_signal: {signal}"
+    )
+    path = folder / "deep_squat.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+PACK_WITH_EXERCISE = """\
+id: mine
+name: Mine
+exercises: [deep_squat.yaml]
+levels:
+  - id: deep
+    title: Deep
+    exercise: deep_squat
+    goal: {reps: 3}
+"""
+
+
+def test_a_pack_can_add_its_own_exercise(tmp_path: Path) -> None:
+    exercise = _own_exercise(tmp_path)
+    (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE, encoding="utf-8")
+    pack = load_pack(tmp_path / "pack.yaml")
+    assert pack.exercises == [str(exercise.resolve())]
+    assert Coach("deep_squat", pack.exercises).exercise == "deep_squat"
+
+
+def test_missing_exercise_file_points_at_the_pack_entry(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE, encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_pack(tmp_path / "pack.yaml")
+    assert str(info.value).startswith(f"{tmp_path / 'pack.yaml'}:3:13: expected an exercise YAML file, found nothing")
+
+
+def test_a_broken_exercise_file_reports_its_own_position(tmp_path: Path) -> None:
+    exercise = _own_exercise(tmp_path, signal="kne")
+    (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE, encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_pack(tmp_path / "pack.yaml")
+    assert str(info.value).startswith(f"{exercise.resolve()}:")
+    assert "did you mean 'knee'?" in str(info.value)

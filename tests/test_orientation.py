@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from sensors.camera.estimator import PoseEstimator
+from sensors.camera.estimator import RECENT_BODY_FRAMES, PoseEstimator
 from sensors.camera.orientation import (
     Rotation,
     choose_rotation,
@@ -157,3 +157,19 @@ def test_rotation_does_not_lower_detection_rate_on_a_pushup_clip(shared_data: Pa
     assert rotations & {"cw90", "ccw90"}  # the rotation was actually used
     assert rates["auto"] >= rates["off"]
     assert rates["auto"] >= 0.9
+
+
+@pytest.mark.realdata
+def test_after_a_horizontal_body_leaves_an_upright_one_is_found_again(shared_data: Path) -> None:
+    rgb = cv2.cvtColor(cv2.imread(str(shared_data / "mediapipe_testdata" / "pose.jpg")), cv2.COLOR_BGR2RGB)
+    lying = cv2.rotate(rgb, cv2.ROTATE_90_CLOCKWISE)
+    empty = np.full_like(rgb, 128)
+    with PoseEstimator(orientation="auto", static_image_mode=True) as est:
+        est.estimate(lying, t_s=0.0, index=0)
+        turned = est.estimate(lying, t_s=0.1, index=1)
+        for i in range(2, 2 + RECENT_BODY_FRAMES + 1):  # the room stays empty for a while
+            est.estimate(empty, t_s=i / 30, index=i)
+        upright = est.estimate(rgb, t_s=1.0, index=30)
+    assert turned.meta["rotation"] == "ccw90"
+    assert upright.has_player
+    assert upright.meta["rotation"] == "none"

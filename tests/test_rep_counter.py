@@ -147,3 +147,25 @@ def test_low_frame_rate_still_counts() -> None:
     values = 127.5 + 47.5 * np.cos(2 * np.pi * t / 2.0)
     events = [e for k, v in zip(t, values, strict=True) for e in c.update(float(k), float(v))]
     assert len(reps_of(events)) == 3
+
+
+def _library_countings() -> list[object]:
+    from exercises import load_library
+
+    return [pytest.param(d.counting, id=n) for n, d in sorted(load_library().items()) if d.counting is not None]
+
+
+@pytest.mark.parametrize("counting", _library_countings())
+def test_library_thresholds_never_count_a_dither(counting: Counting) -> None:
+    """+-3 deg (or 3 % of the range for non-angle signals) around any threshold for 2 s counts nothing."""
+    c = counting
+    span = abs(c.start.enter - c.turn.enter)
+    amp = 3.0 if span > 20 else 0.03 * span
+    rng = np.random.default_rng(0)
+    t = np.arange(0, 2.0, 1 / FPS)
+    start = c.start.enter + (c.start.enter - c.turn.enter) * 0.3  # well inside the start zone
+    for centre in (c.start.enter, c.start.exit, c.partial, c.turn.exit, c.turn.enter):
+        counter = armed(c)
+        dither = centre + amp * np.where(rng.random(t.size) < 0.5, -1.0, 1.0) * rng.uniform(0.3, 1.0, t.size)
+        events = run(counter, np.concatenate([np.full(15, start), dither]))
+        assert not reps_of(events), f"dither around {centre}"

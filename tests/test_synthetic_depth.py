@@ -131,14 +131,19 @@ def test_rgb_render_shows_the_body_over_the_background() -> None:
     assert np.abs(f.rgb[v, u].astype(int) - f.rgb[v, 5].astype(int)).sum() > 60  # the knee is not the wall
 
 
-def test_monocular_images_carry_rgb_but_no_depth_unless_asked() -> None:
+def test_images_carry_rgb_and_depth_in_either_mode_unless_depth_map_is_off() -> None:
     mono = SyntheticSensor(SyntheticConfig(images=True)).open().read()
     assert mono is not None
     assert mono.rgb is not None
-    assert mono.depth_m is None
-    forced = SyntheticSensor(SyntheticConfig(images=True, depth_map=True)).open().read()
-    assert forced is not None
-    assert forced.depth_m is not None
+    assert mono.depth_m is not None
+    assert np.all(mono.source == JointSource.MONOCULAR)  # a depth image does not make the joints measured
+    rgb_only = SyntheticSensor(SyntheticConfig(images=True, depth_map=False)).open().read()
+    assert rgb_only is not None
+    assert rgb_only.depth_m is None
+    depth_only = SyntheticSensor(SyntheticConfig(depth_map=True)).open().read()
+    assert depth_only is not None
+    assert depth_only.rgb is None
+    assert depth_only.depth_m is not None
 
 
 def test_a_walker_appears_in_the_depth_map() -> None:
@@ -152,3 +157,14 @@ def test_a_walker_appears_in_the_depth_map() -> None:
     assert e.depth_m is not None
     changed = np.abs(f.depth_m - e.depth_m) > 0.2
     assert changed.sum() > 2000
+
+
+def test_person_zero_renders_an_empty_room() -> None:
+    _, with_person = depth_frames(1, depth_noise=0.0)
+    _, empty = depth_frames(1, depth_noise=0.0, person=False)
+    a, b = with_person[0].depth_m, empty[0].depth_m
+    assert a is not None
+    assert b is not None
+    nearer = (a > 0) & (a < b - 0.3)  # the player stands well in front of the back wall
+    assert nearer.sum() > 5000
+    assert not ((b > 0) & (b < a - 0.3)).any()

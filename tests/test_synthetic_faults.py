@@ -9,7 +9,7 @@ import pytest
 
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
-from sensors.synthetic import FAULTS, SyntheticConfig, SyntheticSensor
+from sensors.synthetic import FAULTS, SyntheticConfig, SyntheticSensor, make_body
 
 J = Joint
 Metric = Callable[[list[PoseFrame]], float]
@@ -17,7 +17,8 @@ Metric = Callable[[list[PoseFrame]], float]
 
 def rep0(exercise: str, fault: str = "", **kw: object) -> list[PoseFrame]:
     """Frames of the first rep (or the hold) with noise off."""
-    cfg = SyntheticConfig(exercise=exercise, fault=(fault,) if fault else (), reps=1, noise_px=0.0, fps=20.0, **kw)  # type: ignore[arg-type]
+    settings = {"reps": 1, "noise_px": 0.0, "fps": 20.0, **kw}
+    cfg = SyntheticConfig(exercise=exercise, fault=(fault,) if fault else (), **settings)  # type: ignore[arg-type]
     with SyntheticSensor(cfg) as cam:
         return [f for f in cam if f.meta["rep_index"] == 0]
 
@@ -165,6 +166,17 @@ def test_fault_changes_the_motion_as_named(exercise: str, fault: str, metric: Me
         assert faulty - clean > change, (clean, faulty)
     else:
         assert faulty - clean < change, (clean, faulty)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", ["long_legs", "short_legs", "child"])
+def test_every_fault_changes_the_motion_for_every_body(body: str) -> None:
+    scale = make_body(body).scale
+    for exercise, fault, metric, change in CASES:
+        clean = metric(rep0(exercise, body=body, fps=10.0))
+        faulty = metric(rep0(exercise, fault, body=body, fps=10.0))
+        needed = change if abs(change) >= 5 else change * scale  # degrees stay, metres scale with the body
+        assert (faulty - clean > needed) if change > 0 else (faulty - clean < needed), (exercise, fault, clean, faulty)
 
 
 def test_knee_valgus_moves_the_knees_medially_while_the_feet_stay() -> None:

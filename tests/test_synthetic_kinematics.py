@@ -90,3 +90,18 @@ def test_height_scales_every_segment() -> None:
     short = _segments(frames_of(height_m=1.5, reps=1)[0])
     assert tall[0] / short[0] == pytest.approx(2.0 / 1.5, rel=1e-6)
     assert tall[1] / short[1] == pytest.approx(2.0 / 1.5, rel=1e-6)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_body_rests_on_the_floor_and_never_sinks_into_it(exercise: str) -> None:
+    for body in BODIES:
+        cfg = SyntheticConfig(exercise=exercise, body=body, reps=1, noise_px=0.0, fps=10.0)
+        sensor = SyntheticSensor(cfg)
+        pose = sensor.camera
+        with sensor:
+            for f in sensor:
+                assert f.truth_camera_xyz_m is not None
+                height = (f.truth_camera_xyz_m @ pose.rot + pose.centre)[:, 1]  # camera -> world y
+                assert height.min() > -0.02, (body, f.index)
+                if exercise not in ("jumping_jack", "high_knees"):  # these two have a flight phase
+                    assert height.min() < 0.03, (body, f.index)  # something touches the floor

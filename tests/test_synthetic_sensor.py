@@ -270,3 +270,33 @@ def test_holds_descend_hold_for_hold_s_and_come_back() -> None:
     assert phases.index("descent") < phases.index("hold") < phases.index("ascent")
     assert {f.meta["rep_index"] for f in frames if f.meta["phase"] != "ready"} == {0}
     assert phases[0] == phases[-1] == "ready"
+
+
+def test_noise_is_accepted_as_an_alias_of_noise_px() -> None:
+    assert open_source("synthetic:squat,noise=0.5").config.noise_px == 0.5  # type: ignore[attr-defined]
+
+
+def test_outliers_throw_a_few_confident_landmarks_far_off() -> None:
+    frames = list(open_source("synthetic:squat,noise_px=0,outliers=0.02,reps=1").open())
+    fx, fy, cx, cy = frames[0].meta["intrinsics"]
+    errors = []
+    for f in frames:
+        t = f.truth_camera_xyz_m
+        assert t is not None
+        px = np.stack([fx * t[:, 0] / t[:, 2] + cx, fy * t[:, 1] / t[:, 2] + cy], axis=1)
+        errors.append(np.linalg.norm(f.image_xy_px - px, axis=1))
+    err = np.concatenate(errors)
+    off = err > 1e-6
+    assert 0.01 < off.mean() < 0.03
+    assert np.all((err[off] >= 20) & (err[off] <= 60))
+
+
+def test_a_late_realtime_reader_gets_the_newest_frame() -> None:
+    with open_source("synthetic:squat,realtime=1,fps=50,reps=0") as cam:
+        first = cam.read()
+        time.sleep(0.2)  # the reader falls ~10 frames behind
+        late = cam.read()
+    assert first is not None
+    assert late is not None
+    assert late.index - first.index >= 8
+    assert late.t_s - first.t_s == pytest.approx((late.index - first.index) / 50)

@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--source",
         "-s",
         metavar="SPEC",
-        help="pose source, e.g. webcam:0, realsense, video:clip.mp4, synthetic:squat,noise=1 "
+        help="pose source, e.g. webcam:0, realsense, video:clip.mp4, synthetic:squat,noise_px=3 "
         "(default: a webcam if one is found, else the synthetic demo doing each level's exercise)",
     )
     parser.add_argument("--level", metavar="ID", help="level to select first, e.g. first-squats")

@@ -54,10 +54,12 @@ class PlayScene(Scene):
     def enter(self) -> None:
         super().enter()
         if self.feed is None:
-            sensor = self.app.options.source.open(self.level.exercise)
+            threaded = self.app.options.threaded_feed
+            # a real game plays files in real time; a stepped test reads one frame per game frame
+            sensor = self.app.options.source.open(self.level.exercise, realtime=True if threaded else None)
             self.source_label = sensor.describe()
-            self.feed = PoseFeed(sensor, threaded=self.app.options.threaded_feed)
-            self.coach = Coach(self.level.exercise)
+            self.feed = PoseFeed(sensor, threaded=threaded)
+            self.coach = Coach(self.level.exercise, self.app.options.pack.exercises)
 
     def exit(self) -> None:
         if self.feed is not None:
@@ -90,8 +92,12 @@ class PlayScene(Scene):
     def update(self, dt_s: float) -> None:
         assert self.feed is not None
         assert self.coach is not None
-        self.play_s += dt_s
         frame = self.watch()
+        if self.frame is None:  # waiting for the camera: the countdown starts with the first frame
+            if self.feed.ended:
+                self.stop_level()
+            return
+        self.play_s += dt_s
         if frame is not None and self.run.outcome is Outcome.PLAYING:
             for event in self.coach.update(frame):
                 self._on_event(event)
@@ -126,7 +132,7 @@ class PlayScene(Scene):
                 self._show_cue(event.cues[0], 0.8)
         elif isinstance(event, PartialDone) and counting:
             self.run.add_partial()
-            self._show_cue("Go deeper - that was a partial", 0.5)
+            self._show_cue("Partial rep - use the full range", 0.5)
         elif isinstance(event, Cue):
             self._show_cue(event.text, event.severity)
         elif isinstance(event, PhaseNow):
@@ -162,7 +168,10 @@ class PlayScene(Scene):
         elif self.play_s < COUNTDOWN_S + GO_SHOWN_S:
             banner = "GO!"
         elif not self.ready:
-            banner = "Get into the start position"
+            banner = {
+                "side": "Side-on to the camera, then the start position",
+                "front": "Face the camera, then the start position",
+            }.get(self.level.view, "Get into the start position")
         elif run.outcome is Outcome.COMPLETED:
             banner = "Level complete!"
         elif run.outcome is Outcome.TIME_UP:

@@ -108,9 +108,8 @@ class _SolutionsGraph:
             return _landmarks_to_arrays(result.pose_landmarks.landmark, world, (w, h))
         finally:
             # process() returns a new namedtuple *class* holding the protobuf results as class
-            # attributes; classes live in reference cycles, so without this the protobufs wait
-            # for the cyclic GC, which may free them in another thread in the middle of another
-            # graph's run - a segfault seen with two sensors in one process.
+            # attributes; classes live in reference cycles, so without this every frame's
+            # protobufs would wait for the cyclic GC (and be freed in whatever thread runs it).
             for name in self._OUTPUTS:
                 if hasattr(result, name):
                     setattr(result, name, None)
@@ -275,6 +274,8 @@ class PoseEstimator:
         meta = {"rotation": used.value, "inference_size_px": rotated_size(size, used)}
         if raw is None:
             self._frames_since_body += 1
+            if self._frames_since_body > RECENT_BODY_FRAMES:
+                self._current = Rotation.NONE  # whoever comes next is most likely upright
             return PoseFrame.empty(t_s, index, size, tracking=TrackingState.NO_PLAYER, meta=meta)
         self._frames_since_body = 0
         self._last_axis = torso_axis_px(raw.xy_px)

@@ -53,6 +53,12 @@ class NewestSlot(Generic[T]):
         with self._cond:
             return self._finished and not self._has_item
 
+    @property
+    def pending(self) -> int:
+        """Items waiting to be read: 0 or 1 (never a queue)."""
+        with self._cond:
+            return int(self._has_item)
+
     def put(self, item: T) -> None:
         with self._cond:
             if self.lossless:

@@ -46,6 +46,7 @@ class SyntheticConfig:
     fault: tuple[str, ...] = ()  #: fault names (target syntax: joined with '+')
     fault_reps: str = "all"  #: all | odd | even | 1-based rep numbers joined with '+'
     noise_px: float = 1.5  #: landmark noise (pixels, 1 sigma)
+    outliers: float = 0.0  #: per-joint per-frame probability of a gross 20-60 px error (still confident)
     dropout: float = 0.0  #: per-joint per-frame probability of MISSING (whole frames: dropout/5)
     swap: float = 0.0  #: per-frame probability that a left/right swap episode starts
     walker: bool = False  #: a second person walks through behind the player
@@ -56,8 +57,8 @@ class SyntheticConfig:
     depth_noise: float = 0.0015  #: RealSense-like depth noise k: sigma_z = k * z^2 (1/m); 0 = exact
     seed: int = 0
     realtime: bool = False  #: pace reads to the wall clock at fps
-    images: bool = False  #: attach rgb (and depth_m in depth mode or with depth_map=1)
-    depth_map: bool | None = None  #: attach depth_m (default: in depth mode, when images)
+    images: bool = False  #: attach an rgb render and the depth_m map
+    depth_map: bool | None = None  #: attach depth_m (default: with images); 0 = rgb only, 1 = even without images
     t0_s: float = 0.0  #: timestamp of frame 0 (t_s = t0_s + index / fps)
 
     def __post_init__(self) -> None:
@@ -83,7 +84,7 @@ class SyntheticConfig:
     def wants_depth_map(self) -> bool:
         if self.depth_map is not None:
             return self.depth_map
-        return self.images and self.mode == "depth"
+        return self.images
 
 
 def _did_you_mean(what: str, value: str, known: tuple[str, ...] | list[str]) -> SourceSpecError:
@@ -126,6 +127,7 @@ def _validate(c: SyntheticConfig) -> None:
         ("hold_s", 0 < c.hold_s <= 3600, "between 0 and 3600 s"),
         ("noise_px", 0 <= c.noise_px <= 100, "between 0 and 100"),
         ("dropout", 0 <= c.dropout <= 1, "a probability in [0, 1]"),
+        ("outliers", 0 <= c.outliers <= 1, "a probability in [0, 1]"),
         ("swap", 0 <= c.swap <= 1, "a probability in [0, 1]"),
         ("depth_noise", 0 <= c.depth_noise <= 0.05, "between 0 and 0.05 per metre"),
         ("distance_m", c.distance_m is None or 0.5 <= c.distance_m <= 20, "between 0.5 and 20 m"),
@@ -136,6 +138,10 @@ def _validate(c: SyntheticConfig) -> None:
         if not ok:
             raise SourceSpecError(f"synthetic: {name} must be {expected}, found {getattr(c, name)}")
 
+
+#: accepted spellings of some parameters
+ALIASES = {"noise": "noise_px", "faults": "fault", "tempo": "tempo_s", "hold": "hold_s", "yaw": "yaw_deg",
+           "distance": "distance_m"}  # fmt: skip
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
@@ -177,6 +183,7 @@ def config_from_target(target: str, options: SourceOptions | None = None) -> Syn
     if positional:
         values["exercise"] = positional[0]
     for key, text in params.items():
+        key = ALIASES.get(key, key)
         if key not in known:
             raise _did_you_mean("parameter", key, sorted(known))
         values[key] = _convert(key, known[key], text)

@@ -39,7 +39,7 @@ class Corruptor:
 
     def __init__(
         self, intr: Intrinsics, rng: np.random.Generator, noise_px: float, dropout: float, swap: float,
-        depth_mode: bool, depth_noise_k: float,
+        depth_mode: bool, depth_noise_k: float, outliers: float = 0.0,
     ) -> None:  # fmt: skip
         self.intr = intr
         self.rng = rng
@@ -48,6 +48,7 @@ class Corruptor:
         self.swap = swap
         self.depth_mode = depth_mode
         self.depth_noise_k = depth_noise_k
+        self.outliers = outliers
         self._slow = np.zeros((NUM_JOINTS, 2))
         self._swap_left = 0
 
@@ -70,6 +71,11 @@ class Corruptor:
         scale = np.where(occluded | hidden, 3.0, 1.0) * np.where(outside, 2.0, 1.0)
         unit_jitter = 0.6 * draws[:, 2:4] + 0.8 * self._slow  # std ~1, partly correlated in time
         image_xy = xy + sigma * scale[:, None] * unit_jitter
+        if self.outliers > 0:  # gross errors: a joint lands 20-60 px away with a confident score
+            hit = rng.random(n) < self.outliers
+            angle = rng.random(n) * 2 * np.pi
+            size = 20.0 + 40.0 * rng.random(n)
+            image_xy[hit] += (size[:, None] * np.stack([np.cos(angle), np.sin(angle)], axis=1))[hit]
         conf = 0.90 + 0.09 * uni[:, 0]
         conf = np.where(occluded, 0.25 + 0.35 * uni[:, 0], conf)
         conf = np.where(hidden, 0.02 + 0.2 * uni[:, 0], conf)

@@ -66,7 +66,7 @@ def trunk_rotation(yaw_deg: float, pitch_deg: float, roll_deg: float = 0.0) -> n
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.sqrt((v * v).sum(axis=-1, keepdims=True))
 
 
 @dataclass(slots=True)
@@ -251,7 +251,11 @@ def cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cross product of (..., 3) arrays (np.cross is slow for tiny arrays)."""
     a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
     b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
-    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape))
+    out[..., 0] = a1 * b2 - a2 * b1
+    out[..., 1] = a2 * b0 - a0 * b2
+    out[..., 2] = a0 * b1 - a1 * b0
+    return out
 
 
 def _place_hands(

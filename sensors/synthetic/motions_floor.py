@@ -14,6 +14,7 @@ import numpy as np
 
 from sensors.synthetic.body import Body
 from sensors.synthetic.kinematics import Command, shoulder_positions, trunk_rotation
+from sensors.synthetic.motions_lower import squat
 from sensors.synthetic.posture import (
     arm_span_m,
     arm_targets,
@@ -123,9 +124,9 @@ def _kneeling_forearms(body: Body, shoulder_y: float) -> Command:
 
 def mountain_climber(body: Body, s: float, side: int, f: Mapping[str, float], depth: float) -> Command:
     """From a high plank, drive one knee to the chest per rep (side 0: left).
-    Fault: hips_high (hips piked 20 deg)."""
+    Fault: hips_high (hips piked 24 deg)."""
     top = _wrist_y(body) + 0.97 * (body.upper_arm_m + body.forearm_m)
-    delta = -20.0 * f.get("hips_high", 0.0)
+    delta = -24.0 * f.get("hips_high", 0.0)
     hands = _hands_on_floor(body, _top_shoulder_z(body, top), out=0.0)
     cmd = _prone(body, top, delta, hands, _PUSHUP_POLES)
     lift = s * depth
@@ -208,8 +209,6 @@ def sitting(body: Body, hip_z: float, feet_z: float) -> Command:
 
 def crouch(body: Body, reach_z: float) -> Command:
     """Squatting with the hands near the floor in front (setup of prone exercises)."""
-    from sensors.synthetic.motions_lower import squat
-
     cmd = squat(body, 0.85, 0, {}, 1.0)
     hands = _hands_on_floor(body, reach_z)
     cmd.targets[:2] = hands

@@ -27,7 +27,7 @@ from sensors.synthetic.posture import (
 
 def squat(body: Body, s: float, side: int, f: Mapping[str, float], depth: float) -> Command:
     """Bodyweight squat, arms reaching forward. Faults: shallow (half depth),
-    knee_valgus (knees cave medially at depth), forward_lean (+28 deg trunk),
+    knee_valgus (knees cave medially at depth), forward_lean (+30 deg trunk),
     heels_up (heels rise 22 deg, pivoting on the toes)."""
     d_eff = depth * (1.0 - 0.55 * f.get("shallow", 0.0))
     flex = 2.0 + 98.0 * d_eff * s  # knee flexion, deg
@@ -40,7 +40,7 @@ def squat(body: Body, s: float, side: int, f: Mapping[str, float], depth: float)
     ankle_y = body.ankle_h_m + 0.9 * body.foot_fwd_m * math.sin(p)
     ankle_z = body.foot_fwd_m * (1.0 - math.cos(p))
     pelvis = np.array([0.0, ankle_y + d_sag * math.cos(phi), ankle_z + d_sag * math.sin(phi)])
-    pitch = 0.48 * flex + 28.0 * s * f.get("forward_lean", 0.0)
+    pitch = 0.40 * flex + 30.0 * s * f.get("forward_lean", 0.0)
     rot = trunk_rotation(0.0, pitch)
     arms = arm_targets(body, pelvis, rot, (pitch * 0.2 + 75.0 * s, 8.0, 10.0, 0.0))
     ankles = np.array([[stance_x, ankle_y, ankle_z], [-stance_x, ankle_y, ankle_z]])

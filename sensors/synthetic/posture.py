@@ -51,14 +51,9 @@ def arm_targets(
     """Wrist targets (2, 3) and elbow poles (2, 3) for both arms posed by angles."""
     shoulders = shoulder_positions(body, pelvis, rot)
     lengths = (body.upper_arm_m, body.forearm_m)
-    tl, pl = limb_from_angles(shoulders[0], rot, False, lengths, *_arm(left))
-    tr, pr = limb_from_angles(shoulders[1], rot, True, lengths, *_arm(right or left))
+    tl, pl = limb_from_angles(shoulders[0], rot, False, lengths, *left)
+    tr, pr = limb_from_angles(shoulders[1], rot, True, lengths, *(right or left))
     return np.stack([tl, tr]), np.stack([pl, pr])
-
-
-def _arm(a: ArmAngles) -> tuple[float, float, float, float]:
-    flex, abd, bend, twist = a
-    return flex, abd, bend, twist
 
 
 def leg_targets(

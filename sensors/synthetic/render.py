@@ -60,26 +60,25 @@ def project_capsules(intr: Intrinsics, a: np.ndarray, b: np.ndarray, r: np.ndarr
 
 
 def ranges_at(caps: Capsules, f_px: float, x_px: np.ndarray, y_px: np.ndarray) -> np.ndarray:
-    """Range (m, along the ray) of each capsule's front surface at pixels (m,): shape (m, n), inf where missed."""
+    """Range (m, along the ray) of each capsule's front surface at pixels (m,):
+    shape (m, n), inf where missed. The same surface the depth map draws."""
     x, y = x_px[:, None], y_px[:, None]
     eu, ev = caps.u1 - caps.u0, caps.v1 - caps.v0
     ee = np.maximum(eu * eu + ev * ev, 1e-12)
     dx, dy = x - caps.u0, y - caps.v0
     s = np.clip((dx * eu + dy * ev) / ee, 0.0, 1.0)
     qx, qy = dx - s * eu, dy - s * ev
-    rpx = f_px * caps.r / (caps.z0 + s * (caps.z1 - caps.z0))
-    rho2 = (qx * qx + qy * qy) / (rpx * rpx)
-    with np.errstate(invalid="ignore"):
-        rng = caps.range0 + s * (caps.range1 - caps.range0) - caps.r * np.sqrt(1.0 - rho2)
-    rng = np.where(rho2 < 1.0, rng, np.inf)
+    inv_rpx2 = (0.5 * (caps.z0 + caps.z1) / (f_px * caps.r)) ** 2
     # the nearer end cap as an exact sphere (matters for bones pointing at the camera)
     near0 = caps.range0 <= caps.range1
     cu, cv = np.where(near0, caps.u0, caps.u1), np.where(near0, caps.v0, caps.v1)
     cz, cr = np.where(near0, caps.z0, caps.z1), np.where(near0, caps.range0, caps.range1)
-    rho2c = ((x - cu) ** 2 + (y - cv) ** 2) * (cz / (f_px * caps.r)) ** 2
-    with np.errstate(invalid="ignore"):
-        cap = np.where(rho2c < 1.0, cr - caps.r * np.sqrt(1.0 - rho2c), np.inf)
-    return np.where(caps.valid, np.minimum(rng, cap), np.inf)
+    with np.errstate(invalid="ignore"):  # NaN where a pixel misses a capsule
+        rng = caps.range0 + s * (caps.range1 - caps.range0) - caps.r * np.sqrt(1.0 - (qx * qx + qy * qy) * inv_rpx2)
+        cap = cr - caps.r * np.sqrt(1.0 - ((x - cu) ** 2 + (y - cv) ** 2) * (cz / (f_px * caps.r)) ** 2)
+        out = np.fmin(rng, cap)
+    out[np.isnan(out) | ~caps.valid] = np.inf
+    return out
 
 
 @dataclass(frozen=True, slots=True)

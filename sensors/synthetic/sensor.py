@@ -33,6 +33,7 @@ from sensors.synthetic.walker import walker_command, walker_path
 OCCLUSION_MARGIN_M = 0.015  #: a surface this much in front of a joint's own surface hides it
 PLATE_RADIUS_M = 0.225
 WALKER_COLOUR = 5
+WALKER_MAX_HIDDEN = 0.1  #: the model only jumps to a walker whose joints are at most this much hidden
 BACK_WALL_M = 3.0  #: back wall distance behind the player (rendered images only)
 
 
@@ -92,7 +93,7 @@ class SyntheticSensor(Sensor):
         self._rng = np.random.default_rng(c.seed)
         self._depth_rng = np.random.default_rng([c.seed, 1])  # images never change the pose noise
         self._corruptor = Corruptor(
-            self.intrinsics, self._rng, c.noise_px, c.dropout, c.swap, c.mode == "depth", c.depth_noise
+            self.intrinsics, self._rng, c.noise_px, c.dropout, c.swap, c.mode == "depth", c.depth_noise, c.outliers
         )
         self._wall0 = time.monotonic()
 
@@ -100,9 +101,6 @@ class SyntheticSensor(Sensor):
         self._renderer = None
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
-        if self.n_frames is not None and self._index >= self.n_frames:
-            self._mark_ended()
-            return None
         if self.config.realtime:
             wait = self._wall0 + self._index / self.config.fps - time.monotonic()
             if wait > 0:
@@ -110,6 +108,17 @@ class SyntheticSensor(Sensor):
                     time.sleep(timeout_s)
                     return None
                 time.sleep(wait)
+            else:  # like a live camera, a late reader gets the newest frame; the skipped ones
+                # are still simulated (without images) so the pose noise stays seeded
+                due = int((time.monotonic() - self._wall0) * self.config.fps)
+                if self.n_frames is not None:
+                    due = min(due, self.n_frames - 1)
+                while self._index < due:
+                    self.frame_at(self._index, images=False)
+                    self._index += 1
+        if self.n_frames is not None and self._index >= self.n_frames:
+            self._mark_ended()
+            return None
         frame = self.frame_at(self._index)
         self._index += 1
         return frame
@@ -152,8 +161,9 @@ class SyntheticSensor(Sensor):
         lo[1] = 0.0
         return lo, hi
 
-    def frame_at(self, index: int) -> PoseFrame:
-        """Frame ``index`` of the stream (call in order: noise and swaps carry state)."""
+    def frame_at(self, index: int, images: bool = True) -> PoseFrame:
+        """Frame ``index`` of the stream (call in order: noise and swaps carry state).
+        ``images=False`` skips the rgb/depth render even when configured."""
         c = self.config
         t_rel = index / c.fps
         t_s = (self._wall0 if c.realtime else c.t0_s) + t_rel
@@ -161,7 +171,7 @@ class SyntheticSensor(Sensor):
         walker = self._walker_at(t_rel)
         if not c.person:  # an empty room (the walker may still pass through the images)
             meta = self._meta(Moment(-1, "no_person", 0.0, 0.0, -1.0), {}, walker is not None)
-            rgb, depth = self._images(walker[1] if walker else None, None)
+            rgb, depth = self._images(walker[1] if walker else None, None) if images else (None, None)
             return PoseFrame.empty(t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth)
         m = self.timeline.at(t_rel)
         world, angles, head = self._posed(m)
@@ -172,14 +182,14 @@ class SyntheticSensor(Sensor):
         plate = self._plate(truth) if c.occluder == "plate" else None
         all_caps = caps if walker is None else _merge(caps, walker[1])
         reported = truth
-        if walker is not None and self._walker_reported(index, walker[0]):
+        if walker is not None and self._walker_reported(index, walker[0], caps):
             reported = walker[0]  # a single-person model jumps to the other person
             meta["walker_reported"] = True
         occluded, hidden = self._occlusion(reported, all_caps, plate)
         dropped = self._corruptor.frame_dropped()
         rep = self._corruptor.report(reported, occluded, hidden)
         meta["swapped"] = rep.swapped
-        rgb, depth = self._images(all_caps, plate)
+        rgb, depth = self._images(all_caps, plate) if images else (None, None)
         if dropped:  # the model missed the person this frame
             return PoseFrame.empty(
                 t_s, index, size, TrackingState.NO_PLAYER, truth_camera_xyz_m=truth, meta=meta, rgb=rgb, depth_m=depth
@@ -257,12 +267,18 @@ class SyntheticSensor(Sensor):
         inside = (xy[:, 0] > 0) & (xy[:, 0] < self.config.width)
         return (truth, caps) if inside.any() else None
 
-    def _walker_reported(self, index: int, walker_truth: np.ndarray) -> bool:
-        """A single-person model jumps to the walker, in bursts, while they are near the player."""
+    def _walker_reported(self, index: int, walker_truth: np.ndarray, player: Capsules) -> bool:
+        """A single-person model jumps to the walker, in bursts of 4 frames, while
+        the walker is near the player in the image and mostly not hidden behind them."""
         xy_w = self.intrinsics.project(walker_truth)
         player_x = self.intrinsics.project(self._centre_cam())[0, 0]
         near = abs(float(np.nanmean(xy_w[:, 0])) - player_x) < 0.35 * self.config.width
-        return near and (index // 4) % 2 == 0
+        if not near or (index // 4) % 2:
+            return False
+        xy = np.nan_to_num(xy_w, nan=-1e6)
+        in_front = ranges_at(player, self.intrinsics.fx, xy[:, 0], xy[:, 1]).min(axis=1)
+        hidden = in_front < np.linalg.norm(walker_truth, axis=1)
+        return bool(hidden.mean() < WALKER_MAX_HIDDEN)
 
     def _centre_cam(self) -> np.ndarray:
         return self.camera.to_camera(self._centre[None])

@@ -1,0 +1,62 @@
+"""Acceptance on the synthetic avatar: every exercise x fault x front/side view x body proportion.
+
+Counts are exact, each injected fault is reported on >= 90 % of its reps
+where the library says it is observable from that view, and clean reps raise
+no fault (see :mod:`exercises.accuracy` for how each kind of fault counts).
+Streams run at 10 fps with 2 reps to keep the matrix to seconds;
+``benchmarks/bench_form_accuracy.py`` runs it at 30 fps with 3 reps and
+prints precision/recall per fault.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from exercises import load_library
+from exercises.accuracy import BODIES, VIEWS, CaseResult, run_case
+from sensors.synthetic import FAULTS
+
+LIBRARY = load_library()
+#: the one known gap, kept visible: the shared real sit-up clip's full reps span the same
+#: shoulder-height band as the avatar's crunch, so a crunch is neither counted nor a partial
+KNOWN_GAPS = {("situp", "partial_range")}
+
+
+def _cases() -> list[object]:
+    out = []
+    for name in sorted(LIBRARY):
+        for fault in ("", *FAULTS[name]):
+            marks = []
+            if (name, fault) in KNOWN_GAPS:
+                marks = [pytest.mark.xfail(reason="crunch vs real sit-up band overlap (see situp.yaml)", strict=True)]
+            out.append(pytest.param(name, fault, id=f"{name}-{fault or 'clean'}", marks=marks))
+    return out
+
+
+def _describe(r: CaseResult) -> str:
+    return (
+        f"{r.view}/{r.body}: injected={r.injected} reps={r.reps} partials={r.partials} "
+        f"flagged={r.flagged} rules={dict(r.rule_hits)}"
+    )
+
+
+@pytest.mark.parametrize(("exercise", "fault"), _cases())
+def test_counts_and_faults_over_views_and_bodies(exercise: str, fault: str) -> None:
+    results = [
+        run_case(LIBRARY[exercise], fault, view, body, reps=2, fps=10.0, seed=3) for view in VIEWS for body in BODIES
+    ]
+    failed = [_describe(r) for r in results if not r.passed]
+    assert not failed, "\n".join(failed)
+
+
+def test_every_avatar_exercise_is_in_the_library() -> None:
+    assert set(FAULTS) <= set(LIBRARY)
+
+
+def test_every_fault_is_observable_from_some_view() -> None:
+    from exercises.accuracy import observable
+
+    blind = [
+        (n, f) for n, faults in FAULTS.items() for f in faults if not any(observable(LIBRARY[n], f, v) for v in VIEWS)
+    ]
+    assert blind == []
