@@ -16,7 +16,8 @@ Figures:
   30 fps schedule, newest-only) read by a consumer blocking on ``read()``:
   median and p90 of (time the frame is returned - its capture time), frames
   dropped, and the largest number of frames waiting behind the newest at any
-  read. Target: median <= inference + one frame period; nothing queued.
+  read. Target: median <= inference (as measured during the same run, the
+  CPU being shared) + one frame period; nothing queued.
 * ``clips``: every clip in ``../shared/data/clips`` through ``video:``
   (fast mode, every frame, ``orientation=auto``): detection rate and ms/frame.
 
@@ -142,7 +143,7 @@ def bench_overhead_ms(clip: Path, repeats: int) -> dict[str, Any]:
 def bench_latency(clip: Path, seconds: float, inference_ms: float) -> dict[str, Any]:
     from sensors.registry import SourceOptions, open_source
 
-    latencies, queued = [], []
+    latencies, queued, inference_ms_seen = [], [], []
     sensor = open_source(f"video:{clip},orientation=off", SourceOptions(realtime=True))
     fps = 30.0
     with sensor as cam:
@@ -155,16 +156,20 @@ def bench_latency(clip: Path, seconds: float, inference_ms: float) -> dict[str, 
                     break
                 continue
             latencies.append(time.monotonic() - frame.t_s)
+            inference_ms_seen.append(float(frame.meta.get("inference_ms", inference_ms)))
             worker = getattr(cam, "_worker", None)
             queued.append(worker.out.pending if worker is not None else 0)  # anything waiting behind it?
         dropped = cam.dropped  # type: ignore[attr-defined]
     lat_ms = 1000 * np.array(latencies)
     period_ms = 1000 / fps
+    # the CPU is shared: judge against inference measured during this very run
+    inference_ms = float(np.median(inference_ms_seen)) if inference_ms_seen else inference_ms
     return {
         "frames_read": len(latencies),
         "fps": round(fps, 3),
         "median_ms": round(float(np.median(lat_ms)), 1),
         "p90_ms": round(float(np.percentile(lat_ms, 90)), 1),
+        "inference_ms_during_run": round(inference_ms, 1),
         "target_ms": round(inference_ms + period_ms, 1),
         "within_target": bool(np.median(lat_ms) <= inference_ms + period_ms),
         "frames_dropped": int(dropped),

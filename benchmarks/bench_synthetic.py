@@ -15,6 +15,8 @@ from sensors.synthetic import SyntheticConfig, SyntheticSensor
 
 CASES = {
     "pose only (monocular, squat)": SyntheticConfig(exercise="squat", reps=0),
+    # an odd tempo makes every frame a new posture: the cost without the posture cache
+    "pose only, nothing cached (tempo_s=2.917)": SyntheticConfig(exercise="squat", reps=0, tempo_s=2.917),
     "pose only (depth mode, pushup, side)": SyntheticConfig(exercise="pushup", mode="depth", reps=0),
     "pose + noise/dropout/swap/walker": SyntheticConfig(exercise="lunge", reps=0, dropout=0.05, swap=0.02, walker=True),
     "depth map 640x480 (depth mode)": SyntheticConfig(exercise="squat", mode="depth", depth_map=True, reps=0),

@@ -25,7 +25,7 @@ from exercises.events import (
     View,
     ViewChanged,
 )
-from exercises.library import ExerciseLibrary, UnknownExercise, load_exercise_file, load_library
+from exercises.catalog import ExerciseLibrary, UnknownExercise, load_exercise_file, load_library
 from exercises.reference import ReferenceComparison, compare_to_reference
 from exercises.spec import ExerciseDefinition
 from exercises.yaml_source import SpecError

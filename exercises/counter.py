@@ -51,13 +51,13 @@ class RepCounter:
         self.tau_s = c.smoothing_s
         self.phase = Phase.IDLE
         self._primed = False
+        self._since = [math.nan] * 4  #: zone conditions: below start.exit, in turn, past turn.exit, in start
+        self._last_move_t = -math.inf
         self._reset_rep()
         self._y = math.nan
         self._t = math.nan
 
     def _reset_rep(self) -> None:
-        self._cand: Phase | None = None
-        self._cand_t = math.nan
         self._last_start_t = math.nan
         self._rep_start_t = math.nan
         self._turn_t = math.nan
@@ -74,6 +74,7 @@ class RepCounter:
         """
         self._reset_rep()
         self._primed = False
+        self._since = [math.nan] * 4
         self._last_start_t = t_s
         return self._go(Phase.START, t_s)
 
@@ -85,7 +86,7 @@ class RepCounter:
 
     def _go(self, phase: Phase, t_s: float) -> list[CounterEvent]:
         self.phase = phase
-        self._cand = None
+        self._last_move_t = t_s
         return [PhaseChanged(t_s, phase)]
 
     @property
@@ -110,21 +111,35 @@ class RepCounter:
         out: list[CounterEvent] = []
         if self.phase is not Phase.START and t_s - self._rep_start_t > self.max_rep_s:
             self._abandoned = True  # too slow to be a rep: finish the cycle without counting it
-        for _ in range(3):  # a sparse stream may cross several zones in one sample
+        self._track_zones(t_s, y)
+        for _ in range(4):  # a sparse stream may cross several zones in one sample
             target = self._target(y)
             if target is None:
-                self._cand = None
                 break
-            if self._cand is not target:
-                self._cand, self._cand_t = target, t_s
-            if t_s - self._cand_t < self.dwell_s - DWELL_EPS_S:
+            since = self._since[self._zone_of(target)]
+            if t_s - since < self.dwell_s - DWELL_EPS_S:
                 break
-            out += self._transition(target, self._cand_t)
+            # the move happened when its condition started holding (not when the dwell confirmed it)
+            out += self._transition(target, max(since, self._last_move_t))
         if self.phase is Phase.START and y >= self.start_enter:
             self._last_start_t = t_s
         if self.phase in (Phase.AWAY, Phase.TURN, Phase.RETURN):
             self._extreme = min(self._extreme, y)
         return out
+
+    def _track_zones(self, t_s: float, y: float) -> None:
+        """Since when each zone condition has held without a break (NaN while it does not hold)."""
+        held = (y < self.start_exit, y <= self.turn_enter, y > self.turn_exit, y >= self.start_enter)
+        for k, h in enumerate(held):
+            if not h:
+                self._since[k] = math.nan
+            elif math.isnan(self._since[k]):
+                self._since[k] = t_s
+
+    @staticmethod
+    def _zone_of(target: Phase) -> int:
+        """Index in ``_since`` of the condition that moves the machine to ``target``."""
+        return {Phase.AWAY: 0, Phase.TURN: 1, Phase.RETURN: 2, Phase.START: 3}[target]
 
     def _target(self, y: float) -> Phase | None:
         p = self.phase

@@ -339,8 +339,10 @@ class FormEngine:
         right = self._right[mask, self._primary]
         if not (np.isfinite(left).sum() > 2 and np.isfinite(right).sum() > 2):
             return math.nan
-        rl = float(np.nanmax(left) - np.nanmin(left))
-        rr = float(np.nanmax(right) - np.nanmin(right))
+        # ranges between the 10th and 90th percentiles: one noisy sample must not make a lagging arm look even
+        lo_l, hi_l = np.nanpercentile(left, [10, 90])
+        lo_r, hi_r = np.nanpercentile(right, [10, 90])
+        rl, rr = float(hi_l - lo_l), float(hi_r - lo_r)
         big = max(rl, rr)
         return 1.0 - abs(rl - rr) / big if big > 1e-9 else 1.0
 

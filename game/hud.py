@@ -37,6 +37,8 @@ class HudState:
     popup: str  #: "+87" after a rep, or ""
     popup_age_s: float
     popup_xy: tuple[float, float] | None = None  #: screen point beside the player (None: feed centre)
+    hold: bool = False  #: a hold level: show whether the hold is in form instead of combo and last rep
+    in_form: bool = False
 
 
 def feed_area(screen: pygame.Surface) -> pygame.Rect:
@@ -73,6 +75,18 @@ def draw_sidebar(surface: pygame.Surface, s: HudState) -> None:
     _label(surface, "SCORE", x, 336)
     draw.text(surface, f"{s.points:,}", 64, assets.ACCENT, (x, 356))
 
+    if s.hold:
+        _label(surface, "FORM", x, 420)
+        colour, words = (assets.GOOD, "in form") if s.in_form else (assets.WARN, "not counting")
+        draw.text(surface, words, 52, colour, (x, 440))
+    else:
+        _combo_and_last_rep(surface, s, x)
+
+    _legend(surface, x, h - 92)
+    draw.text(surface, fit_text(s.source, 20, SIDEBAR_W_PX - 2 * x), 20, assets.TEXT_DIM, (x, h - 30), shadow=False)
+
+
+def _combo_and_last_rep(surface: pygame.Surface, s: HudState, x: int) -> None:
     _label(surface, "COMBO", x, 420)
     combo_colour = assets.GOOD if s.combo > 0 else assets.TEXT_DIM
     draw.text(surface, f"x{s.multiplier:.1f}", 52, combo_colour, (x, 440))
@@ -85,9 +99,6 @@ def draw_sidebar(surface: pygame.Surface, s: HudState) -> None:
         colour = assets.GOOD if s.last_rep_good else assets.WARN
         r = draw.text(surface, f"{s.last_rep_score:.0f}", 52, colour, (x, 518))
         draw.text(surface, "good form" if s.last_rep_good else "check form", 24, colour, (r.right + 12, 536))
-
-    _legend(surface, x, h - 92)
-    draw.text(surface, fit_text(s.source, 20, SIDEBAR_W_PX - 2 * x), 20, assets.TEXT_DIM, (x, h - 30), shadow=False)
 
 
 def _legend(surface: pygame.Surface, x: int, y: int) -> None:
@@ -119,13 +130,14 @@ def draw_overlays(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> No
         draw.text(surface, s.cue, 44, colour, rect.center, "center")
 
     if s.banner:
-        size_px = 150 if len(s.banner) <= 4 else 64
-        w_px, h_px = assets.font(size_px).size(s.banner)
+        size_px = 150 if len(s.banner) <= 4 else 60
+        banner = fit_text(s.banner, size_px, area.width - 120, keep="start")
+        w_px, h_px = assets.font(size_px).size(banner)
         backing = pygame.Rect(0, 0, max(w_px + 70, 200), h_px + 50)
         backing.center = area.center
         draw.panel(surface, backing, 170)
         pygame.draw.rect(surface, assets.ACCENT, backing, 3, border_radius=14)
-        draw.text(surface, s.banner, size_px, assets.ACCENT, (area.centerx, area.centery + 4), "center")
+        draw.text(surface, banner, size_px, assets.ACCENT, (area.centerx, area.centery + 4), "center")
 
     if s.popup and s.popup_age_s < 1.2:
         x_px, y_px = s.popup_xy if s.popup_xy is not None else (float(area.centerx), float(area.centery - 140))

@@ -14,8 +14,14 @@ from sensors.registry import SourceOptions, open_source, parse_params, split_spe
 
 #: the demo that runs on a machine with no camera: an avatar doing the level's exercise, forever, in real time
 DEMO_PARAMS = "reps=0,realtime=1"
-#: the demo avatar gets one rep wrong (the third) so the form cues show: exercise -> synthetic fault
-DEMO_FAULTS = {"squat": "knee_valgus", "lunge": "knee_past_toe", "jumping_jack": "partial_arms"}
+#: per exercise: the demo avatar gets its third rep wrong so the form cues show; holds last the whole level
+DEMO_EXTRA = {
+    "squat": "fault=knee_valgus,fault_reps=3",
+    "lunge": "fault=knee_past_toe,fault_reps=3",
+    "jumping_jack": "fault=partial_arms,fault_reps=3",
+    "plank": "hold_s=600",
+    "wall_sit": "hold_s=600",
+}
 
 
 def demo_spec(exercise: str) -> str:
@@ -27,8 +33,8 @@ def demo_spec(exercise: str) -> str:
             f"the synthetic demo cannot do '{exercise}' (it knows {', '.join(EXERCISES)}); "
             "play this level with a camera: --source webcam:0, realsense or video:PATH"
         )
-    fault = DEMO_FAULTS.get(exercise)
-    return f"synthetic:{exercise},{DEMO_PARAMS}" + (f",fault={fault},fault_reps=3" if fault else "")
+    extra = DEMO_EXTRA.get(exercise)
+    return f"synthetic:{exercise},{DEMO_PARAMS}" + (f",{extra}" if extra else "")
 
 
 def webcam_present() -> bool:

@@ -183,3 +183,21 @@ def test_reaching_the_goal_shows_results_with_the_reps(screen: pygame.Surface) -
         assert result.stars >= 1
     finally:
         app.close()
+
+
+def test_a_hold_level_completes_on_seconds_held_in_form(screen: pygame.Surface) -> None:
+    level = Level(id="hold", title="Hold", exercise="plank", goal=Goal(hold_s=2), stars=(5, 10, 15))
+    app, play = _app(screen, "synthetic:plank,reps=0,hold_s=600", level)
+    try:
+        for _ in range(round(20 / DT_S)):
+            assert app.step(DT_S)
+            if isinstance(app.scene, ResultsScene):
+                break
+        assert isinstance(app.scene, ResultsScene)
+        result = app.scene.result
+        assert result.outcome == "completed"
+        assert result.held_s == 2.0
+        assert result.hold
+        assert play.run.elapsed_s >= 2.0  # the countdown's hold time was not credited
+    finally:
+        app.close()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from sensors import open_source
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
 from sensors.synthetic import FAULTS, SyntheticConfig, SyntheticSensor, make_body
@@ -211,3 +212,12 @@ def test_setup_shows_getting_down_before_the_ready_pose_and_is_not_a_rep() -> No
     assert len(setup) >= 30
     assert all(f.meta["rep_index"] == -1 for f in setup)
     assert shoulder_h(setup[0]) - shoulder_h(frames[-1]) > 0.6  # stood up first, then got down
+
+
+def test_several_faults_joined_with_plus_act_together() -> None:
+    with open_source("synthetic:squat,fault=knee_valgus+forward_lean,reps=1,noise_px=0,fps=20") as cam:
+        both = bottom([f for f in cam if f.meta["rep_index"] == 0])
+    clean = bottom(rep0("squat"))
+    assert both.meta["faults_active"] == ("knee_valgus", "forward_lean")
+    assert knee_gap(both) < knee_gap(clean) - 0.08
+    assert trunk_forward_lean(both) > trunk_forward_lean(clean) + 20

@@ -23,6 +23,7 @@ GO_SHOWN_S = 0.8
 LOST_BEFORE_PAUSE_S = 0.5  #: the player must be out of view this long before the game auto-pauses
 CUE_SHOWN_S = 2.5
 RESULTS_AFTER_S = 1.5  #: pause on the last rep before the results
+IN_FORM_SHOWN_S = 0.5  #: a hold shows "in form" while its in-form time grew this recently
 
 
 class PlayScene(Scene):
@@ -48,7 +49,8 @@ class PlayScene(Scene):
         self.done_at_s: float | None = None
         self.source_label = ""
         self._screen_size: tuple[int, int] | None = None
-        self.held_before_s = 0.0  #: engine hold time from the countdown, not credited
+        self.held_before_s = 0.0
+        self.held_grew_at_s = -99.0  #: engine hold time from the countdown, not credited
 
     # -- lifecycle ------------------------------------------------------------------
     def enter(self) -> None:
@@ -119,6 +121,8 @@ class PlayScene(Scene):
             self.run.tick(dt_s)
             if self.level.goal.hold_s is not None:
                 held_s = self.coach.hold_in_form_s - self.held_before_s
+                if held_s > self.run.held_s:
+                    self.held_grew_at_s = self.play_s
                 self.run.add_hold(max(0.0, held_s - self.run.held_s), in_form=True)
         if self.run.outcome is not Outcome.PLAYING:
             self.done_at_s = self.play_s
@@ -169,8 +173,8 @@ class PlayScene(Scene):
             banner = "GO!"
         elif not self.ready:
             banner = {
-                "side": "Side-on to the camera, then the start position",
-                "front": "Face the camera, then the start position",
+                "side": "Stand side-on to the camera",
+                "front": "Stand facing the camera",
             }.get(self.level.view, "Get into the start position")
         elif run.outcome is Outcome.COMPLETED:
             banner = "Level complete!"
@@ -200,6 +204,8 @@ class PlayScene(Scene):
             popup="" if rep is None else f"+{rep.score:.0f}",
             popup_age_s=self.play_s - self.last_rep_at_s,
             popup_xy=self._beside_player(),
+            hold=goal.hold_s is not None,
+            in_form=self.play_s - self.held_grew_at_s < IN_FORM_SHOWN_S,
         )
 
     def _beside_player(self) -> tuple[float, float] | None:

@@ -4,10 +4,14 @@ A :class:`FrameSource` delivers raw BGR frames with their capture times; the
 :class:`CameraPoseSensor` runs them through MediaPipe (orientation-aware) and
 the player lock in a :class:`~sensors.camera.worker.PipelineWorker`, so
 ``read()`` returns the newest pose without waiting on capture or inference.
+
+Frames carry ``meta``: ``rotation`` (what the model saw), ``inference_ms``
+(the estimator's time on this frame) and, for files, ``file_t_s``.
 """
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -154,8 +158,13 @@ class CameraPoseSensor(Sensor):
     def _process(self, raw: RawFrame) -> PoseFrame:
         assert self._estimator is not None
         rgb = bgr_to_rgb(raw.bgr)
+        t0_s = time.perf_counter()
         frame = self._estimator.estimate(rgb, raw.t_s, raw.index)
-        changes: dict[str, Any] = {"meta": {**frame.meta, **raw.meta}, "tracking": frame.tracking}
+        inference_ms = 1000.0 * (time.perf_counter() - t0_s)
+        changes: dict[str, Any] = {
+            "meta": {**frame.meta, **raw.meta, "inference_ms": inference_ms},
+            "tracking": frame.tracking,
+        }
         if self._options.images:
             changes["rgb"] = rgb
         frame = self.lock.update(frame.with_changes(**changes))

@@ -93,8 +93,7 @@ def _prone_forearms(body: Body, shoulder_y: float, delta: float) -> Command:
         [[x * 0.8, _wrist_y(body), sz + body.forearm_m * 0.98], [-x * 0.8, _wrist_y(body), sz + body.forearm_m * 0.98]]
     )
     poles = np.array([[0.0, -1.0, -0.3], [0.0, -1.0, -0.3]])
-    cmd = _prone(body, shoulder_y, delta, hands, poles, head_deg=-5.0)
-    return cmd
+    return _prone(body, shoulder_y, delta, hands, poles, head_deg=-5.0)
 
 
 def _kneeling_forearms(body: Body, shoulder_y: float) -> Command:

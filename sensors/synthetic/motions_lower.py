@@ -44,7 +44,7 @@ def squat(body: Body, s: float, side: int, f: Mapping[str, float], depth: float)
     rot = trunk_rotation(0.0, pitch)
     arms = arm_targets(body, pelvis, rot, (pitch * 0.2 + 75.0 * s, 8.0, 10.0, 0.0))
     ankles = np.array([[stance_x, ankle_y, ankle_z], [-stance_x, ankle_y, ankle_z]])
-    out_deg = 10.0 - 24.0 * s * f.get("knee_valgus", 0.0)
+    out_deg = 10.0 - 15.0 * s * f.get("knee_valgus", 0.0)
     feet = np.stack([foot_dir(10.0, math.degrees(p)), foot_dir(10.0, math.degrees(p), right=True)])
     return make_command(pelvis, pitch, arms, (ankles, knee_poles(out_deg)), feet)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,20 @@ WALKER_MAX_HIDDEN = 0.1  #: the model only jumps to a walker whose joints are at
 BACK_WALL_M = 3.0  #: back wall distance behind the player (rendered images only)
 
 
+CACHE_SIZE = 4096  #: cached postures (a rep at 30 fps needs ~100)
+
+
+@dataclass(frozen=True, slots=True)
+class _Player:
+    """The avatar at one moment, camera frame: truth (33, 3), commanded angles,
+    projected capsules, and self-occluded joints (33,)."""
+
+    truth: np.ndarray
+    angles: dict[str, float]
+    caps: Capsules
+    occluded: np.ndarray
+
+
 class SyntheticSensor(Sensor):
     """A kinematic avatar doing one exercise in front of a virtual camera.
 
@@ -67,7 +82,7 @@ class SyntheticSensor(Sensor):
         self._walker = walker_path(self.camera, self.intrinsics, self._centre)
         after_first_rep = self.timeline.start_s + (3.0 if self.spec.hold else c.tempo)
         self._walker_t0 = c.walker_start_s if c.walker_start_s is not None else after_first_rep
-        self._ready_cache: tuple[np.ndarray, dict[str, float], np.ndarray] | None = None
+        self._cache: dict[tuple[float, float, int, tuple[float, ...]], _Player] = {}
         self._renderer: SceneRenderer | None = None
         self._index = 0
         self._wall0 = 0.0
@@ -126,20 +141,33 @@ class SyntheticSensor(Sensor):
     # -- the avatar ---------------------------------------------------------
     def command_at(self, m: Moment) -> tuple[Command, dict[str, float], int]:
         """The posture at moment ``m``, the fault weights used and the side (0 left, 1 right)."""
+        weights, side = self._inputs(m)
         if m.setup_w >= 0:
-            return self.spec.setup_pose(self.body, m.setup_w), {}, 0
-        side = m.rep_index % 2 if self.spec.alternating and m.rep_index >= 0 else 0
-        weights: dict[str, float] = {}
-        if self.config.fault and rep_has_fault(m.rep_index, self._fault_reps):
-            weights = dict.fromkeys(self.config.fault, m.fault_w)
+            return self.spec.setup_pose(self.body, m.setup_w), weights, side
         return self.spec.motion(self.body, m.s, side, weights, self.config.depth), weights, side
 
-    def _posed(self, m: Moment) -> tuple[np.ndarray, dict[str, float], np.ndarray]:
-        if m.phase == "ready" and m.setup_w < 0:
-            if self._ready_cache is None:
-                self._ready_cache = solve(self.body, self.command_at(m)[0])
-            return self._ready_cache
-        return solve(self.body, self.command_at(m)[0])
+    def _inputs(self, m: Moment) -> tuple[dict[str, float], int]:
+        side = m.rep_index % 2 if self.spec.alternating and m.rep_index >= 0 else 0
+        if m.setup_w < 0 and self.config.fault and rep_has_fault(m.rep_index, self._fault_reps):
+            return dict.fromkeys(self.config.fault, m.fault_w), side
+        return {}, side
+
+    def _player(self, m: Moment) -> _Player:
+        """The avatar at moment ``m`` in the camera frame. Reps repeat, so postures are cached."""
+        weights, side = self._inputs(m)
+        key = (m.setup_w, m.s, side, tuple(weights.values()))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        world, angles, head = solve(self.body, self.command_at(m)[0])
+        truth = self.camera.to_camera(world)
+        points = primitive_points(truth, self.camera.to_camera(head[None])[0], self.body.scale)
+        caps = project_capsules(self.intrinsics, *_capsule_ends(points), self._radii, CAP_COLOUR)
+        player = _Player(truth, angles, caps, self._self_occluded(truth, caps))
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = player
+        return player
 
     def _body_box(self) -> tuple[np.ndarray, np.ndarray]:
         """World bounding box (min, max) of the avatar over its whole motion."""
@@ -174,25 +202,33 @@ class SyntheticSensor(Sensor):
             rgb, depth = self._images(walker[1] if walker else None, None) if images else (None, None)
             return PoseFrame.empty(t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth)
         m = self.timeline.at(t_rel)
-        world, angles, head = self._posed(m)
-        truth = self.camera.to_camera(world)
-        meta = self._meta(m, angles, walker is not None)
-        points = primitive_points(truth, self.camera.to_camera(head[None])[0], self.body.scale)
-        caps = project_capsules(self.intrinsics, *_capsule_ends(points), self._radii, CAP_COLOUR)
+        player = self._player(m)
+        truth, caps = player.truth, player.caps
+        meta = self._meta(m, dict(player.angles), walker is not None)
         plate = self._plate(truth) if c.occluder == "plate" else None
         all_caps = caps if walker is None else _merge(caps, walker[1])
-        reported = truth
-        if walker is not None and self._walker_reported(index, walker[0], caps):
-            reported = walker[0]  # a single-person model jumps to the other person
-            meta["walker_reported"] = True
-        occluded, hidden = self._occlusion(reported, all_caps, plate)
+        reported, occluded = truth, player.occluded
+        if walker is not None:
+            if self._walker_reported(index, walker[0], caps):
+                reported = walker[0]  # a single-person model jumps to the other person
+                meta["walker_reported"] = True
+            occluded = self._self_occluded(reported, all_caps)
+        hidden = self._plate_hidden(reported, plate)
+        occluded = occluded & ~hidden
         dropped = self._corruptor.frame_dropped()
         rep = self._corruptor.report(reported, occluded, hidden)
         meta["swapped"] = rep.swapped
         rgb, depth = self._images(all_caps, plate) if images else (None, None)
         if dropped:  # the model missed the person this frame
             return PoseFrame.empty(
-                t_s, index, size, TrackingState.NO_PLAYER, truth_camera_xyz_m=truth, meta=meta, rgb=rgb, depth_m=depth
+                t_s,
+                index,
+                size,
+                TrackingState.NO_PLAYER,
+                truth_camera_xyz_m=truth.copy(),
+                meta=meta,
+                rgb=rgb,
+                depth_m=depth,
             )
         return PoseFrame(
             t_s=t_s,
@@ -203,7 +239,7 @@ class SyntheticSensor(Sensor):
             world_xyz_m=rep.world_xyz_m,
             confidence=rep.confidence,
             source=rep.source,
-            truth_camera_xyz_m=truth,
+            truth_camera_xyz_m=truth.copy(),
             meta=meta,
             rgb=rgb,
             depth_m=depth,
@@ -228,18 +264,17 @@ class SyntheticSensor(Sensor):
         }
 
     # -- helpers ------------------------------------------------------------
-    def _occlusion(self, truth: np.ndarray, all_caps: Capsules, plate: Disc | None) -> tuple[np.ndarray, np.ndarray]:
-        """(33,) self-occluded and (33,) hidden-behind-an-object masks for joints ``truth``."""
-        xy = self.intrinsics.project(truth)
-        xy = np.nan_to_num(xy, nan=-1e6)
-        rng = ranges_at(all_caps, self.intrinsics.fx, xy[:, 0], xy[:, 1]).min(axis=1)
-        dist = np.linalg.norm(truth, axis=1)
-        occluded = rng < dist - self._joint_r - OCCLUSION_MARGIN_M
-        hidden = np.zeros(NUM_JOINTS, bool)
-        if plate is not None:
-            rays = truth / truth[:, 2:3]
-            hidden = disc_range_at(plate, rays) < dist
-        return occluded & ~hidden, hidden
+    def _self_occluded(self, truth: np.ndarray, caps: Capsules) -> np.ndarray:
+        """(33,) joints of ``truth`` with a body surface in front of their own surface."""
+        xy = np.nan_to_num(self.intrinsics.project(truth), nan=-1e6)
+        rng = ranges_at(caps, self.intrinsics.fx, xy[:, 0], xy[:, 1]).min(axis=1)
+        return rng < np.linalg.norm(truth, axis=1) - self._joint_r - OCCLUSION_MARGIN_M
+
+    def _plate_hidden(self, truth: np.ndarray, plate: Disc | None) -> np.ndarray:
+        """(33,) joints of ``truth`` behind the plate."""
+        if plate is None:
+            return np.zeros(NUM_JOINTS, bool)
+        return disc_range_at(plate, truth / truth[:, 2:3]) < np.linalg.norm(truth, axis=1)
 
     def _plate(self, truth: np.ndarray) -> Disc:
         """A barbell plate held in front of the hands, facing the camera."""
