@@ -46,6 +46,7 @@ class RepCounter:
         self.start_enter, self.start_exit = s * c.start.enter, s * c.start.exit
         self.turn_enter, self.turn_exit = s * c.turn.enter, s * c.turn.exit
         self.partial = s * c.partial
+        self.excursion = c.partial_excursion if c.partial_excursion is not None else math.inf
         self.dwell_s = c.min_dwell_s
         self.min_rep_s, self.max_rep_s = c.rep_s.min, c.rep_s.max
         self.tau_s = c.smoothing_s
@@ -58,6 +59,10 @@ class RepCounter:
         self._t = math.nan
 
     def _reset_rep(self) -> None:
+        self._rest = -math.inf  #: the start position's value (max y while at START)
+        self._excursion_since = math.nan  #: while the signal is far from rest but still in the start zone
+        self._excursion_peak = math.inf
+        self._excursed = False
         self._last_start_t = math.nan
         self._rep_start_t = math.nan
         self._turn_t = math.nan
@@ -121,11 +126,34 @@ class RepCounter:
                 break
             # the move happened when its condition started holding (not when the dwell confirmed it)
             out += self._transition(target, max(since, self._last_move_t))
-        if self.phase is Phase.START and y >= self.start_enter:
-            self._last_start_t = t_s
+        if self.phase is Phase.START:
+            if y >= self.start_enter:
+                self._last_start_t = t_s
+            out += self._small_excursion(t_s, y)
         if self.phase in (Phase.AWAY, Phase.TURN, Phase.RETURN):
             self._extreme = min(self._extreme, y)
         return out
+
+    def _small_excursion(self, t_s: float, y: float) -> list[CounterEvent]:
+        """A movement inside a wide start zone, ``excursion`` away from rest and back: a partial rep."""
+        if not math.isfinite(self.excursion):
+            return []
+        self._rest = max(self._rest, y)
+        away = self._rest - y
+        if away >= self.excursion:
+            self._excursion_peak = min(self._excursion_peak, y)
+            if math.isnan(self._excursion_since):
+                self._excursion_since = t_s
+            if t_s - self._excursion_since >= self.dwell_s - DWELL_EPS_S:
+                self._excursed = True
+            return []
+        self._excursion_since = math.nan
+        if self._excursed and away <= self.excursion / 3:
+            frac = (self._rest - self._excursion_peak) / (self.start_enter - self.turn_enter)
+            self._excursed = False
+            self._excursion_peak = math.inf
+            return [PartialRep(t_s, min(max(frac, 0.0), 1.0))]
+        return []
 
     def _track_zones(self, t_s: float, y: float) -> None:
         """Since when each zone condition has held without a break (NaN while it does not hold)."""
