@@ -8,6 +8,7 @@
 """
 
 from exercises.calibration import Calibration
+from exercises.catalog import ExerciseLibrary, UnknownExercise, load_exercise_file, load_library
 from exercises.engine import FormEngine
 from exercises.events import (
     Event,
@@ -25,7 +26,6 @@ from exercises.events import (
     View,
     ViewChanged,
 )
-from exercises.catalog import ExerciseLibrary, UnknownExercise, load_exercise_file, load_library
 from exercises.reference import ReferenceComparison, compare_to_reference
 from exercises.spec import ExerciseDefinition
 from exercises.yaml_source import SpecError

@@ -10,6 +10,10 @@ start" is always decreasing::
       ^                         |                                                 |
       +----y >= start.enter-----+ (partial if it passed `partial`)                |
       +--------------------------------y >= start.enter (rep)---------------------+
+
+With ``partial_excursion``, a movement that far from the rest position and
+back that never leaves START is a partial too (a crunch inside a sit-up's
+wide start zone).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ class LevelResult:
         else:
             did = (
                 f"{self.reps} reps ({self.good_reps} good, {self.partials} partial), "
-                f"form {self.mean_score:.0f}/100, best combo x{self.best_combo}"
+                f"form {self.mean_score:.0f}/100, best streak {self.best_combo} good reps"
             )
         return (
             f"level {self.level_id} '{self.title}' ({self.exercise}, source {self.source}): {self.outcome}; "

@@ -50,6 +50,14 @@ def existing_file(text: str) -> Path:
     return path
 
 
+def output_folder(text: str) -> Path:
+    """argparse type: a folder to write into (created later if missing), not an existing file."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file; give a folder (it is created if missing)")
+    return path
+
+
 def add_source_arguments(parser: argparse.ArgumentParser, *, default: str | None = None) -> None:
     """Add ``--source`` and the options every source understands to ``parser``."""
     schemes = ", ".join(known_schemes())

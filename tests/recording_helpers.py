@@ -8,7 +8,7 @@ import numpy as np
 
 from sensors.contract import Capabilities
 from sensors.pose import JointSource, PoseFrame, TrackingState
-from sensors.recording import ImageCodec, RecordingWriter
+from sensors.recording import ImageCodec, RecordingReader, RecordingWriter
 
 SIZE_PX = (64, 48)
 
@@ -54,3 +54,12 @@ def write_recording(
         for f in frames:
             w.write(f)
     return path
+
+
+def frames_of(path: Path, images: bool = False) -> list[PoseFrame]:
+    """Every frame of the recording at ``path``, read through :class:`RecordingReader`."""
+    reader = RecordingReader(path)
+    try:
+        return [reader.frame(i, images) for i in range(reader.frames)]
+    finally:
+        reader.close()

@@ -217,3 +217,16 @@ def test_bare_path_means_a_video_and_rq_a_recording(tmp_path: Path) -> None:
     assert resolve_source(str(tmp_path / "s.rq")).scheme == "recording"
     assert resolve_source("synthetic:squat,reps=2").spec == "synthetic:squat,reps=2"
     assert resolve_source("video:clips/squat.mp4").stem == "squat"
+
+
+def test_endless_source_is_a_clear_error_not_a_hang(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = one_line_error(capsys, "synthetic:squat,reps=0", "--exercise", "squat", "--out", str(tmp_path))
+    assert "never ends" in line
+    assert "repquest record --source synthetic:squat,reps=0 --seconds" in line
+
+
+def test_out_naming_an_existing_file_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    line = one_line_error(capsys, "synthetic:squat,reps=1", "--exercise", "squat", "--out", str(tmp_path / "notes.txt"))
+    assert "is a file" in line
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"

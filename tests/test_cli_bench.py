@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from game.cli import main
 from game.commands.bench import format_table
+from tests.cli_helpers import run_cli
 
 FAST = """
 def main(quick: bool = False) -> dict:
@@ -18,15 +18,6 @@ BROKEN = """
 def main(quick: bool = False) -> dict:
     raise RuntimeError("the sensor fell over")
 """
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -115,3 +106,19 @@ def test_benchmark_can_import_a_helper_beside_it(capsys: pytest.CaptureFixture[s
     code, out, err = run_cli(capsys, "bench", "--dir", str(tmp_path))
     assert code == 0, err
     assert any(line.split()[1:] == ["figure", "42"] for line in out.splitlines())
+
+
+def test_folder_without_benchmarks_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run_cli(capsys, "bench", "--dir", str(tmp_path))
+    assert code == 2
+    assert out == ""
+    assert err.strip() == f"repquest bench: error: no benchmarks in {tmp_path}: expected files named bench_<name>.py"
+
+
+def test_json_naming_a_folder_fails_before_running(capsys: pytest.CaptureFixture[str], bench_dir: Path) -> None:
+    (bench_dir / "bench_broken.py").write_text(BROKEN)  # would print "failed" if anything ran
+    code, out, err = run_cli(capsys, "bench", "--dir", str(bench_dir), "--json", str(bench_dir))
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "is a folder" in err

@@ -10,27 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.cli import main
-from sensors.recording import ImageCodec, RecordingReader
-from tests.recording_helpers import make_frames, write_recording
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """``main(argv)`` with argparse's SystemExit turned into an exit code."""
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def frames_of(path: Path, images: bool = False) -> list:
-    reader = RecordingReader(path)
-    try:
-        return [reader.frame(i, images) for i in range(reader.frames)]
-    finally:
-        reader.close()
+from sensors.recording import ImageCodec
+from tests.cli_helpers import run_cli
+from tests.recording_helpers import frames_of, make_frames, write_recording
 
 
 @pytest.fixture

@@ -17,20 +17,14 @@ from exercises.accuracy import BODIES, VIEWS, CaseResult, run_case
 from sensors.synthetic import FAULTS
 
 LIBRARY = load_library()
-#: the one known gap, kept visible: the shared real sit-up clip's full reps span the same
-#: shoulder-height band as the avatar's crunch, so a crunch is neither counted nor a partial
-KNOWN_GAPS = {("situp", "partial_range")}
 
 
 def _cases() -> list[object]:
-    out = []
-    for name in sorted(LIBRARY):
-        for fault in ("", *FAULTS[name]):
-            marks = []
-            if (name, fault) in KNOWN_GAPS:
-                marks = [pytest.mark.xfail(reason="crunch vs real sit-up band overlap (see situp.yaml)", strict=True)]
-            out.append(pytest.param(name, fault, id=f"{name}-{fault or 'clean'}", marks=marks))
-    return out
+    return [
+        pytest.param(name, fault, id=f"{name}-{fault or 'clean'}")
+        for name in sorted(LIBRARY)
+        for fault in ("", *FAULTS[name])
+    ]
 
 
 def _describe(r: CaseResult) -> str:

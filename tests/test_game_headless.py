@@ -10,17 +10,18 @@ from pathlib import Path
 import pygame
 
 
+def _play(
+    cwd: Path, *argv: str, env: dict[str, str] | None = None, timeout_s: float = 120
+) -> subprocess.CompletedProcess:
+    """``python -m game play ARGV`` in ``cwd``, output captured as text."""
+    cmd = [sys.executable, "-m", "game", "play", *argv]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env, cwd=cwd)
+
+
 def test_headless_play_exits_zero_and_writes_screenshots(tmp_path: Path) -> None:
     shots = tmp_path / "shots"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "game", "play", "--headless", "--seconds", "5", "--screenshots", str(shots)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=tmp_path,
-    )
+    proc = _play(tmp_path, "--headless", "--seconds", "5", "--screenshots", str(shots), env=env)
     assert proc.returncode == 0, proc.stderr
     pngs = sorted(shots.glob("*.png"))
     assert any("title" in p.name for p in pngs)
@@ -32,27 +33,23 @@ def test_headless_play_exits_zero_and_writes_screenshots(tmp_path: Path) -> None
 
 
 def test_play_rejects_an_unknown_level_in_one_line(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "game", "play", "--headless", "--level", "frist-squats"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-    )
+    proc = _play(tmp_path, "--headless", "--level", "frist-squats", timeout_s=60)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "repquest play: error: unknown level 'frist-squats'; did you mean 'first-squats'?"
 
 
 def test_no_display_means_headless_with_default_screenshot_folder(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "game", "play", "--seconds", "2"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=tmp_path,
-    )
+    proc = _play(tmp_path, "--seconds", "2", env=env)
     assert proc.returncode == 0, proc.stderr
     assert "RepQuest headless demo" in proc.stdout
     assert sorted((tmp_path / "out" / "screenshots").glob("*-title.png"))
+
+
+def test_play_rejects_a_file_as_the_screenshot_folder_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "shots").write_text("not a folder\n")
+    proc = _play(tmp_path, "--headless", "--seconds", "1", "--screenshots", "shots", timeout_s=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "argument --screenshots: shots is a file" in proc.stderr

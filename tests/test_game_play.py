@@ -46,6 +46,15 @@ def _steps(app: App, seconds: float) -> None:
         assert app.step(DT_S)
 
 
+def _play_until_results(app: App, max_s: float) -> ResultsScene:
+    """Step until the results scene shows (failing after ``max_s`` game seconds)."""
+    for _ in range(round(max_s / DT_S)):
+        assert app.step(DT_S)
+        if isinstance(app.scene, ResultsScene):
+            return app.scene
+    raise AssertionError(f"no results scene after {max_s:g} s; the scene is {app.scene.name}")
+
+
 def test_play_scene_draws_the_skeleton_on_the_camera_feed(screen: pygame.Surface) -> None:
     app, play = _app(screen, "synthetic:squat,reps=0,noise_px=0")
     try:
@@ -172,12 +181,7 @@ def test_reaching_the_goal_shows_results_with_the_reps(screen: pygame.Surface) -
     level = Level(id="two", title="Two squats", exercise="squat", goal=Goal(reps=2), stars=(50, 100, 150))
     app, _ = _app(screen, "synthetic:squat,reps=0", level)
     try:
-        for _ in range(round(30 / DT_S)):
-            assert app.step(DT_S)
-            if isinstance(app.scene, ResultsScene):
-                break
-        assert isinstance(app.scene, ResultsScene)
-        result = app.scene.result
+        result = _play_until_results(app, 30.0).result
         assert result.outcome == "completed"
         assert result.reps == 2
         assert result.stars >= 1
@@ -189,15 +193,27 @@ def test_a_hold_level_completes_on_seconds_held_in_form(screen: pygame.Surface) 
     level = Level(id="hold", title="Hold", exercise="plank", goal=Goal(hold_s=2), stars=(5, 10, 15))
     app, play = _app(screen, "synthetic:plank,reps=0,hold_s=600", level)
     try:
-        for _ in range(round(20 / DT_S)):
-            assert app.step(DT_S)
-            if isinstance(app.scene, ResultsScene):
-                break
-        assert isinstance(app.scene, ResultsScene)
-        result = app.scene.result
+        result = _play_until_results(app, 20.0).result
         assert result.outcome == "completed"
         assert result.held_s == 2.0
         assert result.hold
         assert play.run.elapsed_s >= 2.0  # the countdown's hold time was not credited
     finally:
         app.close()
+
+
+def test_results_line_claims_the_goal_only_when_it_was_reached() -> None:
+    from game.scenes.results import stars_rule
+
+    assert stars_rule((300, 600, 800), reached=True) == "stars at 300 / 600 / 800 points (goal reached)"
+    missed = stars_rule((300, 600, 800), reached=False)
+    assert "(goal reached)" not in missed
+    assert missed.endswith("once the goal is reached")
+
+
+def test_summary_reports_the_best_streak_as_a_count_not_a_multiplier() -> None:
+    from game.app import LevelResult
+
+    result = LevelResult("a", "A", "squat", "synthetic:squat", "completed", 5, 4, 0, 0.0, 755, 2, 2, 92.0, 300)
+    assert "best streak 2 good reps" in result.summary()
+    assert "x2" not in result.summary()

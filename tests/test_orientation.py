@@ -12,8 +12,10 @@ import pytest
 from sensors.camera.estimator import RECENT_BODY_FRAMES, PoseEstimator
 from sensors.camera.orientation import (
     Rotation,
+    body_size_px,
     choose_rotation,
     fallback_order,
+    plausible_rescue,
     rotate_image,
     rotate_points,
     rotated_size,
@@ -173,3 +175,26 @@ def test_after_a_horizontal_body_leaves_an_upright_one_is_found_again(shared_dat
     assert turned.meta["rotation"] == "ccw90"
     assert upright.has_player
     assert upright.meta["rotation"] == "none"
+
+
+def _visible_body(scale: float) -> tuple[np.ndarray, np.ndarray]:
+    xy = _pose(shoulders_xy=(200, 100), hips_xy=(200, 100 + 100 * scale), shoulder_width_px=40 * scale)
+    xy[[Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE]] = [[190, 100 + 250 * scale], [210, 100 + 250 * scale]]
+    return xy, np.full(33, 0.9)
+
+
+def test_rescued_pose_of_the_size_last_seen_is_plausible() -> None:
+    xy, vis = _visible_body(1.0)
+    assert plausible_rescue(xy, vis, last_size_px=body_size_px(xy))
+
+
+def test_small_crumpled_rescued_pose_is_rejected() -> None:
+    big, _ = _visible_body(1.0)
+    small, vis = _visible_body(0.3)
+    assert not plausible_rescue(small, vis, last_size_px=body_size_px(big))
+
+
+def test_rescued_pose_with_an_unseen_torso_is_rejected() -> None:
+    xy, vis = _visible_body(1.0)
+    vis[[Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP]] = 0.2
+    assert not plausible_rescue(xy, vis, last_size_px=None)

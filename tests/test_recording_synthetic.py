@@ -14,14 +14,7 @@ from game.cli import main
 from sensors.checker import check_sensor
 from sensors.recording import RecordingReader
 from sensors.registry import SourceOptions, open_source
-
-
-def frames_of(path: Path, images: bool = False) -> list:
-    reader = RecordingReader(path)
-    try:
-        return [reader.frame(i, images) for i in range(reader.frames)]
-    finally:
-        reader.close()
+from tests.recording_helpers import frames_of
 
 
 def repquest_script() -> str:

@@ -97,6 +97,25 @@ def test_small_wobble_is_neither_rep_nor_partial() -> None:
     assert events == [] or all(isinstance(e, PhaseChanged) for e in events)
 
 
+def test_small_excursion_inside_a_wide_start_zone_is_a_partial() -> None:
+    # a sit-up-like signal (increasing into the rep) whose start zone spans lying (0) to reclined (0.49)
+    c = squat_counting(
+        start=Band(enter=0.49, exit=0.52), turn=Band(enter=0.6, exit=0.56), partial=0.52, partial_excursion=0.3
+    )
+    crunch = 0.44 * np.sin(np.linspace(0, np.pi, 45))
+    events = run(armed(c), np.concatenate([np.zeros(15), crunch, np.zeros(15), crunch, np.zeros(15)]))
+    assert len([e for e in events if isinstance(e, PartialRep)]) == 2
+    assert not reps_of(events)
+
+
+def test_small_wobble_inside_a_wide_start_zone_is_nothing() -> None:
+    c = squat_counting(
+        start=Band(enter=0.49, exit=0.52), turn=Band(enter=0.6, exit=0.56), partial=0.52, partial_excursion=0.3
+    )
+    wobble = 0.42 + 0.06 * np.sin(np.linspace(0, 6 * np.pi, 90))
+    assert not [e for e in run(armed(c), wobble) if isinstance(e, PartialRep)]
+
+
 def test_rep_timing_splits_descent_pause_and_ascent() -> None:
     down = np.linspace(170, 80, 30)  # 1 s
     pause = np.full(60, 80.0)  # 2 s at the bottom

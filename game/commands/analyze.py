@@ -164,6 +164,11 @@ def analyze_source(src: ResolvedSource, definition: Any, args: argparse.Namespac
         pose_file = src.path
     options = SourceOptions(images=False, realtime=False, seed=args.seed)
     sensor = open_source(spec, options)
+    if not sensor.capabilities.is_finite:
+        raise UserError(
+            f"{src.spec}: the stream never ends, so analyze would never finish; record a set first "
+            f"(repquest record --source {src.spec} --seconds 30 --out set.rq) or, for synthetic, give reps=N"
+        )
     store = None
     if src.scheme not in ("video", "recording") and sensor.capabilities.has_images:
         sensor = open_source(spec, SourceOptions(images=True, realtime=False, seed=args.seed))
@@ -190,11 +195,13 @@ def run(args: argparse.Namespace) -> int:
     t_start = time.perf_counter()
     definition = load_definition(args.exercise)
     src = resolve_source(args.source)
+    out_dir = args.out if args.out is not None else Path("analysis") / src.stem
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out {out_dir}: is a file; give a folder for the plot, key frames and analysis.json")
     reference = load_reference(args.reference, definition) if args.reference is not None else None
     result = analyze_source(src, definition, args)
     check_has_person(result.analysis, src)
     ref_scores = reference_scores(result.analysis, reference) if reference is not None else None
-    out_dir = args.out if args.out is not None else Path("analysis") / src.stem
     t0 = time.perf_counter()
     outputs = write_outputs(result, out_dir, ref_scores)
     result.timing["outputs_s"] = time.perf_counter() - t0

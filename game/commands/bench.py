@@ -31,7 +31,10 @@ def discover(folder: Path) -> dict[str, Path]:
     """``{"recording": .../bench_recording.py, ...}``, sorted by name."""
     if not folder.is_dir():
         raise UserError(f"no benchmarks folder at {folder}; they ship with the source checkout (or pass --dir)")
-    return {p.stem.removeprefix("bench_"): p for p in sorted(folder.glob("bench_*.py"))}
+    found = {p.stem.removeprefix("bench_"): p for p in sorted(folder.glob("bench_*.py"))}
+    if not found:
+        raise UserError(f"no benchmarks in {folder}: expected files named bench_<name>.py")
+    return found
 
 
 def select(known: Mapping[str, Path], names: list[str]) -> list[str]:
@@ -117,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         print("\n".join(names))
         return 0
+    if args.json is not None and args.json.is_dir():
+        raise UserError(f"--json {args.json}: is a folder; give a file name such as {args.json / 'bench.json'}")
     if args.json is not None and not args.json.parent.is_dir():
         raise UserError(f"--json {args.json}: folder {args.json.parent} does not exist")
     results: dict[str, dict[str, Any]] = {}

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from exercises.yaml_source import SpecError
-from game.sources import existing_file, positive_float, positive_int
+from game.sources import existing_file, output_folder, positive_float, positive_int
 
 #: a headless run with no --seconds plays this long (the first level usually completes sooner)
 HEADLESS_DEFAULT_S = 25.0
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--screenshots",
-        type=Path,
+        type=output_folder,
         metavar="DIR",
         help=f"save screenshots here (headless default: ./{DEFAULT_SCREENSHOTS}); F12 saves one when windowed",
     )

@@ -17,6 +17,13 @@ STAR_EVERY_S = 0.35  #: stars appear one after another
 AUTOPLAY_CLOSE_S = 2.5
 
 
+def stars_rule(thresholds: tuple[int, int, int], reached: bool) -> str:
+    """The line under the points: what the stars need (the goal reached, then each threshold)."""
+    a, b, c = thresholds
+    rule = f"stars at {a:,} / {b:,} / {c:,} points"
+    return f"{rule} (goal reached)" if reached else f"{rule}, once the goal is reached"
+
+
 class ResultsScene(Scene):
     name = "results"
     KEYS: ClassVar[dict[int, str]] = {
@@ -70,8 +77,7 @@ class ResultsScene(Scene):
             draw.star(surface, (w // 2 + (i - 1) * 150, 270 - lift), 62, filled=i < shown)
         draw.text(surface, f"{r.points:,}", 96, assets.ACCENT, (w // 2, 410), "center")
         draw.text(surface, "points", 30, assets.TEXT_DIM, (w // 2, 460), "center", shadow=False)
-        a, b, c = self.level.stars
-        draw.text(surface, f"stars at {a:,} / {b:,} / {c:,} points (goal reached)", 24, assets.TEXT_DIM,
+        draw.text(surface, stars_rule(self.level.stars, reached=r.outcome == "completed"), 24, assets.TEXT_DIM,
                   (w // 2, 490), "center", shadow=False)  # fmt: skip
         if r.hold:
             goal_s = self.level.goal.hold_s or 0.0
@@ -81,7 +87,7 @@ class ResultsScene(Scene):
                 ("reps", f"{r.reps}"),
                 ("good form", f"{r.good_reps}"),
                 ("partials", f"{r.partials}"),
-                ("best combo", f"x{r.best_combo}"),
+                ("best streak", f"{r.best_combo}"),
                 ("form score", f"{r.mean_score:.0f}"),
             )
         col_w = 200

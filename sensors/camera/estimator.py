@@ -10,7 +10,10 @@ Orientation-aware inference (``orientation=``):
 * ``"auto"`` (default): when the previous pose's torso lies within ~45° of the
   image horizontal, the frame is turned 90° so the body stands up, and the
   landmarks are turned back. When the model finds nobody shortly after a body
-  was seen, the other orientations are tried on the same frame.
+  was seen, the other orientations are tried on the same frame; a pose found
+  that way is kept only if it is believable (torso visible, about the size of
+  the body last seen), since a model shown a rotated view of a body it could
+  not find upright tends to return a small crumpled skeleton.
 * ``"upright"``: as ``"auto"``, and while nobody has been seen recently every
   orientation is tried on every frame (finds a body that is horizontal from
   the first frame; up to 3 inferences per empty frame, for offline analysis).
@@ -33,8 +36,10 @@ import numpy as np
 from sensors.camera.orientation import (
     ORIENTATION_MODES,
     Rotation,
+    body_size_px,
     choose_rotation,
     fallback_order,
+    plausible_rescue,
     rotate_image,
     rotated_size,
     torso_axis_px,
@@ -214,6 +219,7 @@ class PoseEstimator:
         self._last_used: Rotation | None = None
         self._current = Rotation.NONE  # orientation the next frame starts with
         self._last_axis: np.ndarray | None = None
+        self._last_size_px: float | None = None
         self._frames_since_body = RECENT_BODY_FRAMES + 1
         self._closed = False
         self._graph(Rotation.NONE)  # build the upright graph now: errors surface at construction
@@ -267,9 +273,9 @@ class PoseEstimator:
             searching = self.orientation == "upright" or self._frames_since_body <= RECENT_BODY_FRAMES
             if searching:
                 for rotation in fallback_order(primary, self._last_axis):
-                    raw = self._run(rotation, rgb, t_s)
-                    if raw is not None:
-                        used = rotation
+                    rescued = self._run(rotation, rgb, t_s)
+                    if rescued is not None and plausible_rescue(rescued.xy_px, rescued.visibility, self._last_size_px):
+                        raw, used = rescued, rotation
                         break
         meta = {"rotation": used.value, "inference_size_px": rotated_size(size, used)}
         if raw is None:
@@ -279,6 +285,7 @@ class PoseEstimator:
             return PoseFrame.empty(t_s, index, size, tracking=TrackingState.NO_PLAYER, meta=meta)
         self._frames_since_body = 0
         self._last_axis = torso_axis_px(raw.xy_px)
+        self._last_size_px = body_size_px(raw.xy_px)
         if self.orientation != "off":
             self._current = choose_rotation(raw.xy_px, used)
         n = NUM_JOINTS

@@ -182,3 +182,43 @@ def choose_rotation(
     if angle_deg > limit_deg:
         return Rotation.NONE
     return Rotation.CCW90 if axis[0] > 0 else Rotation.CW90
+
+
+#: shoulders, elbows, wrists, hips, knees, ankles
+BODY_JOINTS: tuple[Joint, ...] = (
+    Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_ELBOW, Joint.RIGHT_ELBOW, Joint.LEFT_WRIST,
+    Joint.RIGHT_WRIST, Joint.LEFT_HIP, Joint.RIGHT_HIP, Joint.LEFT_KNEE, Joint.RIGHT_KNEE, Joint.LEFT_ANKLE,
+    Joint.RIGHT_ANKLE,
+)  # fmt: skip
+_TORSO = [Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP]
+
+
+def body_size_px(image_xy_px: np.ndarray) -> float | None:
+    """Diagonal of the bounding box of the limb and torso joints (pixels); None if unknown."""
+    xy = np.asarray(image_xy_px, dtype=np.float64)[list(BODY_JOINTS)]
+    xy = xy[np.all(np.isfinite(xy), axis=1)]
+    if len(xy) < 2:
+        return None
+    return float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0))))
+
+
+def plausible_rescue(
+    image_xy_px: np.ndarray,
+    visibility: np.ndarray,
+    last_size_px: float | None,
+    min_torso_visibility: float = 0.5,
+    size_ratio: float = 0.6,
+) -> bool:
+    """Whether a pose found only in another orientation (after the usual one found nobody)
+    is believable: its torso is clearly visible and its size is within ``size_ratio`` of
+    the body last seen. Pose models asked about a rotated view of a body they could not
+    find upright (e.g. a head-on push-up) tend to return small crumpled skeletons."""
+    vis = np.asarray(visibility, dtype=np.float64)
+    if not float(np.nanmean(vis[_TORSO])) >= min_torso_visibility:
+        return False
+    size_px = body_size_px(image_xy_px)
+    if size_px is None:
+        return False
+    if last_size_px is None or last_size_px <= 0:
+        return True
+    return size_ratio <= size_px / last_size_px <= 1.0 / size_ratio
