@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
-Loc = tuple[str | int, ...]
+Loc = tuple[str | int | float, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from game.native_log import native_stderr_to_log
 from sensors.errors import SensorError
 
 #: subcommand -> module in game.commands with ``add_arguments(parser)`` and ``run(args) -> int``
@@ -63,6 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 0
+    with native_stderr_to_log():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args._run(args))
     except (SensorError, UserError, FileNotFoundError, IsADirectoryError, PermissionError) as e:

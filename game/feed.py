@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 
 from sensors.contract import Sensor
-from sensors.errors import SensorError
+from sensors.errors import SensorError, SourceUnavailable
 from sensors.pose import PoseFrame
 
 WORKER_READ_TIMEOUT_S = 0.05
@@ -45,8 +45,10 @@ class PoseFeed:
                 if frame is not None:
                     with self._lock:
                         self._pending = frame  # keep only the newest
-        except (SensorError, OSError, ValueError) as e:  # surfaced on the game thread by poll()
+        except SensorError as e:  # surfaced on the game thread by poll()
             self._error = e
+        except Exception as e:  # noqa: BLE001 - a dead worker must not leave the game waiting for frames forever
+            self._error = SourceUnavailable(f"{self.sensor.describe()}: {type(e).__name__}: {e}")
 
     @property
     def ended(self) -> bool:

@@ -18,19 +18,30 @@ from levels.schema import Level, Pack
 BUILTIN_PACKS = ("starter",)
 
 
-def known_exercises(extra: Iterable[Path | str] = ()) -> set[str] | None:
-    """Names in the exercise library (plus ``extra`` exercise files), or None without a library."""
+def known_exercises(extra: Iterable[Path | str] = ()) -> dict[str, str] | None:
+    """Exercise name -> kind ("reps" or "hold") in the library (plus ``extra`` files), or None without a library."""
     try:
         from exercises import load_library
     except ImportError:
         return None
     try:
-        return set(load_library(extra=list(extra)))
+        return {name: d.kind for name, d in load_library(extra=list(extra)).items()}
     except FileNotFoundError:  # a source tree without the library folder
         return None
 
 
-def _check(pack: Pack, file: str, at: Callable[[tuple[str | int, ...]], tuple[int, int]], names: set[str] | None):
+def _goal_problem(level: Level, kind: str) -> str | None:
+    """A goal the exercise can never reach: reps of a hold, or seconds held of a rep exercise."""
+    if kind == "hold" and level.goal.reps is not None:
+        return f"expected a hold_s goal ('{level.exercise}' is held, it counts no reps), found reps"
+    if kind == "reps" and level.goal.hold_s is not None:
+        return f"expected a reps goal ('{level.exercise}' counts reps, it has no hold time), found hold_s"
+    return None
+
+
+def _check(
+    pack: Pack, file: str, at: Callable[[tuple[str | int, ...]], tuple[int, int]], names: dict[str, str] | None
+) -> list[Problem]:
     problems: list[Problem] = []
 
     def problem(loc: tuple[str | int, ...], message: str) -> None:
@@ -57,6 +68,8 @@ def _check(pack: Pack, file: str, at: Callable[[tuple[str | int, ...]], tuple[in
             close = difflib.get_close_matches(level.exercise, sorted(names), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(names))})"
             problem(("levels", i, "exercise"), f"expected an exercise from the library, found '{level.exercise}'{hint}")
+        elif names is not None and (wrong := _goal_problem(level, names[level.exercise])):
+            problem(("levels", i, "goal"), wrong)
     return problems
 
 

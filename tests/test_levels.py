@@ -24,7 +24,7 @@ levels:
     stars: [100, 200, 300]
   - id: two
     title: Two
-    exercise: squat
+    exercise: plank
     goal: {hold_s: 20, time_limit_s: 40}
     unlock: {after: one, stars: 2}
 """
@@ -63,6 +63,16 @@ def test_goal_with_both_kinds_is_rejected_at_the_goal() -> None:
 def test_unknown_key_suggests_the_right_one() -> None:
     msg = _error(GOOD.replace("    title: One", "    titel: One"))
     assert "pack.yaml:5:5: unknown key 'titel'; did you mean 'title'?" in msg.splitlines()
+
+
+def test_a_rep_goal_for_a_held_exercise_is_rejected_at_the_goal() -> None:
+    msg = _error(GOOD.replace("exercise: squat", "exercise: wall_sit", 1))
+    assert msg == "pack.yaml:7:11: expected a hold_s goal ('wall_sit' is held, it counts no reps), found reps"
+
+
+def test_a_hold_goal_for_a_rep_exercise_is_rejected_at_the_goal() -> None:
+    msg = _error(GOOD.replace("exercise: plank", "exercise: lunge"))
+    assert msg == "pack.yaml:12:11: expected a reps goal ('lunge' counts reps, it has no hold time), found hold_s"
 
 
 def test_star_thresholds_must_rise() -> None:

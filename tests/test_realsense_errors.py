@@ -185,3 +185,16 @@ def test_live_target_may_hold_only_parameters() -> None:
 def test_bad_target_parameters_are_spec_errors(target: str, complaint: str) -> None:
     with pytest.raises(SourceSpecError, match=complaint):
         open_source(f"realsense-file:{target}", SourceOptions())
+
+
+def test_checking_a_recording_leaves_no_file_open(good_recording: Path) -> None:
+    from sensors.realsense.playback import check_recording_file
+
+    def open_files() -> list[str]:
+        fds = Path("/proc/self/fd")
+        return sorted(str(p.resolve()) for p in fds.iterdir() if p.exists())
+
+    before = open_files()
+    check_recording_file(good_recording)
+    assert str(good_recording.resolve()) not in open_files()
+    assert len(open_files()) <= len(before)

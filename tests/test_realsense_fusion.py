@@ -81,6 +81,14 @@ def fuse(xy: np.ndarray, world: np.ndarray, depth: np.ndarray, **params: object)
 
 
 # -- sampling -------------------------------------------------------------------
+
+
+def occlude(depth_m: np.ndarray, xy_px: np.ndarray, half_px: int, at_m: float) -> None:
+    """Put a square occluder of side ``2 * half_px + 1`` at ``at_m`` metres over the pixel ``xy_px`` (in place)."""
+    x, y = np.asarray(xy_px).round().astype(int)
+    depth_m[y - half_px : y + half_px + 1, x - half_px : x + half_px + 1] = at_m
+
+
 def test_sample_takes_the_median_of_valid_pixels_ignoring_holes() -> None:
     depth = np.zeros((20, 20), np.float32)
     depth[8:13, 8:13] = 2.0
@@ -139,8 +147,7 @@ def test_visible_joints_become_depth_at_their_true_position(scene) -> None:  # t
 
 def test_joint_behind_an_occluder_is_not_depth(scene) -> None:  # type: ignore[no-untyped-def]
     _, xy, world, depth = scene
-    x, y = xy[J.RIGHT_WRIST].round().astype(int)
-    depth[y - 15 : y + 16, x - 15 : x + 16] = HIP_DEPTH_M - 0.4  # a plate 40 cm in front of the hand
+    occlude(depth, xy[J.RIGHT_WRIST], 15, HIP_DEPTH_M - 0.4)  # a plate 40 cm in front of the hand
     out = fuse(xy, world, depth)
     assert out.source[J.RIGHT_WRIST] == JointSource.MONOCULAR
     assert out.source[J.LEFT_WRIST] == JointSource.DEPTH
@@ -148,16 +155,14 @@ def test_joint_behind_an_occluder_is_not_depth(scene) -> None:  # type: ignore[n
 
 def test_hidden_joint_is_estimated_on_its_ray_at_the_skeleton_depth(scene) -> None:  # type: ignore[no-untyped-def]
     truth, xy, world, depth = scene
-    x, y = xy[J.RIGHT_WRIST].round().astype(int)
-    depth[y - 15 : y + 16, x - 15 : x + 16] = 1.0
+    occlude(depth, xy[J.RIGHT_WRIST], 15, 1.0)
     out = fuse(xy, world, depth)
     np.testing.assert_allclose(out.camera_xyz_m[J.RIGHT_WRIST], truth[J.RIGHT_WRIST], atol=0.01)
 
 
 def test_hidden_joint_is_nan_when_estimates_are_off(scene) -> None:  # type: ignore[no-untyped-def]
     _, xy, world, depth = scene
-    x, y = xy[J.RIGHT_WRIST].round().astype(int)
-    depth[y - 15 : y + 16, x - 15 : x + 16] = 1.0
+    occlude(depth, xy[J.RIGHT_WRIST], 15, 1.0)
     out = fuse(xy, world, depth, estimate_hidden=False)
     assert np.all(np.isnan(out.camera_xyz_m[J.RIGHT_WRIST]))
 
@@ -173,8 +178,7 @@ def test_pixel_that_misses_the_body_and_hits_the_wall_is_not_depth(scene) -> Non
 
 def test_anchor_survives_an_occluded_torso_joint(scene) -> None:  # type: ignore[no-untyped-def]
     _, xy, world, depth = scene
-    x, y = xy[J.LEFT_SHOULDER].round().astype(int)
-    depth[y - 12 : y + 13, x - 12 : x + 13] = 1.2
+    occlude(depth, xy[J.LEFT_SHOULDER], 12, 1.2)
     out = fuse(xy, world, depth)
     assert out.anchor_m == pytest.approx(HIP_DEPTH_M, abs=0.01)
     assert out.source[J.LEFT_SHOULDER] == JointSource.MONOCULAR
@@ -200,8 +204,7 @@ def test_joint_the_model_did_not_report_stays_missing(scene) -> None:  # type: i
 
 def test_without_world_landmarks_the_torso_depth_gates_occluders(scene) -> None:  # type: ignore[no-untyped-def]
     _, xy, _, depth = scene
-    x, y = xy[J.RIGHT_WRIST].round().astype(int)
-    depth[y - 15 : y + 16, x - 15 : x + 16] = 1.0
+    occlude(depth, xy[J.RIGHT_WRIST], 15, 1.0)
     out = fuse(xy, np.full((NUM_JOINTS, 3), np.nan), depth)
     assert out.source[J.RIGHT_WRIST] == JointSource.MONOCULAR
     assert out.source[J.LEFT_WRIST] == JointSource.DEPTH

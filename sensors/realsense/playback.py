@@ -11,6 +11,7 @@ way ``meta['file_t_s']`` holds the recording time.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from pathlib import Path
@@ -49,7 +50,8 @@ def check_recording_file(path: Path) -> None:
             f"found a file starting {head[:8]!r})"
         )
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        # contextlib.closing: `with connection` alone commits but leaves the file open
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not {"messages", "topics"} <= tables:
                 raise SourceUnavailable(f"{where}: a SQLite file but not a rosbag2 recording (no messages/topics)")

@@ -1,0 +1,29 @@
+"""MediaPipe's native log lines go to a log file, not the player's terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _analyze_still(shared_data: Path, tmp_path: Path, log_setting: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "REPQUEST_NATIVE_LOG": log_setting}
+    image = shared_data / "mediapipe_testdata" / "pose.jpg"
+    cmd = [sys.executable, "-m", "game", "analyze", f"image:{image}", "--exercise", "squat", "--out", str(tmp_path)]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_native_log_lines_leave_the_terminal_for_the_log_file(shared_data: Path, tmp_path: Path) -> None:
+    log = tmp_path / "native.log"
+    result = _analyze_still(shared_data, tmp_path, str(log))
+    assert result.returncode == 0, result.stderr
+    assert "XNNPACK" not in result.stderr
+    assert "XNNPACK" in log.read_text()
+
+
+def test_native_log_can_be_left_on_the_terminal(shared_data: Path, tmp_path: Path) -> None:
+    result = _analyze_still(shared_data, tmp_path, "-")
+    assert result.returncode == 0, result.stderr
+    assert "XNNPACK" in result.stderr
