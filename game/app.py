@@ -184,7 +184,7 @@ class App:
             if self.shot_wanted:
                 self.shots.save(self.screen, self.shot_wanted)
             else:
-                self.shots.maybe_save(self.screen, self.scene.name, self.scene.age_s)
+                self.shots.maybe_save(self.screen, self.scene.name, self.scene.age_s, self.scene.settle_s)
         self.shot_wanted = ""
         return self.closing_at_s is None or self.clock.wall_s < self.closing_at_s
 

@@ -34,7 +34,7 @@ class HudState:
     view: str
     source: str
     banner: str  #: big centred text (countdown, "GO!", "Get into position") or ""
-    popup: str  #: "+87" after a rep, or ""
+    popup: str  #: "+87": the points the last rep added to the score, or ""
     popup_age_s: float
     popup_xy: tuple[float, float] | None = None  #: screen point beside the player (None: feed centre)
     hold: bool = False  #: a hold level: show whether the hold is in form instead of combo and last rep

@@ -30,19 +30,19 @@ def default_log_path() -> Path:
 def native_stderr_to_log() -> Iterator[Path | None]:
     """Redirect fd 2 to the native log for the duration; yields the log path (None when off)."""
     setting = os.environ.get(ENV, "")
-    if setting == "-" or sys.stderr is not sys.__stderr__:  # off, or stderr already captured (tests)
+    old_stderr = sys.stderr
+    if setting == "-" or old_stderr is not sys.__stderr__ or old_stderr is None:  # off, captured, or no stderr
         yield None
         return
     path = Path(setting) if setting else default_log_path()
     try:
-        sys.stderr.flush()
+        old_stderr.flush()
         path.parent.mkdir(parents=True, exist_ok=True)
         log_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         saved_fd = os.dup(2)
     except (OSError, ValueError, io.UnsupportedOperation):
         yield None  # no usable fd 2 (embedded, odd capture): leave things as they are
         return
-    old_stderr = sys.stderr
     terminal = os.fdopen(os.dup(saved_fd), "w", buffering=1, encoding="utf-8", errors="replace")
     os.dup2(log_fd, 2)
     os.close(log_fd)

@@ -31,6 +31,8 @@ def load_stars(pack_id: str, path: Path | None = None) -> dict[str, int]:
         stars = data["stars"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+    if not isinstance(stars, dict):  # a hand-edited or foreign file
+        return {}
     prefix = f"{pack_id}/"
     return {k[len(prefix) :]: int(v) for k, v in stars.items() if k.startswith(prefix) and isinstance(v, int)}
 
@@ -40,7 +42,8 @@ def save_stars(pack_id: str, best_stars: dict[str, int], path: Path | None = Non
     path = path or progress_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        stars = dict(data.get("stars", {})) if isinstance(data, dict) else {}
+        old = data.get("stars") if isinstance(data, dict) else None
+        stars = dict(old) if isinstance(old, dict) else {}
     except (OSError, ValueError):
         stars = {}
     for level_id, n in best_stars.items():

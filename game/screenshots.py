@@ -27,15 +27,15 @@ class Screenshotter:
         self._just_saved = True
         return path
 
-    def maybe_save(self, surface: pygame.Surface, scene: str, age_s: float) -> Path | None:
-        """Save when ``scene`` (shown for ``age_s``) settles, then every PLAY_EVERY_S while playing."""
+    def maybe_save(self, surface: pygame.Surface, scene: str, age_s: float, settle_s: float = SETTLE_S) -> Path | None:
+        """Save once ``scene`` (shown for ``age_s``) has settled (``settle_s``), then every PLAY_EVERY_S in play."""
         if age_s < self._last_age_s:  # a new scene (or the same kind entered again)
             self._last_scene = None
         self._last_age_s = age_s
         if self._just_saved:  # a requested shot counts as this period's
             self._just_saved = False
             self._next_s = age_s + PLAY_EVERY_S
-        if age_s < SETTLE_S:
+        if age_s < settle_s:
             return None
         if self._last_scene != scene:
             self._last_scene = scene

@@ -9,6 +9,7 @@ Options map one to one onto :class:`sensors.registry.SourceOptions`.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from sensors.contract import Sensor
@@ -55,6 +56,21 @@ def output_folder(text: str) -> Path:
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a file; give a folder (it is created if missing)")
+    return path
+
+
+def check_output_folder(path: Path, option: str) -> Path:
+    """Fail fast (one-line UserError, before any slow work) when the output folder ``path`` cannot be made;
+    creates nothing, so a run that fails later leaves no empty folder behind."""
+    from game.cli import UserError
+
+    existing = path.expanduser().absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"{option} {path}: {existing} is a file, so the folder cannot be created")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"{option} {path}: no permission to write in {existing}")
     return path
 
 

@@ -230,3 +230,11 @@ def test_out_naming_an_existing_file_is_a_clear_error(capsys: pytest.CaptureFixt
     line = one_line_error(capsys, "synthetic:squat,reps=1", "--exercise", "squat", "--out", str(tmp_path / "notes.txt"))
     assert "is a file" in line
     assert (tmp_path / "notes.txt").read_text() == "mine\n"
+
+
+def test_out_below_a_file_fails_before_the_analysis(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    out = tmp_path / "notes.txt" / "run1"
+    line = one_line_error(capsys, "synthetic:squat,reps=1", "--exercise", "squat", "--out", str(out))
+    blocker = tmp_path / "notes.txt"
+    assert line == f"repquest analyze: error: --out {out}: {blocker} is a file, so the folder cannot be created"

@@ -122,3 +122,13 @@ def test_json_naming_a_folder_fails_before_running(capsys: pytest.CaptureFixture
     assert out == ""
     assert len(err.strip().splitlines()) == 1
     assert "is a folder" in err
+
+
+def test_every_benchmark_in_the_repo_takes_the_quick_flag() -> None:
+    import inspect
+
+    from game.commands.bench import default_dir, discover, load_main
+
+    for name, path in discover(default_dir()).items():
+        params = inspect.signature(load_main(path)).parameters
+        assert list(params)[:1] == ["quick"], f"{name}: main{inspect.signature(load_main(path))}"

@@ -178,3 +178,13 @@ def test_installed_script_truncated_recording_is_one_line(source_rq: Path, tmp_p
         timeout=120,
     )
     assert_one_line_error(done.returncode, done.stderr, f"recording {source_rq}: truncated at frame")
+
+
+def test_out_that_is_the_realsense_recording_being_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from sensors.realsense.testing import write_recording as write_realsense
+
+    db3 = write_realsense(tmp_path / "session.db3", [np.zeros((48, 64, 3), np.uint8)], [np.ones((48, 64), np.float32)])
+    before = db3.read_bytes()
+    code, _, err = run_cli(capsys, "record", "--source", f"realsense-file:{db3},surface_offset=0.02", "--out", str(db3))
+    assert_one_line_error(code, err, "is the recording being read")
+    assert db3.read_bytes() == before

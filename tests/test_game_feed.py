@@ -8,36 +8,25 @@ import time
 import pytest
 
 from game.feed import PoseFeed
-from sensors.contract import Capabilities, Sensor
 from sensors.errors import SourceUnavailable
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, open_source
+from tests.sensor_helpers import Wrapped
 
 
-class Breaks(Sensor):
+class Breaks(Wrapped):
     """A synthetic squat whose backend fails with a plain exception after ``after`` frames."""
 
     def __init__(self, after: int) -> None:
-        super().__init__()
-        self.inner = open_source("synthetic:squat,reps=0", SourceOptions())
+        super().__init__(open_source("synthetic:squat,reps=0", SourceOptions()))
         self.after = after
         self.reads = 0
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities
-
-    def _open(self) -> None:
-        self.inner.open()
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
         self.reads += 1
         if self.reads > self.after:
             raise RuntimeError("the decoder fell over")
         return self.inner.read(timeout_s)
-
-    def _close(self) -> None:
-        self.inner.close()
 
 
 def _poll_until_error(feed: PoseFeed, max_s: float = 5.0) -> None:

@@ -53,3 +53,13 @@ def test_play_rejects_a_file_as_the_screenshot_folder_in_one_line(tmp_path: Path
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "argument --screenshots: shots is a file" in proc.stderr
+
+
+def test_play_rejects_a_screenshot_folder_below_a_file_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "shots").write_text("not a folder\n")
+    proc = _play(tmp_path, "--headless", "--seconds", "1", "--screenshots", "shots/today", timeout_s=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "--screenshots shots/today:" in proc.stderr
+    assert "is a file, so the folder cannot be created" in proc.stderr

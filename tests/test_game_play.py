@@ -7,6 +7,7 @@ synthetic source on the game thread, so one game frame sees one sensor frame.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pygame
 import pytest
@@ -17,10 +18,11 @@ from game.scenes import PauseScene, PlayScene, ResultsScene
 from game.source_choice import SourceChoice
 from levels import load_builtin
 from levels.schema import Goal, Level, Pack
-from sensors.contract import Capabilities, Sensor
+from sensors.contract import Sensor
 from sensors.joints import Joint
 from sensors.pose import PoseFrame, TrackingState
 from sensors.registry import SourceOptions, open_source, register, unregister
+from tests.sensor_helpers import Wrapped
 
 DT_S = 1 / 30  # the synthetic source's frame period
 
@@ -112,30 +114,20 @@ def test_single_dropped_frames_do_not_pause(screen: pygame.Surface) -> None:
         app.close()
 
 
-class GapSensor(Sensor):
+class GapSensor(Wrapped):
     """The synthetic avatar, with nobody in view between ``gap_s[0]`` and ``gap_s[1]`` (scripted exit)."""
 
     scheme = "gap"
 
     def __init__(self, inner: Sensor, gap_s: tuple[float, float]) -> None:
-        super().__init__()
-        self.inner, self.gap_s = inner, gap_s
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities
-
-    def _open(self) -> None:
-        self.inner.open()
+        super().__init__(inner)
+        self.gap_s = gap_s
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
         frame = self.inner.read(timeout_s)
         if frame is not None and self.gap_s[0] <= frame.t_s < self.gap_s[1]:
             return PoseFrame.empty(frame.t_s, frame.index, frame.image_size_px, TrackingState.NO_PLAYER)
         return frame
-
-    def _close(self) -> None:
-        self.inner.close()
 
 
 @pytest.fixture
@@ -217,3 +209,44 @@ def test_summary_reports_the_best_streak_as_a_count_not_a_multiplier() -> None:
     result = LevelResult("a", "A", "squat", "synthetic:squat", "completed", 5, 4, 0, 0.0, 755, 2, 2, 92.0, 300)
     assert "best streak 2 good reps" in result.summary()
     assert "x2" not in result.summary()
+
+
+def test_rep_popup_shows_the_points_the_rep_added_to_the_score(screen: pygame.Surface) -> None:
+    app, play = _app(screen, "synthetic:squat,reps=0,noise_px=0")
+    try:
+        for _ in range(round(15 / DT_S)):
+            assert app.step(DT_S)
+            if play.run.reps:
+                break
+        assert play.run.reps == 1
+        assert play.last_rep is not None
+        assert play.last_rep.good  # a good first rep already earns the combo bonus
+        assert play.run.points > play.last_rep.score
+        assert play.hud_state().popup == f"+{play.run.points:.0f}"
+    finally:
+        app.close()
+
+
+def test_results_screenshot_shows_every_star_earned(screen: pygame.Surface, tmp_path: Path) -> None:
+    from game import assets
+
+    level = Level(id="one", title="One squat", exercise="squat", goal=Goal(reps=1), stars=(1, 2, 3))
+    pack = Pack(id="t", name="T", levels=[level])
+    options = GameOptions(
+        pack=pack, source=SourceChoice("synthetic:squat,reps=0", seed=1), threaded_feed=False, screenshots=tmp_path
+    )
+    app = App(screen, options)
+    app.push(PlayScene(app, level))
+    try:
+        results = _play_until_results(app, 30.0)
+        assert results.result.stars == 3
+        while not list(tmp_path.glob("*-results.png")):
+            assert app.step(DT_S)
+            assert results.age_s < 3.0, "no results screenshot"
+    finally:
+        app.close()
+    shot = pygame.image.load(str(next(tmp_path.glob("*-results.png"))))
+    w = shot.get_width()
+    for i in range(3):  # the centres of the three stars (see ResultsScene.draw)
+        centre = (w // 2 + (i - 1) * 150, 270 - (24 if i == 1 else 0))
+        assert tuple(shot.get_at(centre))[:3] == assets.ACCENT, f"star {i + 1} is not filled in the screenshot"

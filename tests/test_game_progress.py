@@ -31,6 +31,15 @@ def test_missing_or_corrupt_file_means_no_progress(tmp_path: Path) -> None:
     assert load_stars("starter", bad) == {"a": 1}
 
 
+def test_valid_json_of_the_wrong_shape_means_no_progress(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.json"
+    for text in ('{"stars": [3, 2]}', '{"stars": "lots"}', "[1, 2]", "null"):
+        odd.write_text(text, encoding="utf-8")
+        assert load_stars("starter", odd) == {}, text
+        assert save_stars("starter", {"a": 2}, odd), text
+        assert load_stars("starter", odd) == {"a": 2}, text
+
+
 def test_unwritable_place_is_reported_not_raised(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def _analyze_still(shared_data: Path, tmp_path: Path, log_setting: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REPQUEST_NATIVE_LOG": log_setting}
@@ -27,3 +29,14 @@ def test_native_log_can_be_left_on_the_terminal(shared_data: Path, tmp_path: Pat
     result = _analyze_still(shared_data, tmp_path, "-")
     assert result.returncode == 0, result.stderr
     assert "XNNPACK" in result.stderr
+
+
+def test_without_a_stderr_nothing_is_redirected(monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.native_log import native_stderr_to_log
+
+    monkeypatch.setattr(sys, "stderr", None)
+    monkeypatch.setattr(sys, "__stderr__", None)  # pythonw / a detached service: no stderr at all
+    monkeypatch.delenv("REPQUEST_NATIVE_LOG", raising=False)
+    with native_stderr_to_log() as path:
+        assert path is None
+    assert sys.stderr is None

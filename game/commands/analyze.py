@@ -31,6 +31,7 @@ from game.report import (
 )
 from game.report.outputs import write_outputs
 from game.report.reference import load_reference, reference_scores
+from game.sources import check_output_folder
 from sensors.contract import Sensor
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, known_schemes, open_source, split_spec
@@ -198,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
     out_dir = args.out if args.out is not None else Path("analysis") / src.stem
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"--out {out_dir}: is a file; give a folder for the plot, key frames and analysis.json")
+    check_output_folder(out_dir, "--out")
     reference = load_reference(args.reference, definition) if args.reference is not None else None
     result = analyze_source(src, definition, args)
     check_has_person(result.analysis, src)

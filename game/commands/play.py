@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from exercises.yaml_source import SpecError
-from game.sources import existing_file, output_folder, positive_float, positive_int
+from game.sources import check_output_folder, existing_file, output_folder, positive_float, positive_int
 
 #: a headless run with no --seconds plays this long (the first level usually completes sooner)
 HEADLESS_DEFAULT_S = 25.0
@@ -75,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(e.args[0]) from None
     level_id = args.level.rpartition("/")[2] if args.level else None
     screenshots = args.screenshots or (DEFAULT_SCREENSHOTS if headless else None)
+    if screenshots is not None:
+        check_output_folder(screenshots, "--screenshots")
     seconds = args.seconds or (HEADLESS_DEFAULT_S if headless else None)
     return play(
         pack, source=args.source, level_id=level_id, headless=headless, seconds=seconds,

@@ -56,8 +56,10 @@ def _check_out(out: Path, source: str) -> None:
     if not out.parent.is_dir():
         raise UserError(f"--out {out}: folder {out.parent} does not exist; create it first")
     scheme, target = split_spec(source)
-    if scheme == "recording" and out.exists() and Path(target).expanduser().resolve() == out.resolve():
-        raise UserError(f"--out {out}: is the recording being read; write to another file")
+    inputs = {target, target.partition(",")[0]}  # realsense-file:PATH,param=... names its file first
+    if out.exists() and any(t and Path(t).expanduser().resolve() == out.resolve() for t in inputs):
+        what = {"video": "video", "image": "image"}.get(scheme, "recording")
+        raise UserError(f"--out {out}: is the {what} being read; write to another file")
 
 
 def _intrinsics(sensor: Sensor) -> Mapping[str, Any] | None:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pygame
 
+from game.screenshots import SETTLE_S
+
 if TYPE_CHECKING:
     from game.app import App
 
@@ -20,6 +22,8 @@ class Scene:
     name: ClassVar[str] = "scene"
     #: key code -> name of a method taking no arguments
     KEYS: ClassVar[dict[int, str]] = {}
+    #: seconds after enter() when the scene looks finished (animations done): its screenshot is taken then
+    settle_s: ClassVar[float] = SETTLE_S
 
     def __init__(self, app: App) -> None:
         self.app = app

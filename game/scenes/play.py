@@ -46,6 +46,7 @@ class PlayScene(Scene):
         self.phase = ""
         self.last_rep: RepDone | None = None
         self.last_rep_at_s = -99.0
+        self.last_rep_points = 0.0  #: what the last rep earned (form score x combo multiplier)
         self.done_at_s: float | None = None
         self.source_label = ""
         self._screen_size: tuple[int, int] | None = None
@@ -130,7 +131,7 @@ class PlayScene(Scene):
     def _on_event(self, event: GameEvent) -> None:
         counting = self.play_s >= COUNTDOWN_S
         if isinstance(event, RepDone) and counting:
-            self.run.add_rep(event.score, event.good)
+            self.last_rep_points = self.run.add_rep(event.score, event.good)
             self.last_rep, self.last_rep_at_s = event, self.play_s
             if event.cues:
                 self._show_cue(event.cues[0], 0.8)
@@ -201,7 +202,7 @@ class PlayScene(Scene):
             view=self.coach.view if self.coach is not None else "",
             source=self.source_label,
             banner=banner,
-            popup="" if rep is None else f"+{rep.score:.0f}",
+            popup="" if rep is None else f"+{self.last_rep_points:.0f}",  # the points added to the score
             popup_age_s=self.play_s - self.last_rep_at_s,
             popup_xy=self._beside_player(),
             hold=goal.hold_s is not None,

@@ -26,6 +26,7 @@ def stars_rule(thresholds: tuple[int, int, int], reached: bool) -> str:
 
 class ResultsScene(Scene):
     name = "results"
+    settle_s = 3 * STAR_EVERY_S + 0.3  #: the screenshot shows every star earned
     KEYS: ClassVar[dict[int, str]] = {
         pygame.K_RETURN: "next_level",
         pygame.K_SPACE: "next_level",

@@ -61,25 +61,59 @@ def _top_shoulder_z(body: Body, shoulder_y: float) -> float:
     return float(shoulder_positions(body, pelvis, trunk_rotation(0.0, pitch))[0][2])
 
 
-_PUSHUP_POLES = np.array([[0.55, 0.45, -0.7], [-0.55, 0.45, -0.7]])
+_PUSHUP_POLES = np.array([[0.55, 0.45, -0.7], [-0.55, 0.45, -0.7]])  #: mountain climber: elbows flared
+#: push-up elbows point back and out, ~25 deg from the body (tucked, as coached)
+_PUSHUP_ELBOW_POLES = np.array([[0.2, 0.4, -0.9], [-0.2, 0.4, -0.9]])
+_PUSHUP_TOP_DEG = 165.0  #: arms straight but not locked at the top
+_PUSHUP_BOTTOM_DEG = 84.0  #: elbows just past 90 deg at the bottom (ACSM push-up test: chest a fist off the floor)
+_PUSHUP_PARTIAL_DEG = 122.0  #: the 'partial_range' fault stops half way down
+
+
+def _prone_shoulder(body: Body, shoulder_y: float, delta_deg: float) -> np.ndarray:
+    """The left shoulder joint (3,) of :func:`_prone` at shoulder height ``shoulder_y``."""
+    ankle_y = toe_ankle_y(body)
+    for _ in range(3):
+        _, _, beta = plank_line(body, shoulder_y, ankle_y, delta_deg)
+        b = math.radians(beta)
+        ankle_y = 0.01 * body.scale + body.foot_fwd_m * math.cos(b) + 0.75 * body.ankle_h_m * math.sin(b)
+    pelvis, pitch, _ = plank_line(body, shoulder_y, ankle_y, delta_deg)
+    return shoulder_positions(body, pelvis, trunk_rotation(0.0, pitch))[0]
+
+
+def _shoulder_y_for_elbow(body: Body, wrist: np.ndarray, elbow_deg: float, delta_deg: float, top_y: float) -> float:
+    """Shoulder height (m) at which the shoulder-wrist distance bends the elbow to ``elbow_deg``
+    (bisection: the shoulders swing on an arc about the toes, so they drift forward as they drop)."""
+    span = arm_span_m(body, elbow_deg)
+    lo, hi = float(wrist[1]) + 0.02 * body.scale, top_y + 0.05 * body.scale
+    for _ in range(28):
+        mid = 0.5 * (lo + hi)
+        if float(np.linalg.norm(_prone_shoulder(body, mid, delta_deg) - wrist)) < span:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 def pushup(body: Body, s: float, side: int, f: Mapping[str, float], depth: float) -> Command:
-    """Push-up on the hands and toes. Faults: hip_sag (hips 14 deg below the
-    shoulder-ankle line), hip_pike (hips 24 deg above it), partial_range (45 % depth)."""
-    top = _wrist_y(body) + 0.97 * (body.upper_arm_m + body.forearm_m)
-    bottom = 0.17 * body.scale
-    d_eff = depth * (1.0 - 0.55 * f.get("partial_range", 0.0))
-    shoulder_y = top + (bottom - top) * d_eff * s
-    delta = 14.0 * f.get("hip_sag", 0.0) - 24.0 * f.get("hip_pike", 0.0)
-    hands = _hands_on_floor(body, _top_shoulder_z(body, top))
-    return _prone(body, shoulder_y, delta, hands, _PUSHUP_POLES)
+    """Push-up on the hands and toes, from straight arms (165 deg) down until the elbows reach
+    84 deg; the shoulders move at an even pace (s), so the elbows bend fastest near the top.
+    ``depth`` scales the elbow bend. Faults: hip_sag (hips 18 deg below the shoulder-ankle
+    line), hip_pike (30 deg above it), partial_range (half way down: elbows to 122 deg)."""
+    reach = _wrist_y(body) + arm_span_m(body, _PUSHUP_TOP_DEG)
+    bottom_deg = _PUSHUP_BOTTOM_DEG + (_PUSHUP_PARTIAL_DEG - _PUSHUP_BOTTOM_DEG) * f.get("partial_range", 0.0)
+    bottom_deg = _PUSHUP_TOP_DEG + (bottom_deg - _PUSHUP_TOP_DEG) * depth
+    delta = 18.0 * f.get("hip_sag", 0.0) - 30.0 * f.get("hip_pike", 0.0)
+    hands = _hands_on_floor(body, _top_shoulder_z(body, reach))
+    top_y = _shoulder_y_for_elbow(body, hands[0], _PUSHUP_TOP_DEG, delta, reach)
+    bottom_y = _shoulder_y_for_elbow(body, hands[0], bottom_deg, delta, reach)
+    return _prone(body, top_y + (bottom_y - top_y) * s, delta, hands, _PUSHUP_ELBOW_POLES)
 
 
 def plank(body: Body, s: float, side: int, f: Mapping[str, float], depth: float) -> Command:
-    """Forearm plank; s = 0 on the knees, 1 the plank. Faults: hips_high, hips_low."""
+    """Forearm plank; s = 0 on the knees, 1 the plank (shoulders, hips and ankles in line).
+    Faults: hips_high (a 40 deg pike: shoulder-hip-ankle ~140 deg), hips_low (a 16 deg sag)."""
     shoulder_y = 0.05 * body.scale + body.upper_arm_m
-    delta = 12.0 * f.get("hips_low", 0.0) - 22.0 * f.get("hips_high", 0.0)
+    delta = 16.0 * f.get("hips_low", 0.0) - 40.0 * f.get("hips_high", 0.0)
     straight = _prone_forearms(body, shoulder_y, delta)
     knees = _kneeling_forearms(body, shoulder_y)
     return knees.lerp(straight, s)
