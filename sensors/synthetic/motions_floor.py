@@ -7,6 +7,7 @@ side, fault weights, depth) to a :class:`Command`; s = 0 is the ready pose.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -80,11 +81,15 @@ def _prone_shoulder(body: Body, shoulder_y: float, delta_deg: float) -> np.ndarr
     return shoulder_positions(body, pelvis, trunk_rotation(0.0, pitch))[0]
 
 
-def _shoulder_y_for_elbow(body: Body, wrist: np.ndarray, elbow_deg: float, delta_deg: float, top_y: float) -> float:
-    """Shoulder height (m) at which the shoulder-wrist distance bends the elbow to ``elbow_deg``
-    (bisection: the shoulders swing on an arc about the toes, so they drift forward as they drop)."""
+@functools.lru_cache(maxsize=1024)
+def _pushup_shoulder_y(body: Body, elbow_deg: float, delta_deg: float) -> float:
+    """Shoulder height (m) at which the push-up's hands are ``arm_span_m(elbow_deg)`` from the
+    shoulder (bisection: the shoulders swing on an arc about the toes, so they drift forward as
+    they drop). Cached: a clean rep reuses its top and bottom."""
+    reach = _wrist_y(body) + arm_span_m(body, _PUSHUP_TOP_DEG)
+    wrist = _hands_on_floor(body, _top_shoulder_z(body, reach))[0]
     span = arm_span_m(body, elbow_deg)
-    lo, hi = float(wrist[1]) + 0.02 * body.scale, top_y + 0.05 * body.scale
+    lo, hi = float(wrist[1]) + 0.02 * body.scale, reach + 0.05 * body.scale
     for _ in range(28):
         mid = 0.5 * (lo + hi)
         if float(np.linalg.norm(_prone_shoulder(body, mid, delta_deg) - wrist)) < span:
@@ -104,8 +109,8 @@ def pushup(body: Body, s: float, side: int, f: Mapping[str, float], depth: float
     bottom_deg = _PUSHUP_TOP_DEG + (bottom_deg - _PUSHUP_TOP_DEG) * depth
     delta = 18.0 * f.get("hip_sag", 0.0) - 30.0 * f.get("hip_pike", 0.0)
     hands = _hands_on_floor(body, _top_shoulder_z(body, reach))
-    top_y = _shoulder_y_for_elbow(body, hands[0], _PUSHUP_TOP_DEG, delta, reach)
-    bottom_y = _shoulder_y_for_elbow(body, hands[0], bottom_deg, delta, reach)
+    top_y = _pushup_shoulder_y(body, _PUSHUP_TOP_DEG, delta)
+    bottom_y = _pushup_shoulder_y(body, bottom_deg, delta)
     return _prone(body, top_y + (bottom_y - top_y) * s, delta, hands, _PUSHUP_ELBOW_POLES)
 
 
