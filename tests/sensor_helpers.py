@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
+import cv2
+
 from sensors.contract import Capabilities, Sensor
 from sensors.pose import PoseFrame
 
@@ -25,3 +30,27 @@ class Wrapped(Sensor):
 
     def _close(self) -> None:
         self.inner.close()
+
+
+class FileAsCamera:
+    """OpenCV's real VideoCapture on a video file, delivering frames at the file's rate like a
+    camera does (a file alone decodes as fast as the CPU allows and then runs out).
+
+    Wraps rather than subclasses cv2.VideoCapture: Python subclasses of OpenCV classes crash
+    when they are garbage-collected in this OpenCV build.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.cap = cv2.VideoCapture(str(path))
+        self._period_s = 1.0 / (self.cap.get(cv2.CAP_PROP_FPS) or 30.0)
+        self._next_s = time.monotonic()
+
+    def grab(self) -> bool:
+        wait_s = self._next_s - time.monotonic()
+        if wait_s > 0:
+            time.sleep(wait_s)
+        self._next_s = max(self._next_s + self._period_s, time.monotonic())
+        return self.cap.grab()
+
+    def __getattr__(self, name: str) -> object:  # isOpened, retrieve, get, set, release
+        return getattr(self.cap, name)

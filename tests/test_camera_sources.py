@@ -14,6 +14,7 @@ from sensors import SourceOptions, check_sensor, open_source
 from sensors.camera import webcam
 from sensors.errors import SourceSpecError, SourceUnavailable
 from sensors.pose import JointSource, TrackingState
+from tests.sensor_helpers import FileAsCamera
 
 pytestmark = pytest.mark.realdata
 
@@ -26,30 +27,6 @@ def squat_clip(shared_data: Path) -> Path:
 @pytest.fixture(scope="module")
 def pose_jpg(shared_data: Path) -> Path:
     return shared_data / "mediapipe_testdata" / "pose.jpg"
-
-
-class FileAsCamera:
-    """OpenCV's real VideoCapture on a video file, delivering frames at the file's rate like a
-    camera does (a file alone decodes as fast as the CPU allows and then runs out).
-
-    Wraps rather than subclasses cv2.VideoCapture: Python subclasses of OpenCV classes crash
-    when they are garbage-collected in this OpenCV build.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.cap = cv2.VideoCapture(str(path))
-        self._period_s = 1.0 / (self.cap.get(cv2.CAP_PROP_FPS) or 30.0)
-        self._next_s = time.monotonic()
-
-    def grab(self) -> bool:
-        wait_s = self._next_s - time.monotonic()
-        if wait_s > 0:
-            time.sleep(wait_s)
-        self._next_s = max(self._next_s + self._period_s, time.monotonic())
-        return self.cap.grab()
-
-    def __getattr__(self, name: str) -> object:  # isOpened, retrieve, get, set, release
-        return getattr(self.cap, name)
 
 
 # -- conformance ---------------------------------------------------------------------------

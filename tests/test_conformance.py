@@ -22,6 +22,7 @@ import pytest
 from sensors import Sensor, SourceOptions, check_sensor, open_source
 from sensors.contract import Capabilities
 from sensors.recording.writer import RecordingWriter
+from tests.sensor_helpers import FileAsCamera
 
 REPO = Path(__file__).resolve().parents[1]
 Factory = Callable[[], Sensor]
@@ -61,8 +62,8 @@ def _webcam(tmp: Path, data: Path | None) -> Factory:
     assert data is not None
     from sensors.camera import webcam
 
-    clip = str(data / "clips" / "squat_side_c.mp4")
-    return lambda: webcam.open_source("0", SourceOptions(), open_capture=lambda: cv2.VideoCapture(clip))
+    clip = data / "clips" / "squat_side_c.mp4"
+    return lambda: webcam.open_source("0", SourceOptions(), open_capture=lambda: FileAsCamera(clip))
 
 
 def _realsense_file(tmp: Path, data: Path | None) -> Factory:

@@ -184,11 +184,11 @@ class CameraPoseSensor(Sensor):
         if worker is not None:
             worker.stop()
             self._dropped_at_close = worker.dropped
-        if worker is not None and worker.alive:
-            return  # a thread is stuck in a device read: never release under it; daemon threads die with it
         try:
-            self._frames.close()
+            if worker is None or not worker.alive:
+                self._frames.close()  # else the grab thread is stuck in a device read: never release under it
         finally:
-            estimator, self._estimator = self._estimator, None
-            if estimator is not None:
-                estimator.close()
+            if worker is None or not worker.inferring:
+                estimator, self._estimator = self._estimator, None
+                if estimator is not None:
+                    estimator.close()

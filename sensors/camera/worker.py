@@ -172,15 +172,22 @@ class PipelineWorker(Generic[R, T]):
         """Frames captured but never processed plus frames processed but never read."""
         return self.raw.dropped + self.out.dropped
 
-    def stop(self, join_timeout_s: float = 5.0) -> None:
-        """Stop both threads and wait for them (a thread blocked in a device read may
-        outlive the timeout; it is a daemon and exits when that read returns)."""
+    def stop(self, join_timeout_s: float = 5.0, infer_timeout_s: float = 120.0) -> None:
+        """Stop both threads and wait for them. The grab thread may stay blocked in a
+        device read past ``join_timeout_s`` (it is a daemon and exits when that read
+        returns); the inference thread always finishes its current frame, so it is
+        waited for much longer: the model must never be released under it."""
         self.raw.stop()
         self.out.stop()
-        for thread in self._threads:
+        for thread, timeout_s in zip(self._threads, (join_timeout_s, infer_timeout_s), strict=True):
             if thread.is_alive() and thread is not threading.current_thread():
-                thread.join(join_timeout_s)
+                thread.join(timeout_s)
 
     @property
     def alive(self) -> bool:
         return any(t.is_alive() for t in self._threads)
+
+    @property
+    def inferring(self) -> bool:
+        """The inference thread is still running (the model is in use)."""
+        return self._threads[1].is_alive()
