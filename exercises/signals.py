@@ -165,7 +165,12 @@ class SignalPlan:
         ext_seen = np.concatenate([seen, sl | sr, _TRUE])
         ext_depth = np.concatenate([depth, depth[_LEFT] & depth[_RIGHT], _TRUE])
         ext_conf = np.concatenate([conf, np.maximum(np.where(sl, conf[_LEFT], 0), np.where(sr, conf[_RIGHT], 0)), _ONE])
-        wl = np.where(sl == sr, 0.5, np.where(sl, 1.0, 0.0))[None, :, None]
+        # midpoints use both sides whenever both have a position (a low-visibility far-side joint is
+        # still MediaPipe's estimate): mixing one-sided and two-sided midpoints in one segment would
+        # tilt it by the body's half-width whenever a far joint flickers
+        has = src != JointSource.MISSING
+        hl, hr = has[_LEFT], has[_RIGHT]
+        wl = np.where(hl == hr, 0.5, np.where(hl, 1.0, 0.0))[None, :, None]
         # every space as 3D points (image points lifted to z = 0): (3 spaces, 33, 3)
         xyz = self._xyz
         xyz[SPACE_IMAGE, :, :2] = frame.image_xy_px
