@@ -8,6 +8,7 @@ vectorised numpy calls; rep-window rules run once per rep on a ring buffer.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -38,6 +39,8 @@ from exercises.spec import Condition, ExerciseDefinition
 from exercises.view import ViewTracker
 from sensors.pose import PoseFrame
 
+MEDIAN_FRAMES = 3  #: the ready/posture gates see the median of this many newest frames
+MEDIAN_WINDOW_S = 0.2  #: ...taken only within this much time (low frame rates are not smoothed over seconds)
 RING = 2048  #: frames kept for rep-window rules (68 s at 30 fps; longer than any rep)
 MAX_GAP_S = 0.5  #: a hold's in-form time never grows by more than this between two frames
 NO_PLAYER_GRACE_S = 1.0  #: without a posture section: stop counting after this long without a player
@@ -91,6 +94,9 @@ class FormEngine:
         n = len(self._plan.names)
         self._t = np.full(RING, -np.inf)
         self._vals = np.full((RING, n), np.nan)
+        self._raw = np.full((MEDIAN_FRAMES, n), np.nan)
+        self._raw_t = np.full(MEDIAN_FRAMES, -np.inf)
+        self._raw_w = 0
         self._left = np.full((RING, n), np.nan)
         self._right = np.full((RING, n), np.nan)
         self._w = 0
@@ -153,6 +159,7 @@ class FormEngine:
             vals = np.full(len(self._plan.names), np.nan)
             self._left[self._w] = np.nan
             self._right[self._w] = np.nan
+        steady = self._despike(t, vals)  # for the ready and posture gates only
         self._t[self._w] = t
         self._vals[self._w] = vals
         self._w = (self._w + 1) % RING
@@ -162,9 +169,9 @@ class FormEngine:
         view_ok = view in self._valid_views
         if not self.ready:
             self._shadow_step(t, vals, view_ok and present)
-            self._wait_ready(frame, t, vals, view_ok and present, events)
+            self._wait_ready(frame, t, steady, view_ok and present, events)
         else:
-            self._check_posture(t, vals, view_ok and present, events)
+            self._check_posture(t, steady, view_ok and present, events)
         if self.ready:
             fired = self._frame_rules.update(t, view, vals, self.effective_calibration)
             events += [FormCue(t, r.id, r.cue, Severity(r.severity)) for r in fired]
@@ -174,6 +181,25 @@ class FormEngine:
                 self._hold(t, present, events)
         self._last_t = t
         return events
+
+    def _despike(self, t: float, vals: np.ndarray) -> np.ndarray:
+        """Causal median of the last :data:`MEDIAN_FRAMES` raw values of each signal (within
+        :data:`MEDIAN_WINDOW_S`), for the gates that must hold steadily (the ready pose, the
+        posture): landmark jitter must not break a held pose. Counting and rules see raw values,
+        whose short peaks (a fast jumping jack's top) a median would clip."""
+        self._raw[self._raw_w] = vals
+        self._raw_t[self._raw_w] = t
+        self._raw_w = (self._raw_w + 1) % MEDIAN_FRAMES
+        recent = self._raw[self._raw_t >= t - MEDIAN_WINDOW_S]
+        if len(recent) < 3 or np.isnan(vals).all():
+            return vals
+        if np.isnan(recent).any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
+                out: np.ndarray = np.nanmedian(recent, axis=0)
+        else:
+            out = np.median(recent, axis=0)
+        return np.where(np.isnan(vals), np.nan, out)  # a signal that is unmeasurable now stays so
 
     def _wait_ready(self, frame: PoseFrame, t: float, vals: np.ndarray, ok: bool, events: list[Event]) -> None:
         d = self.definition

@@ -14,6 +14,7 @@ from game.scenes.base import Scene
 from levels.run import LevelRun, Outcome
 from levels.schema import Level
 from sensors.pose import PoseFrame, TrackingState
+from sensors.tracker import PoseTracker
 
 if TYPE_CHECKING:
     from game.app import App
@@ -36,7 +37,9 @@ class PlayScene(Scene):
         self.run = LevelRun(level)
         self.feed: PoseFeed | None = None
         self.coach: Coach | None = None
-        self.frame: PoseFrame | None = None
+        self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
+        self.tracker = PoseTracker()  #: smooths the drawn skeleton and coasts it through short occlusions
+        self.shown: PoseFrame | None = None  #: the tracked pose that is drawn
         self._image: pygame.Surface | None = None
         self._image_for: int = -1
         self.play_s = 0.0  #: game seconds since the level started (countdown included)
@@ -86,6 +89,7 @@ class PlayScene(Scene):
         frame = self.feed.poll()
         if frame is not None:
             self.frame = frame
+            self.shown = self.tracker.update(frame)
         return frame
 
     @property
@@ -235,7 +239,7 @@ class PlayScene(Scene):
                 surface.blit(self._image, rect.topleft)
             else:
                 draw.backdrop(surface, rect)
-            draw.draw_skeleton(surface, frame, rect)
+            draw.draw_skeleton(surface, self.shown if self.shown is not None else frame, rect)
         state = self.hud_state()
         hud.draw_overlays(surface, state, area)
         hud.draw_sidebar(surface, state)
