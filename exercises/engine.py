@@ -81,11 +81,9 @@ class FormEngine:
         front_ratio = geo.FRONT_WIDTH_RATIO
         if calibration is not None:
             seg = calibration.segments_m
-            r = (
-                0.5
-                * (seg.get("shoulder_width", math.nan) + 1.35 * seg.get("hip_width", math.nan))
-                / seg.get("torso", math.nan)
-            )
+            torso_m = seg.get("torso", math.nan)
+            widths_m = seg.get("shoulder_width", math.nan) + 1.35 * seg.get("hip_width", math.nan)
+            r = 0.5 * widths_m / torso_m if torso_m > 0 else math.nan  # NaN/0 torso: the default ratio
             front_ratio = r if math.isfinite(r) and r > 0.3 else front_ratio
         self._views = ViewTracker(front_ratio)
         self._valid_views = {View(v) for v in d.views}
@@ -255,6 +253,7 @@ class FormEngine:
             return
         self.ready = False
         self._ready_since = math.nan
+        self._rep_frame_faults.clear()  # the rep in progress is dropped, and its frame faults with it
         if self._counter is not None:
             events += _phase_events(self._counter.disarm(t))
         elif self._phase is not Phase.IDLE:

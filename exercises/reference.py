@@ -121,7 +121,8 @@ def compare_to_reference(
         pos_err = math.nan
         if has_3d:
             d = (a_pos[ia] - b_pos[ib]).reshape(len(path), -1, 3)
-            pos_err = float(np.nanmean(np.sqrt((d**2).sum(axis=2))))
+            dist = np.sqrt((d**2).sum(axis=2))
+            pos_err = float(np.nanmean(dist)) if np.isfinite(dist).any() else math.nan
     parts = [v / ANGLE_SCALE_DEG for v in errors.values() if math.isfinite(v)]
     if math.isfinite(pos_err):
         parts.append(pos_err / POSITION_SCALE)

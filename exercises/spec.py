@@ -21,7 +21,8 @@ CALIBRATION_RATIOS = ("thigh_to_torso", "shin_to_thigh", "upper_arm_to_torso", "
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    #: thresholds must be finite: NaN never compares true (a rule that never fires), inf breaks scores
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class SignalSpec(_Strict):
@@ -80,6 +81,12 @@ class Band(_Strict):
 class Range(_Strict):
     min: float = Field(ge=0)
     max: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min > self.max:
+            raise ValueError(f"expected min <= max (here min {self.min:g}, max {self.max:g})")
+        return self
 
 
 class Counting(_Strict):

@@ -238,3 +238,14 @@ def test_out_below_a_file_fails_before_the_analysis(capsys: pytest.CaptureFixtur
     line = one_line_error(capsys, "synthetic:squat,reps=1", "--exercise", "squat", "--out", str(out))
     blocker = tmp_path / "notes.txt"
     assert line == f"repquest analyze: error: --out {out}: {blocker} is a file, so the folder cannot be created"
+
+
+@pytest.mark.parametrize(("exercise", "unit"), [("squat", "°"), ("glute_bridge", " torso")])
+def test_rep_table_gives_rom_in_the_primary_signals_unit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, exercise: str, unit: str
+) -> None:
+    assert main(["analyze", f"synthetic:{exercise},reps=1", "--exercise", exercise, "--out", str(tmp_path)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.lstrip().startswith("1 "))
+    rom = row.split()[3] if unit == "°" else " ".join(row.split()[3:5])
+    assert rom.endswith(unit.strip())
+    assert ("°" in row) == (unit == "°")

@@ -132,3 +132,19 @@ def test_every_benchmark_in_the_repo_takes_the_quick_flag() -> None:
     for name, path in discover(default_dir()).items():
         params = inspect.signature(load_main(path)).parameters
         assert list(params)[:1] == ["quick"], f"{name}: main{inspect.signature(load_main(path))}"
+
+
+def test_json_output_is_strict_json_with_null_for_nan(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "bench_undefined.py").write_text(
+        "def main(quick: bool = False) -> dict:\n"
+        "    return {'precision': float('nan'), 'rows': [{'ratio': float('inf')}], 'fps': 3.0}\n"
+    )
+    run_cli(capsys, "bench", "undefined", "--dir", str(tmp_path), "--json", str(tmp_path / "f.json"))
+
+    def refuse(token: str) -> None:
+        raise AssertionError(f"non-standard JSON token {token}")
+
+    figures = json.loads((tmp_path / "f.json").read_text(), parse_constant=refuse)
+    assert figures["undefined"]["precision"] is None
+    assert figures["undefined"]["rows"] == [{"ratio": None}]
+    assert figures["undefined"]["fps"] == 3.0

@@ -10,6 +10,7 @@ import argparse
 import difflib
 import importlib.util
 import json
+import math
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -141,5 +142,16 @@ def run(args: argparse.Namespace) -> int:
     if results:
         print(format_table(results))
     if args.json is not None:
-        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+        args.json.write_text(json.dumps(_strict_json(results), indent=2, default=str, allow_nan=False) + "\n")
     return 1 if failed else 0
+
+
+def _strict_json(value: Any) -> Any:
+    """NaN and infinities become null, so the file is JSON any parser reads."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict_json(v) for v in value]
+    return value

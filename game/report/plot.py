@@ -29,11 +29,16 @@ def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2], edges[1::2], strict=True))
 
 
+def primary_kind(analysis: Analysis) -> str | None:
+    """The primary signal's measurement kind (``angle``, ``segment``, ``height``...), if known."""
+    spec = getattr(getattr(analysis.definition, "signals", {}), "get", lambda _: None)(analysis.primary_signal)
+    return getattr(spec, "kind", None)
+
+
 def signal_label(analysis: Analysis) -> str:
     """The primary signal's name with its unit, e.g. ``knee angle (deg)``."""
     name = analysis.primary_signal
-    spec = getattr(getattr(analysis.definition, "signals", {}), "get", lambda _: None)(name)
-    kind = getattr(spec, "kind", None)
+    kind = primary_kind(analysis)
     if kind in ("angle", "segment"):
         return f"{name} {kind} (deg)"
     return f"{name} ({kind})" if kind else name

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from game.report.analysis import Analysis
+from game.report.plot import primary_kind
 
 
 def _num(value: float | None, fmt: str, unit: str = "") -> str:
@@ -28,13 +29,15 @@ def format_rep_table(analysis: Analysis, reference_scores: Sequence[float | None
     if reference_scores is not None:
         headers.append("vs ref")
     headers.append("faults (cue)")
+    # ROM is in degrees for angle signals; other signals (heights, distances) are in torso lengths
+    rom_unit = "°" if primary_kind(analysis) in ("angle", "segment", None) else " torso"
     rows = []
     for i, rep in enumerate(analysis.summary.per_rep):
         row = [
             str(rep.index),
             _num(rep.start_t_s, ".2f"),
             _num(rep.end_t_s, ".2f"),
-            _num(rep.rom_deg, ".0f", "°"),
+            _num(rep.rom_deg, ".0f" if rom_unit == "°" else ".2f", rom_unit),
             _num(rep.eccentric_s, ".2f"),
             _num(rep.concentric_s, ".2f"),
             _num(rep.symmetry, ".2f"),
