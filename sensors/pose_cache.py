@@ -55,24 +55,26 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def cache_key(video_path: Path) -> str:
-    """Hex key of (file content, mediapipe version, cache-format version)."""
+def cache_key(video_path: Path, sha256: str | None = None) -> str:
+    """Hex key of (file content, mediapipe version, cache-format version); ``sha256``: the
+    content hash when the caller already has it (hashing a long video takes a while)."""
     h = hashlib.sha256()
-    h.update(file_sha256(video_path).encode())
+    h.update((sha256 or file_sha256(video_path)).encode())
     h.update(f"|mediapipe={mediapipe_version()}|format={CACHE_FORMAT_VERSION}".encode())
     return h.hexdigest()
 
 
-def cache_path(video_path: Path, cache_dir: Path | None = None) -> Path:
-    """Where the poses of ``video_path`` are (or would be) cached; reads the file to hash it."""
+def cache_path(video_path: Path, cache_dir: Path | None = None, sha256: str | None = None) -> Path:
+    """Where the poses of ``video_path`` are (or would be) cached; reads the file to hash it
+    unless its ``sha256`` is given."""
     video_path = Path(video_path)
     _check_file(video_path)
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    return directory / f"{video_path.stem}.{cache_key(video_path)[:24]}.rq"
+    return directory / f"{video_path.stem}.{cache_key(video_path, sha256)[:24]}.rq"
 
 
-def is_cached(video_path: Path, cache_dir: Path | None = None) -> bool:
-    return cache_path(video_path, cache_dir).is_file()
+def is_cached(video_path: Path, cache_dir: Path | None = None, sha256: str | None = None) -> bool:
+    return cache_path(video_path, cache_dir, sha256).is_file()
 
 
 def _check_file(video_path: Path) -> None:
@@ -86,6 +88,7 @@ def cached_poses(
     video_path: Path,
     cache_dir: Path | None = None,
     on_frame: Callable[[int], None] | None = None,
+    sha256: str | None = None,
 ) -> Path:
     """The ``.rq`` recording of ``video_path``'s pose stream, computing it on a miss.
 
@@ -98,7 +101,9 @@ def cached_poses(
     from sensors.registry import SourceOptions, open_source
 
     video_path = Path(video_path)
-    target = cache_path(video_path, cache_dir)
+    _check_file(video_path)
+    sha256 = sha256 or file_sha256(video_path)  # hashed once per call
+    target = cache_path(video_path, cache_dir, sha256)
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +112,7 @@ def cached_poses(
     extra = {
         "pose_cache": {
             "video": str(video_path),
-            "video_sha256": file_sha256(video_path),
+            "video_sha256": sha256,
             "mediapipe": mediapipe_version(),
             "cache_format": CACHE_FORMAT_VERSION,
         }

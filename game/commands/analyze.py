@@ -151,14 +151,15 @@ def analyze_source(src: ResolvedSource, definition: Any, args: argparse.Namespac
     timing: dict[str, float] = {}
     spec, pose_file = src.spec, None
     if src.scheme == "video" and src.path is not None and not args.no_cache:
-        from sensors.pose_cache import cached_poses, is_cached
+        from sensors.pose_cache import cached_poses, file_sha256, is_cached
 
         t0 = time.perf_counter()
-        if not is_cached(src.path):
+        digest = file_sha256(src.path) if src.path.is_file() else None  # hash the video once
+        if not is_cached(src.path, sha256=digest):
             with _progress("pose inference", video_frame_count(src.path), INFERENCE_S_PER_FRAME, args.progress) as bar:
-                pose_file = cached_poses(src.path, on_frame=bar.update)
+                pose_file = cached_poses(src.path, on_frame=bar.update, sha256=digest)
         else:
-            pose_file = cached_poses(src.path)
+            pose_file = cached_poses(src.path, sha256=digest)
         timing["pose_cache_s"] = time.perf_counter() - t0
         spec = f"recording:{pose_file}"
     elif src.scheme == "recording" and src.path is not None:
