@@ -58,6 +58,7 @@ class LockConfig:
     candidate_stable_s: float = 0.2  #: ... one other skeleton moving continuously this long: it is the player
     contested_switch_after_s: float = 2.0  #: both, after the player came back from a jump recently
     contested_window_s: float = 6.0  #: how long a return of the player makes a switch contested
+    contest_min_s: float = 0.1  #: a return counts only after someone else held the model longer (not a glitch frame)
 
 
 class LockPhase(Enum):
@@ -173,7 +174,8 @@ class PlayerLock:
         self._candidate: BodyExtent | None = None  # the other skeleton followed while the player is lost
         self._candidate_t_s = -math.inf  # when the candidate was last seen
         self._candidate_since_t_s = math.inf  # when its continuous run began
-        self._last_return_t_s = -math.inf  # the player last came back after a jump
+        self._last_return_t_s = -math.inf  # the player last came back after someone else held the model
+        self._lost_since_t_s = math.inf  # when the current run of other skeletons began
         self._previous: BodyExtent | None = None  # the player before the last switch ...
         self._previous_t_s = -math.inf  # ... last seen then
         self.lost = False  #: the last skeleton seen was not the player's
@@ -198,7 +200,7 @@ class PlayerLock:
             return self._accept(frame, extent, count=1)
         same = self._is_player(extent, frame.t_s)
         if same:
-            if self.lost:
+            if self.lost and frame.t_s - self._lost_since_t_s > self.config.contest_min_s:
                 self._last_return_t_s = frame.t_s
             self.lost = False
             self._candidate = None
@@ -207,6 +209,8 @@ class PlayerLock:
             return self._accept(frame, extent, count=1)
         if self._is_previous(extent, frame.t_s):  # the switch was to someone else: back at once
             return self._switch_back(frame, extent)
+        if not self.lost:
+            self._lost_since_t_s = frame.t_s
         self.lost = True
         self._follow_candidate(extent, frame.t_s)
         if self._switch_due(frame.t_s):

@@ -168,6 +168,16 @@ def test_a_bystander_holding_the_model_in_long_bursts_is_rejected_once_it_altern
     assert all(s is TrackingState.PLAYER_LOST for k, s in later if k == "bystander")
 
 
+def test_a_single_glitch_frame_does_not_make_a_later_cut_contested() -> None:
+    lock = PlayerLock()
+    states = _run(lock, [_frame(i) for i in range(30)])
+    states.append(lock.update(_frame(30, centre=(100, 400), scale=0.5)).tracking)  # one garbage frame
+    states += _run(lock, [_frame(i) for i in range(31, 60)])
+    cut = _run(lock, [_frame(i, centre=(400, 220), scale=1.4) for i in range(60, 120)])  # a cut 1 s later
+    assert states.count(TrackingState.PLAYER_LOST) == 1
+    assert cut.count(TrackingState.PLAYER_LOST) <= 16  # half a second, not the contested two seconds
+
+
 def test_relock_ignores_the_tracking_flags_a_cached_stream_carries() -> None:
     frames = [_frame(i) for i in range(5)] + [_frame(i, centre=(520, 220), scale=0.7) for i in range(5, 60)]
     stale = [f.with_changes(tracking=TrackingState.PLAYER_LOST) for f in frames]
