@@ -31,6 +31,8 @@ PERSON_UNTIL_S: dict[str, float | None] = {
     "plank_side_d": None,  # crossfade from side to front view at 5.3-5.7 s
     "squat_front34_d": 25.5,  # then the camera pans to other people in the gym
     "squat_side_a": 10.1,  # then walks out of the frame
+    "squat_side_d": None,  # another person moves in the background
+    "squat_side_e": None,  # the old lock took the model's first frames for the player and lost 344 of 347
 }
 
 #: clips with a camera cut: the player is followed after it
