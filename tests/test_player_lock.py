@@ -168,6 +168,19 @@ def test_a_bystander_holding_the_model_in_long_bursts_is_rejected_once_it_altern
     assert all(s is TrackingState.PLAYER_LOST for k, s in later if k == "bystander")
 
 
+def test_a_bystander_crossing_in_front_is_followed_at_most_until_the_player_reappears() -> None:
+    lock = PlayerLock()
+    _run(lock, [_frame(i) for i in range(30)])
+    # someone walks across in front for 1.2 s, hiding the player: one continuous body, bigger and moving
+    crossing = _run(lock, [_frame(i, centre=(60 + 12 * (i - 30), 250), scale=1.3) for i in range(30, 66)])
+    back = _run(lock, [_frame(i, centre=(321, 240)) for i in range(66, 96)])
+    again = _run(lock, [_frame(i, centre=(500 + 12 * (i - 96), 250), scale=1.3) for i in range(96, 126)])
+    assert crossing[:14] == [TrackingState.PLAYER_LOST] * 14  # doubted for half a second
+    assert set(back) == {TrackingState.TRACKED}  # the player back where they were: theirs at once
+    assert set(again) == {TrackingState.PLAYER_LOST}  # two bodies alternating: the next switch waits 2 s
+    assert lock.switches == 2
+
+
 def test_a_single_glitch_frame_does_not_make_a_later_cut_contested() -> None:
     lock = PlayerLock()
     states = _run(lock, [_frame(i) for i in range(30)])
