@@ -125,11 +125,22 @@ def shift_and_log_scale(previous: BodyExtent, current: BodyExtent) -> tuple[floa
         shift_px = float(np.hypot(*np.median(current.xy_px[both] - previous.xy_px[both], axis=0)))
     else:
         shift_px = float(np.hypot(*(current.centroid_px - previous.centroid_px)))
+    return shift_px, log_scale_change(previous, current)
+
+
+def log_scale_change(previous: BodyExtent, current: BodyExtent) -> float:
+    """|ln| of the skeleton's scale change: the RMS length ratio of the bones seen in both, less
+    the two that changed most when six or more are seen (one landmark thrown far off changes two
+    bones; a nearer or farther person changes them all)."""
     common = np.isfinite(previous.bones_px) & np.isfinite(current.bones_px)
     if common.sum() < 2:
-        return shift_px, 0.0  # too few bones seen in both to judge the scale
-    ratio = np.sqrt(np.mean(current.bones_px[common] ** 2) / max(float(np.mean(previous.bones_px[common] ** 2)), 1e-9))
-    return shift_px, abs(math.log(max(float(ratio), 1e-9)))
+        return 0.0  # too few bones seen in both to judge the scale
+    prev, cur = previous.bones_px[common], current.bones_px[common]
+    if len(prev) >= 6:
+        keep = np.argsort(np.abs(np.log(np.maximum(cur, 1e-9) / np.maximum(prev, 1e-9))))[:-2]
+        prev, cur = prev[keep], cur[keep]
+    ratio = np.sqrt(np.mean(cur**2) / max(float(np.mean(prev**2)), 1e-9))
+    return abs(math.log(max(float(ratio), 1e-9)))
 
 
 def consistent(previous: BodyExtent, current: BodyExtent, dt_s: float, config: LockConfig = LockConfig()) -> bool:

@@ -290,3 +290,9 @@ def test_a_walker_during_a_set_after_a_camera_cut_is_still_rejected() -> None:
     stolen = [o for f, o in zip(frames, out, strict=True) if f.meta["walker_reported"]]
     assert len(stolen) >= 10
     assert np.mean([o.tracking is TrackingState.PLAYER_LOST for o in stolen]) >= 0.85
+
+
+def test_landmarks_thrown_far_off_do_not_lose_the_player() -> None:
+    # 5 % of the landmarks each frame land 20-60 px away, still confident (MediaPipe's glitches)
+    pairs = _synthetic_run("synthetic:squat,outliers=0.05,reps=4")
+    assert np.mean([out.tracking is TrackingState.TRACKED for _, out in pairs]) >= 0.98
