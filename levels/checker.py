@@ -139,7 +139,15 @@ def _placer(data: Any) -> Any:
 
 
 def _ok(*values: Any) -> bool:
-    return all(v is not BAD for v in values)
+    """No value (or value inside a mapping or list) failed its check."""
+    for v in values:
+        if v is BAD:
+            return False
+        if isinstance(v, dict) and not _ok(*v.values()):
+            return False
+        if isinstance(v, list) and not _ok(*v):
+            return False
+    return True
 
 
 class _Builder:
@@ -241,6 +249,7 @@ class _Builder:
             return None
         ctx, at = self.ctx, ("levels", i)
         before = sum(p.is_error for p in ctx.problems)
+        schema_ok = _ok(raw) and "id" in raw and "title" in raw
         stages = self._stages(raw, at)
         mode = raw.get("mode", "classic")
         view = (raw.get("camera") or {}).get("view") if isinstance(raw.get("camera"), dict) else None
@@ -264,7 +273,7 @@ class _Builder:
         if isinstance(stars, list) and _ok(*stars) and not stars[0] < stars[1] < stars[2]:
             ctx.report((*at, "stars"), f"expected star thresholds that rise, found {stars}",
                        "write them as [1 star, 2 stars, 3 stars], e.g. [300, 600, 900]")  # fmt: skip
-        if sum(p.is_error for p in ctx.problems) > before or stages is None:
+        if sum(p.is_error for p in ctx.problems) > before or stages is None or not schema_ok:
             return None
         u = raw.get("unlock", {})
         iv = raw.get("intervals")

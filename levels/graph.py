@@ -16,6 +16,7 @@ def check_unlocks(raw_levels: Any, built: list[Level | None], ctx: Ctx, best: Ca
         return
     ids: dict[str, int] = {}
     after: dict[str, list[str]] = {}
+    errors_before = sum(p.is_error for p in ctx.problems)
     for i, lv in enumerate(raw_levels):
         lid = lv.get("id") if isinstance(lv, dict) else None
         if isinstance(lid, str):
@@ -51,7 +52,7 @@ def check_unlocks(raw_levels: Any, built: list[Level | None], ctx: Ctx, best: Ca
         ctx.report(("levels", ids[first], "unlock"), "expected unlocks that lead somewhere, found a cycle: "
                    + " needs ".join(f"'{n}'" for n in path), "remove one of these unlocks")  # fmt: skip
         in_cycle.update(cycle)
-    if any(lv is None for lv in built) or in_cycle:
+    if any(lv is None for lv in built) or sum(p.is_error for p in ctx.problems) > errors_before:
         return
     _never_open([lv for lv in built if lv is not None], ids, ctx, best)
 

@@ -80,6 +80,8 @@ class Ctx:
 
 def _name(loc: Loc) -> str:
     key = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if loc and isinstance(loc[-1], int) and key:
+        return f"each entry of '{key}'"
     return f"'{key}'" if key else "the value"
 
 
@@ -236,6 +238,8 @@ class ListOf(Type):
             return self.wrong(value, loc, ctx, "write '- item' lines, or [a, b]")
         if not self.min_items <= len(value) <= self.max_items:
             need = f"at least {self.min_items}" if len(value) < self.min_items else f"at most {self.max_items}"
+            if self.min_items == self.max_items:
+                need = f"exactly {self.min_items}"
             ctx.report(loc, f"expected {_name(loc)} to have {need} entries, found {len(value)}")
             return BAD
         return [self.item.check(v, (*loc, i), ctx) for i, v in enumerate(value)]
@@ -283,17 +287,21 @@ class Obj(Type):
             return self.wrong(value, loc, ctx, "write 'key: value' lines under it")
         out: dict[str, Any] = {}
         known = [k for k, f in self.fields.items() if not f.legacy]
+        meant: set[str] = set()  #: keys an unknown key probably meant (not reported missing again)
         for key, v in value.items():
             f = self.fields.get(key) if isinstance(key, str) else None
             if f is None:
                 k = str(key)
-                ctx.report((*loc, key), f"expected a known key here, found '{k}'",
-                           did_you_mean(k, known) or "remove it", key=True)  # fmt: skip
+                hint = did_you_mean(k, known)
+                if hint.startswith("did you mean"):
+                    meant.add(hint.split("'")[1])
+                ctx.report((*loc, key), f"expected a known key here, found '{k}'", hint or "remove it", key=True)
                 continue
             out[key] = f.type.check(v, (*loc, key), ctx)
         for key, f in self.fields.items():
-            if f.required and key not in value:
-                ctx.report(loc, f"expected the key '{key}' in {self.what}, found it missing", f.doc)
+            if f.required and key not in value and key not in meant:
+                ctx.report(loc, f"expected the key '{key}' in {self.what}, found it missing",
+                           f"add '{key}:' ({f.doc})" if f.doc else f"add '{key}:'")  # fmt: skip
         return out
 
     def schema(self) -> dict[str, Any]:
