@@ -89,7 +89,13 @@ def check_text(text: str, file: str, folder: Path | None = None) -> Report:
                    f"{'a list' if isinstance(data, list) else 'a single value'}")  # fmt: skip
         return report
     raw = PACK.check(data, (), ctx)
-    pack = _Builder(raw, data, folder, ctx).pack()
+    try:
+        pack = _Builder(raw, data, folder, ctx).pack()
+    except Exception as e:  # noqa: BLE001 - a checker bug must still end in a report, never a traceback
+        line = ctx.problems[-1].line if ctx.problems else 1
+        message = f"expected a pack the checker can read, found one that stopped it ({type(e).__name__})"
+        ctx.problems.append(Problem(file, line, 1, "error", message, "please report this pack as a bug"))
+        pack = None
     report.problems[:] = ordered(report.problems)
     if pack is not None and report.ok:
         report.pack = pack
@@ -158,6 +164,9 @@ class _Builder:
         self.exercises: dict[str, ExerciseInfo] = dict(_builtin())
         self.files: list[str] = []
         self.demo: list[tuple[str, str]] = []
+        self._best_cache: dict[Any, Any] = {}
+        self._fastest: dict[str, float] | None = None
+        self._holds: frozenset[str] = frozenset()
 
     def pack(self) -> Pack | None:
         raw, ctx = self.raw, self.ctx
@@ -175,7 +184,7 @@ class _Builder:
             built = [self._level(lv, i) for i, lv in enumerate(levels)]
             self._unique_ids()
             check_unlocks(self.data.get("levels"), built, self.ctx, self._best)
-        if not _ok(raw.get("id"), levels) or any(lv is None for lv in built):
+        if "id" not in raw or not _ok(raw.get("id"), levels) or any(lv is None for lv in built):
             return None
         title = raw.get("title") or raw.get("name") or raw.get("id")
         return Pack(
@@ -317,7 +326,8 @@ class _Builder:
     def _stage_list(self, stages: list[Any], at: Loc, old: bool) -> list[Stage] | None:
         out: list[Stage] = []
         mode = self._raw_level(at).get("mode", "classic")
-        tabata = mode == "intervals" and "every_s" not in (self._raw_level(at).get("intervals") or {})
+        iv = self._raw_level(at).get("intervals")
+        tabata = mode == "intervals" and "every_s" not in (iv if isinstance(iv, dict) else {})
         for j, s in enumerate(stages):
             if not isinstance(s, dict):
                 return None
@@ -434,9 +444,15 @@ class _Builder:
                               f"'{_best_view(ex)}'")  # fmt: skip
 
     def _best(self, level: Level) -> Any:
-        fastest = {name: e.fastest_rep_s for name, e in self.exercises.items()}
-        holds = {name for name, e in self.exercises.items() if e.kind == "hold"}
-        return best_run(level, fastest, holds)
+        """The perfect player's result, memoised on what decides it (levels often share a shape)."""
+        key = (level.mode, level.stages, level.time_limit_s, level.circuit, level.intervals, level.boss, level.stars)
+        best = self._best_cache.get(key)
+        if best is None:
+            if self._fastest is None:
+                self._fastest = {name: e.fastest_rep_s for name, e in self.exercises.items()}
+                self._holds = frozenset(name for name, e in self.exercises.items() if e.kind == "hold")
+            best = self._best_cache[key] = best_run(level, self._fastest, self._holds)
+        return best
 
 
 def _intervals(iv: dict[str, Any]) -> Intervals:

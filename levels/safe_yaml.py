@@ -201,7 +201,7 @@ class _Frame:
     key_lines: dict[Any, int] = field(default_factory=dict)
 
 
-_NO_KEY = object()
+_MISSING: Any = object()
 
 
 def parse(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
@@ -217,6 +217,7 @@ def parse(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
     have_root = False
     aliases = 0
     total = 0
+    scalars: dict[tuple[Any, ...], Any] = {}  #: the same plain value is resolved once
     try:
         while loader.check_event():
             event = loader.get_event()
@@ -262,7 +263,13 @@ def parse(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                     pos.values[loc] = start
             else:
                 assert isinstance(event, yaml.ScalarEvent)
-                value = _scalar(loader, event, file, start)
+                if event.tag is None and event.implicit[1] and not event.implicit[0]:  # quoted: a text
+                    value = event.value
+                else:
+                    ck = (event.value, event.tag, event.implicit)
+                    value = scalars.get(ck, _MISSING)
+                    if value is _MISSING:
+                        value = scalars[ck] = _scalar(loader, event, file, start)
                 weight, anchor = 1, event.anchor
                 if not as_key:
                     pos.values[loc] = start

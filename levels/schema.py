@@ -153,4 +153,5 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-__all__ = ["LEVEL", "MODELINE", "PACK", "SCHEMA_FILE", "Goal", "Level", "Pack", "Unlock", "json_schema"]  # model re-exported
+#: the model is re-exported for code that imported it from here
+__all__ = ["LEVEL", "MODELINE", "PACK", "SCHEMA_FILE", "Goal", "Level", "Pack", "Unlock", "json_schema"]

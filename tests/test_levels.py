@@ -66,9 +66,14 @@ def test_the_old_single_goal_form_loads_as_a_one_stage_classic_level() -> None:
     pack = load_pack("pack.yaml", OLD)
     assert pack.title == "My Pack"
     one, two = pack.levels
-    assert one.mode == "classic" and len(one.stages) == 1 and one.goal.reps == 3
-    assert two.exercise == "plank" and two.stages[0].goal.hold_s == 20 and two.time_limit_s == 40
-    assert two.unlock.levels == ("one",) and two.unlock.stars == 2
+    assert one.mode == "classic"
+    assert len(one.stages) == 1
+    assert one.goal.reps == 3
+    assert two.exercise == "plank"
+    assert two.stages[0].goal.hold_s == 20
+    assert two.time_limit_s == 40
+    assert two.unlock.levels == ("one",)
+    assert two.unlock.stars == 2
 
 
 def test_one_bad_level_does_not_hide_the_others_errors() -> None:
@@ -130,7 +135,8 @@ def test_cli_validate_takes_several_files_and_fails_if_one_fails(
     bad.write_text(OLD.replace("id: two", "id: one"), encoding="utf-8")
     assert main(["levels", "validate", str(good), str(bad)]) == 2
     out = capsys.readouterr().out
-    assert f"{good}: ok" in out and f"{bad}: 2 errors" in out
+    assert f"{good}: ok" in out
+    assert f"{bad}: 2 errors" in out
 
 
 def test_cli_validate_recognises_an_exercise_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +148,9 @@ def test_cli_validate_recognises_an_exercise_file(tmp_path: Path, capsys: pytest
     broken = _own_exercise(tmp_path, signal="kne")
     assert main(["levels", "validate", str(broken)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and "did you mean 'knee'?" in err[0] and ": error: " in err[0]
+    assert len(err) == 1
+    assert "did you mean 'knee'?" in err[0]
+    assert ": error: " in err[0]
 
 
 def test_cli_list_shows_every_builtin_level_and_unlock_stars(
@@ -157,7 +165,8 @@ def test_cli_list_shows_every_builtin_level_and_unlock_stars(
     assert main(["levels", "list", "--pack", str(other)]) == 0
     out, err = capsys.readouterr()
     assert all(lv.id in out for p in builtin_packs() for lv in p.levels)
-    assert "mine: My Pack (2 levels" in out and "other: My Pack (2 levels" in out
+    assert "mine: My Pack (2 levels" in out
+    assert "other: My Pack (2 levels" in out
     assert "(unlock: 2 stars in one)" in out
     assert "(unlock: 1 star in core-circuit; 15 stars in the pack)" in out
     assert "broken.yaml: skipped, 1 error" in err
@@ -208,7 +217,7 @@ def test_a_pack_can_add_its_own_exercise(tmp_path: Path) -> None:
 def test_missing_exercise_file_points_at_the_pack_entry(tmp_path: Path) -> None:
     (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE, encoding="utf-8")
     report = check_file(tmp_path / "pack.yaml")
-    assert [str(p) for p in report.problems][0] == (
+    assert next(str(p) for p in report.problems) == (
         f"{tmp_path / 'pack.yaml'}:3:13: error: expected an exercise file, found no file 'deep_squat.yaml' in the "
         "pack's folder"
     )
@@ -219,7 +228,8 @@ def test_a_broken_exercise_file_reports_its_own_position(tmp_path: Path) -> None
     (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE.replace("deep_squat.yaml", "deep_squat_bad.yaml"), "utf-8")
     report = check_file(tmp_path / "pack.yaml")
     first = str(report.problems[0])
-    assert first.startswith(f"{tmp_path / 'deep_squat_bad.yaml'}:") and "did you mean 'knee'?" in first
+    assert first.startswith(f"{tmp_path / 'deep_squat_bad.yaml'}:")
+    assert "did you mean 'knee'?" in first
 
 
 def test_a_symlink_leading_out_of_the_pack_is_refused_unread(tmp_path: Path) -> None:
@@ -231,5 +241,6 @@ def test_a_symlink_leading_out_of_the_pack_is_refused_unread(tmp_path: Path) -> 
     (pack_dir / "deep_squat.yaml").symlink_to(secret)
     report = check_text(PACK_WITH_EXERCISE, str(pack_dir / "pack.yaml"))
     problem, unknown = report.errors  # the file is refused, so its exercise is unknown
-    assert "leads out of it" in problem.message and "outside" not in str(problem)
+    assert "leads out of it" in problem.message
+    assert "outside" not in str(problem)
     assert "found 'deep_squat'" in unknown.message
