@@ -188,7 +188,7 @@ class _Builder:
             return None
         title = raw.get("title") or raw.get("name") or raw.get("id")
         return Pack(
-            id=raw["id"], title=title if _ok(title) else raw["id"], levels=tuple(lv for lv in built if lv),
+            id=raw["id"], title=str(title) if _ok(title) else raw["id"], levels=tuple(lv for lv in built if lv),
             version=str(raw.get("version", "1.0.0")), author=raw.get("author", ""),
             description=raw.get("description", ""), format=fmt if _ok(fmt) else FORMAT_VERSION,
             difficulty=raw.get("difficulty", ""), exercises=tuple(self.files), demo_motions=tuple(self.demo),

@@ -31,7 +31,8 @@ def check_unlocks(raw_levels: Any, built: list[Level | None], ctx: Ctx, best: Ca
         for j, name in enumerate(names):
             if not isinstance(name, str):
                 continue
-            loc = ("levels", i, "unlock", "after", j) if isinstance(unlock.get("after"), list) else (
+            listed = isinstance(unlock, dict) and isinstance(unlock.get("after"), list)
+            loc = ("levels", i, "unlock", "after", j) if listed else (
                 "levels", i, "unlock", "after")  # fmt: skip
             if name == lv["id"]:
                 ctx.report(loc, f"expected another level's id, found '{name}', the level itself",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import ClassVar
 
 from levels.model import Boss, Intervals, Level, Stage
@@ -68,17 +69,21 @@ class _Run:
         if self.outcome is not Outcome.PLAYING or self.resting:
             return 0.0
         score = max(0.0, min(100.0, float(score))) if math.isfinite(score) else 0.0
-        self.combo = self.combo + 1 if good else 0
-        self.best_combo = max(self.best_combo, self.combo)
-        earned = score * self.multiplier
+        combo = self.combo = self.combo + 1 if good else 0
+        if combo > self.best_combo:
+            self.best_combo = combo
+        earned = score * min(COMBO_MAX_MULTIPLIER, 1.0 + COMBO_STEP * combo)
         self.reps += 1
-        self.good_reps += int(good)
+        self.good_reps += good
         self.rep_scores.append(score)
         self.points += earned
         self.stage_reps += 1
-        self.stage_good += int(score >= self.stage.goal.threshold)
+        goal = self.level.stages[self.stage_index].goal
+        if score >= goal.threshold:
+            self.stage_good += 1
         self._on_rep(earned, good)
-        self._check_stage()
+        if self.outcome is Outcome.PLAYING and not self.resting and self._goal_met():
+            self._stage_done()
         return earned
 
     def add_partial(self) -> None:
@@ -116,14 +121,14 @@ class _Run:
 
     def _work_time(self) -> None:
         """Work time passed: a stage time limit may run out, an AMRAP may end."""
-        limit = self.stage.time_limit_s
+        limit = self.level.stages[self.stage_index].time_limit_s
         if limit is not None and self.stage_elapsed_s >= limit - _EPS and not self._goal_met():
             self.outcome = Outcome.TIME_UP
             return
         self._check_stage()
 
     def _goal_met(self) -> bool:
-        g = self.stage.goal
+        g = self.level.stages[self.stage_index].goal
         if g.reps is not None:
             return self.stage_reps >= g.reps
         if g.good_reps is not None:
@@ -439,7 +444,7 @@ class BossRun(_Run):
         return f"{self.boss.name}: {math.ceil(self.health)} / {self.boss.health:g} HP"
 
 
-RUNS: dict[str, type[LevelRun]] = {
+RUNS: dict[str, Callable[[Level], LevelRun]] = {
     "classic": ClassicRun,
     "timed": TimedRun,
     "circuit": CircuitRun,

@@ -150,6 +150,9 @@ def _syntax_problem(file: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
     elif problem.startswith("could not find expected ':'"):
         message = "expected 'key: value', found a line without ':'"
         hint = "add ':' after the key, or quote the text"
+    elif "undefined alias" in problem:
+        message = "expected an anchor defined earlier (&name), found an alias (*name) to none"
+        hint = "define the anchor before using it"
     elif "unexpected end of stream" in problem:
         message = "expected the closing quote, found the end of the file"
     elif "unknown escape character" in problem:
@@ -239,7 +242,8 @@ def parse(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                 loc = (*parent.loc, parent.key) if parent.has_key else parent.loc
             if isinstance(event, yaml.CollectionStartEvent):
                 if event.tag not in _CONTAINER_TAGS:
-                    raise _fail(file, start, f"expected plain YAML data, found the tag '{event.tag}'", "remove the tag")
+                    raise _fail(file, start, f"expected plain YAML data, found the tag '{_short(event.tag)}'",
+                                "remove the tag")  # fmt: skip
                 if as_key:
                     raise _fail(file, start, "expected a plain key, found a mapping or list used as a key")
                 if len(stack) >= MAX_DEPTH:
@@ -249,7 +253,8 @@ def parse(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
                 stack.append(_Frame(container, loc, event.anchor, start))
                 continue
             if closed is not None:
-                value, weight, anchor, start = closed.value, closed.weight, closed.anchor, closed.pos
+                value: Any = closed.value
+                weight, anchor, start = closed.weight, closed.anchor, closed.pos
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if event.anchor not in anchors:
@@ -300,6 +305,10 @@ def parse(text: str, file: str) -> tuple[Any, Positions, list[Problem]]:
     return root, pos, problems
 
 
+def _short(tag: str | None) -> str:
+    return str(tag).replace("tag:yaml.org,2002:", "!!")
+
+
 def _scalar(loader: Any, event: yaml.ScalarEvent, file: str, start: Pos) -> Any:
     tag = event.tag
     if tag in (None, "!"):
@@ -307,10 +316,10 @@ def _scalar(loader: Any, event: yaml.ScalarEvent, file: str, start: Pos) -> Any:
     if tag == "tag:yaml.org,2002:merge":
         return "<<"
     if tag not in _PLAIN:
-        raise _fail(file, start, f"expected plain YAML data, found the tag '{event.tag}'", "remove the tag")
+        raise _fail(file, start, f"expected plain YAML data, found the tag '{_short(event.tag)}'", "remove the tag")
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         return event.value
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    node = yaml.ScalarNode(tag, event.value, None, None, event.style)
     try:
         return loader.construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError):
@@ -342,7 +351,6 @@ def _take_value(frame: _Frame, value: Any, start: Pos, pos: Positions, file: str
     frame.has_key = False
     assert isinstance(frame.value, dict)
     if isinstance(key, _Duplicate):  # the second value of a duplicate key is dropped (reported already)
-        pos.values.pop((*frame.loc, key), None)
         return
     if key == "<<" and isinstance(value, dict | list):  # a merge key: copy keys not given yet
         sources = value if isinstance(value, list) else [value]
