@@ -72,9 +72,9 @@ class Goal:
     def describe(self) -> str:
         """E.g. ``"10 reps"``, ``"8 good reps (score 70+)"``, ``"hold 30 s"``, ``"max reps in 60 s"``."""
         if self.reps is not None:
-            text = f"{self.reps} reps"
+            text = f"{self.reps} rep{'s' if self.reps != 1 else ''}"
         elif self.good_reps is not None:
-            text = f"{self.good_reps} good reps (score {self.threshold:g}+)"
+            text = f"{self.good_reps} good rep{'s' if self.good_reps != 1 else ''} (score {self.threshold:g}+)"
         elif self.hold_s is not None:
             text = f"hold {self.hold_s:g} s"
         elif self.amrap_s is not None:

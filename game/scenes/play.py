@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -182,7 +183,7 @@ class PlayScene(Scene):
         count_text = status.goal_text.replace(" reps", "").replace(" good", "")
         count_label = "HOLD" if hold else ("GOOD REPS" if run.stage.goal.good_reps is not None else "REPS")
         if status.resting:
-            count_text, count_label = f"{status.rest_left_s:.0f} s", "REST"
+            count_text, count_label = f"{math.ceil(status.rest_left_s)} s", "REST"
         left = run.time_left_s
         time_text = hud.format_time(left if left is not None else run.elapsed_s)
         cue_age_s = self.play_s - self.cue_t_s
