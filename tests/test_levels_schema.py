@@ -62,3 +62,24 @@ def test_levels_new_writes_a_starter_that_validates(tmp_path: Path, monkeypatch:
     assert err == ""
     assert list(_validator().iter_errors(yaml.safe_load(text))) == []
     assert main(["levels", "new", "demo"]) == 2  # never overwrites
+
+
+def test_the_annotated_example_in_the_docs_validates(tmp_path: Path) -> None:
+    import re
+    from importlib import resources
+
+    from levels import check_file
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "level-format.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", doc, re.S)
+    assert block is not None
+    squat = (resources.files("exercises") / "library" / "squat.yaml").read_text(encoding="utf-8")
+    for name in ("calf_raise", "toe_tap"):
+        (tmp_path / f"{name}.yaml").write_text(squat.replace("name: squat", f"name: {name}", 1), encoding="utf-8")
+    (tmp_path / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "legs-day.yaml").write_text(block.group(1), encoding="utf-8")
+    report = check_file(tmp_path / "legs-day.yaml")
+    assert [str(p) for p in report.problems] == []
+    assert report.pack is not None
+    assert [lv.mode for lv in report.pack.levels] == ["classic", "timed", "circuit", "intervals", "intervals", "boss"]
+    assert jsonschema.validators.validator_for(json_schema())(json_schema()).is_valid(yaml.safe_load(block.group(1)))
