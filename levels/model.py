@@ -99,7 +99,8 @@ class Stage:
     title: str = ""
 
     def describe(self) -> str:
-        return f"{self.exercise.replace('_', ' ')}: {self.goal.describe()}"
+        name = self.exercise.replace("_", " ")
+        return name if self.goal.kind == "open" else f"{name}: {self.goal.describe()}"
 
 
 @dataclass(frozen=True, slots=True)

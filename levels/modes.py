@@ -441,7 +441,7 @@ class BossRun(_Run):
     def headline(self) -> str:
         if self.resting:
             return f"Rest {math.ceil(self.rest_left_s)} s"
-        return f"{self.boss.name}: {math.ceil(self.health)} / {self.boss.health:g} HP"
+        return f"boss {math.ceil(self.health)} HP"
 
 
 RUNS: dict[str, Callable[[Level], LevelRun]] = {

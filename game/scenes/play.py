@@ -26,6 +26,7 @@ LOST_BEFORE_PAUSE_S = 0.5  #: the player must be out of view this long before th
 CUE_SHOWN_S = 2.5
 RESULTS_AFTER_S = 1.5  #: pause on the last rep before the results
 IN_FORM_SHOWN_S = 0.5  #: a hold shows "in form" while its in-form time grew this recently
+SIDEBAR_TEXT_W_PX = 280  #: the sidebar's title lines are cut to this width
 
 
 class PlayScene(Scene):
@@ -204,9 +205,10 @@ class PlayScene(Scene):
         elif run.outcome is Outcome.TIME_UP:
             banner = "Time!"
         rep = self.last_rep
+        subtitle = run.exercise.replace("_", " ") + (f"  -  {status.headline}" if status.headline else "")
         return hud.HudState(
-            title=self.level.title + (f" - {status.headline}" if status.headline else ""),
-            exercise=run.exercise,
+            title=hud.fit_text(self.level.title, 40, SIDEBAR_TEXT_W_PX, keep="start"),
+            exercise=hud.fit_text(subtitle, 26, SIDEBAR_TEXT_W_PX, keep="start"),
             count_text=count_text,
             count_label=count_label,
             progress=run.stage_progress if len(self.level.stages) > 1 else run.progress,
