@@ -66,15 +66,17 @@ def play(
     try:
         app = App(screen, options)
         if headless:
-            print(f"RepQuest headless demo: pack '{pack.id}', camera: {options.source.label()}, up to {seconds:g} s")
+            broken = watch is not None and watch.report.pack is None
+            shown = f"pack file {watch.path} (with errors)" if watch and broken else f"pack '{pack.id}'"
+            print(f"RepQuest headless demo: {shown}, camera: {options.source.label()}, up to {seconds:g} s")
+        for refused_id, why in options.refused.items():
+            print(f"level {refused_id} not played: {why}")
         first: Scene = TitleScene(app)
         if watch is not None and watch.report.pack is None:
             first = PackErrorsScene(app, [str(p) for p in watch.report.problems])
         app.run(frames(fps), first)
     finally:
         shutdown()
-    for level_id, why in options.refused.items():
-        print(f"level {level_id} not played: {why}")
     for result in app.session.results:
         print(result.summary())
     if not app.session.results:
