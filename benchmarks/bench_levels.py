@@ -1,7 +1,8 @@
 """Level-pack checking speed: a 200-level pack in every mode, checked end to end (read, safe YAML, schema,
 exercises, best-score simulation of every level, unlock graph).
 
-Target (issue 10): validating a 200-level pack <= 200 ms on the 2-core reference machine.
+Target (issue 10): validating a 200-level pack <= 200 ms on the 2-core reference machine; hostile files
+(an alias bomb, 200,000-deep nesting, 10 MB, binary) refused in well under a second each.
 
     python benchmarks/bench_levels.py [--quick]
     repquest bench levels [--quick]
@@ -50,6 +51,25 @@ def pack_text(levels: int, distinct: bool = False) -> str:
     return "".join(rows)
 
 
+def hostile_files(folder: Path) -> dict[str, Path]:
+    """Files an attacker would try: an alias bomb, deep nesting, 10 MB, binary."""
+    rows = ["a: &a [" + ", ".join(["lol"] * 9) + "]"]
+    rows += [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
+    files = {
+        "alias_bomb": "id: bomb\n" + "\n".join(rows) + "\nlevels: *i\n",
+        "nesting_200k": "levels: " + "[" * 200_000 + "]" * 200_000 + "\n",
+        "block_nesting_5k": "".join("  " * i + f"k{i}:\n" for i in range(5000)),
+        "size_10mb": "id: huge\nlevels:\n" + "  - {id: x, title: y}\n" * 500_000,
+    }
+    out = {}
+    for name, text in files.items():
+        out[name] = folder / f"{name}.yaml"
+        out[name].write_text(text, encoding="utf-8")
+    out["binary"] = folder / "binary.yaml"
+    out["binary"].write_bytes(b"id: x\nlevels:\n" + bytes(range(256)) * 4000)
+    return out
+
+
 def main(quick: bool = False) -> dict[str, Any]:
     """Median wall and CPU ms to check a 200-level pack (after a warm-up that loads the exercise library).
 
@@ -77,6 +97,14 @@ def main(quick: bool = False) -> dict[str, Any]:
                 "validate_200_levels_ms_max": max(times_ms),
                 "pack_bytes": path.stat().st_size,
             }
+        hostile: dict[str, Any] = {}
+        for name, path in hostile_files(Path(folder)).items():
+            t0 = time.perf_counter()
+            report = check_file(path)
+            hostile[f"{name}_ms"] = (time.perf_counter() - t0) * 1000
+            if report.ok:
+                raise RuntimeError(f"the hostile file {name} was accepted")
+        figures["hostile"] = hostile
     figures["runs"] = runs
     return figures
 
