@@ -7,7 +7,7 @@ scene gets key presses, game-clock updates and a draw call each frame.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pygame
@@ -18,8 +18,9 @@ from game.progress import load_stars, save_stars
 from game.scenes.base import Scene
 from game.screenshots import Screenshotter
 from game.source_choice import SourceChoice
+from levels.model import Level, Pack
 from levels.run import LevelRun, Outcome, is_unlocked
-from levels.schema import Level, Pack
+from levels.watch import PackWatcher
 
 #: after the --seconds deadline, how long the results stay up before the app closes
 CLOSING_GRACE_S = 2.5
@@ -36,6 +37,9 @@ class GameOptions:
     fps: float = 30.0
     threaded_feed: bool = True  #: False: read non-live sources on the game thread (deterministic tests)
     progress_file: Path | None = None  #: keep best stars here between sessions (None: this session only)
+    #: level id -> why this source cannot play it (e.g. the demo avatar cannot do a pack's own exercise)
+    refused: dict[str, str] = field(default_factory=dict)
+    watch: PackWatcher | None = None  #: --watch: reload the pack when its files change
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,8 @@ class App:
         return result
 
     def unlocked(self, level: Level) -> bool:
+        if level.id in self.options.refused:
+            return False
         return self.options.autoplay or is_unlocked(level, self.session.best_stars)
 
     # -- events -------------------------------------------------------------------
@@ -172,6 +178,8 @@ class App:
                 handler(event)
         if not self.running:
             return False
+        if self.options.watch is not None:
+            self._reload_pack()
         scene = self.scene
         scene.age_s += wall_dt_s
         scene.update(dt_s)
@@ -187,6 +195,23 @@ class App:
                 self.shots.maybe_save(self.screen, self.scene.name, self.scene.age_s, self.scene.settle_s)
         self.shot_wanted = ""
         return self.closing_at_s is None or self.clock.wall_s < self.closing_at_s
+
+    def _reload_pack(self) -> None:
+        """--watch: a changed pack goes back to the title with the new levels; errors show in the game."""
+        assert self.options.watch is not None
+        report = self.options.watch.poll()
+        if report is None:
+            return
+        from game.scenes.pack_errors import PackErrorsScene
+        from game.scenes.title import TitleScene
+
+        if report.pack is None:
+            self.replace(PackErrorsScene(self, [str(p) for p in report.problems]))
+            return
+        from game.session import refused_levels
+
+        self.options = replace(self.options, pack=report.pack, refused=refused_levels(report.pack, self.options.source))
+        self.replace(TitleScene(self))
 
     def close(self) -> None:
         """Leave every scene (closing the sensor); harmless twice."""

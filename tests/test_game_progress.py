@@ -50,7 +50,7 @@ def test_stars_earned_in_one_session_unlock_the_next_level_in_the_next(tmp_path:
     from game.app import App, GameOptions, make_screen, shutdown
     from game.source_choice import SourceChoice
     from levels import load_builtin
-    from levels.run import LevelRun
+    from levels.run import start_run
 
     pack = load_builtin()
     first, second = pack.levels[0], pack.levels[1]
@@ -59,7 +59,7 @@ def test_stars_earned_in_one_session_unlock_the_next_level_in_the_next(tmp_path:
     try:
         app = App(screen, options)
         assert not app.unlocked(second)
-        run = LevelRun(first)
+        run = start_run(first)
         for _ in range(first.goal.reps or 0):
             run.add_rep(100, good=True)
         assert run.stars >= second.unlock.stars

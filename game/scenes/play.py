@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -11,8 +12,8 @@ from game import assets, draw, hud
 from game.engine_adapter import Coach, Cue, GameEvent, PartialDone, PhaseNow, ReadyNow, RepDone
 from game.feed import PoseFeed
 from game.scenes.base import Scene
-from levels.run import LevelRun, Outcome
-from levels.schema import Level
+from levels.model import Level
+from levels.run import Outcome, start_run
 from sensors.pose import PoseFrame, TrackingState
 from sensors.tracker import PoseTracker
 
@@ -25,6 +26,7 @@ LOST_BEFORE_PAUSE_S = 0.5  #: the player must be out of view this long before th
 CUE_SHOWN_S = 2.5
 RESULTS_AFTER_S = 1.5  #: pause on the last rep before the results
 IN_FORM_SHOWN_S = 0.5  #: a hold shows "in form" while its in-form time grew this recently
+SIDEBAR_TEXT_W_PX = 280  #: the sidebar's title lines are cut to this width
 
 
 class PlayScene(Scene):
@@ -34,7 +36,9 @@ class PlayScene(Scene):
     def __init__(self, app: App, level: Level) -> None:
         super().__init__(app)
         self.level = level
-        self.run = LevelRun(level)
+        self.run = start_run(level)
+        self.exercise = self.run.exercise  #: the exercise the coach and the sensor follow now
+        self.coach_held_s = 0.0  #: the coach's in-form hold time already seen
         self.feed: PoseFeed | None = None
         self.coach: Coach | None = None
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
@@ -53,19 +57,30 @@ class PlayScene(Scene):
         self.done_at_s: float | None = None
         self.source_label = ""
         self._screen_size: tuple[int, int] | None = None
-        self.held_before_s = 0.0
-        self.held_grew_at_s = -99.0  #: engine hold time from the countdown, not credited
+        self.held_grew_at_s = -99.0
 
     # -- lifecycle ------------------------------------------------------------------
     def enter(self) -> None:
         super().enter()
         if self.feed is None:
+            # a real game plays files in real time; a stepped test reads one frame per game frame
+            self._follow(self.run.exercise)
+
+    def _follow(self, exercise: str) -> None:
+        """Coach ``exercise`` (a new stage); reopen the sensor only when its source changes (the demo avatar)."""
+        pack, source = self.app.options.pack, self.app.options.source
+        motion = pack.demo_motion(exercise)
+        if self.feed is None or source.spec_for(motion) != source.spec_for(pack.demo_motion(self.exercise)):
+            if self.feed is not None:
+                self.feed.close()
             threaded = self.app.options.threaded_feed
             # a real game plays files in real time; a stepped test reads one frame per game frame
-            sensor = self.app.options.source.open(self.level.exercise, realtime=True if threaded else None)
+            sensor = source.open(motion, realtime=True if threaded else None)
             self.source_label = sensor.describe()
             self.feed = PoseFeed(sensor, threaded=threaded)
-            self.coach = Coach(self.level.exercise, self.app.options.pack.exercises)
+        self.exercise = exercise
+        self.coach = Coach(exercise, pack.exercises)
+        self.coach_held_s = 0.0
 
     def exit(self) -> None:
         if self.feed is not None:
@@ -120,17 +135,17 @@ class PlayScene(Scene):
             self.lost_s = 0.0
             self.pause(reason="Step back into view")
             return
-        if self.play_s < COUNTDOWN_S:
-            self.held_before_s = self.coach.hold_in_form_s
-        else:
+        held_s = self.coach.hold_in_form_s - self.coach_held_s
+        self.coach_held_s = self.coach.hold_in_form_s
+        if self.play_s >= COUNTDOWN_S:
             self.run.tick(dt_s)
-            if self.level.goal.hold_s is not None:
-                held_s = self.coach.hold_in_form_s - self.held_before_s
-                if held_s > self.run.held_s:
-                    self.held_grew_at_s = self.play_s
-                self.run.add_hold(max(0.0, held_s - self.run.held_s), in_form=True)
+            if self.coach.is_hold and held_s > 0:
+                self.held_grew_at_s = self.play_s
+                self.run.add_hold(held_s, in_form=True)
         if self.run.outcome is not Outcome.PLAYING:
             self.done_at_s = self.play_s
+        elif self.run.exercise != self.exercise:
+            self._follow(self.run.exercise)
 
     def _on_event(self, event: GameEvent) -> None:
         counting = self.play_s >= COUNTDOWN_S
@@ -163,11 +178,13 @@ class PlayScene(Scene):
 
     # -- drawing ----------------------------------------------------------------------
     def hud_state(self) -> hud.HudState:
-        run, goal = self.run, self.level.goal
-        if goal.reps is not None:
-            count_text, count_label = f"{run.reps} / {goal.reps}", "REPS"
-        else:
-            count_text, count_label = f"{run.held_s:.0f} / {goal.hold_s:g} s", "HOLD"
+        run = self.run
+        status = run.status()
+        hold = self.coach is not None and self.coach.is_hold
+        count_text = status.goal_text.replace(" reps", "").replace(" good", "")
+        count_label = "HOLD" if hold else ("GOOD REPS" if run.stage.goal.good_reps is not None else "REPS")
+        if status.resting:
+            count_text, count_label = f"{math.ceil(status.rest_left_s)} s", "REST"
         left = run.time_left_s
         time_text = hud.format_time(left if left is not None else run.elapsed_s)
         cue_age_s = self.play_s - self.cue_t_s
@@ -176,6 +193,8 @@ class PlayScene(Scene):
             banner = str(int(COUNTDOWN_S - self.play_s) + 1)
         elif self.play_s < COUNTDOWN_S + GO_SHOWN_S:
             banner = "GO!"
+        elif status.resting:
+            banner = f"Rest - next: {run.stage.describe()}"
         elif not self.ready:
             banner = {
                 "side": "Stand side-on to the camera",
@@ -186,12 +205,13 @@ class PlayScene(Scene):
         elif run.outcome is Outcome.TIME_UP:
             banner = "Time!"
         rep = self.last_rep
+        subtitle = run.exercise.replace("_", " ") + (f"  -  {status.headline}" if status.headline else "")
         return hud.HudState(
-            title=self.level.title,
-            exercise=self.level.exercise,
+            title=hud.fit_text(self.level.title, 40, SIDEBAR_TEXT_W_PX, keep="start"),
+            exercise=hud.fit_text(subtitle, 26, SIDEBAR_TEXT_W_PX, keep="start"),
             count_text=count_text,
             count_label=count_label,
-            progress=run.progress,
+            progress=run.stage_progress if len(self.level.stages) > 1 else run.progress,
             time_text=time_text,
             time_urgent=left is not None and left < 10,
             points=round(run.points),
@@ -209,7 +229,7 @@ class PlayScene(Scene):
             popup="" if rep is None else f"+{self.last_rep_points:.0f}",  # the points added to the score
             popup_age_s=self.play_s - self.last_rep_at_s,
             popup_xy=self._beside_player(),
-            hold=goal.hold_s is not None,
+            hold=hold,
             in_form=self.play_s - self.held_grew_at_s < IN_FORM_SHOWN_S,
         )
 

@@ -8,7 +8,7 @@ import pygame
 
 from game import assets, draw
 from game.scenes.base import Scene
-from levels.schema import Level
+from levels.model import Level
 
 if TYPE_CHECKING:
     from game.app import App, LevelResult
@@ -70,7 +70,7 @@ class ResultsScene(Scene):
         r = self.result
         headline = {"completed": "Level complete!", "time up": "Time's up!"}.get(r.outcome, "Level ended")
         draw.text(surface, headline, 84, assets.TEXT, (w // 2, 90), "center")
-        draw.text(surface, f"{self.level.title}  -  {self.level.goal.describe()}", 34, assets.TEXT_DIM,
+        draw.text(surface, f"{self.level.title}  -  {self.level.describe()}", 34, assets.TEXT_DIM,
                   (w // 2, 150), "center", shadow=False)  # fmt: skip
         shown = min(r.stars, int(self.age_s / STAR_EVERY_S))
         for i in range(3):

@@ -9,7 +9,8 @@ import pygame
 from game import assets, draw
 from game.hud import fit_text
 from game.scenes.base import Scene
-from levels.schema import Level
+from levels.model import Level
+from levels.run import unlock_text
 
 if TYPE_CHECKING:
     from game.app import App
@@ -31,7 +32,8 @@ class TitleScene(Scene):
         super().__init__(app)
         levels = app.options.pack.levels
         wanted = app.options.start_level
-        self.selected = next((i for i, lv in enumerate(levels) if lv.id == wanted), 0)
+        playable = [i for i, lv in enumerate(levels) if lv.id not in app.options.refused] or [0]
+        self.selected = next((i for i, lv in enumerate(levels) if lv.id == wanted), playable[0])
         self.message = ""
 
     def select_previous(self) -> None:
@@ -43,11 +45,11 @@ class TitleScene(Scene):
         self.message = ""
 
     def unlock_hint(self, level: Level) -> str:
-        """E.g. ``"earn 1 star in Squat Streak"``."""
-        after = next((lv for lv in self.app.options.pack.levels if lv.id == level.unlock.after), None)
-        n = level.unlock.stars
-        stars = f"{n} star{'s' if n != 1 else ''}"
-        return f"earn {stars} in {after.title}" if after is not None else "finish an earlier level"
+        """E.g. ``"earn 1 star in Squat Streak"`` (or why the demo cannot play it)."""
+        refused = self.app.options.refused.get(level.id)
+        if refused:
+            return refused
+        return "earn " + unlock_text(level, {lv.id: lv.title for lv in self.app.options.pack.levels})
 
     def quit(self) -> None:
         self.app.quit()
@@ -57,7 +59,8 @@ class TitleScene(Scene):
 
         level = self.app.options.pack.levels[self.selected]
         if not self.app.unlocked(level):
-            self.message = f"Locked: {self.unlock_hint(level)} first"
+            first = "" if level.id in self.app.options.refused else " first"
+            self.message = f"Locked: {self.unlock_hint(level)}{first}"
             return
         self.app.replace(PlayScene(self.app, level))
 
@@ -82,7 +85,7 @@ class TitleScene(Scene):
             colour = assets.TEXT if open_ else assets.LOCKED
             name = fit_text(f"{i + 1}. {level.title}", 40, 350, keep="start")
             draw.text(surface, name, 40, colour, (rect.x + 24, rect.centery), "midleft")
-            info = f"{level.exercise.replace('_', ' ')}  -  {level.goal.describe()}"
+            info = level.describe()
             if not open_:
                 info = f"locked: {self.unlock_hint(level)}"
             info = fit_text(info, 26, 310, keep="start")
