@@ -187,4 +187,7 @@ def test_library_thresholds_never_count_a_dither(counting: Counting) -> None:
         counter = armed(c)
         dither = centre + amp * np.where(rng.random(t.size) < 0.5, -1.0, 1.0) * rng.uniform(0.3, 1.0, t.size)
         events = run(counter, np.concatenate([np.full(15, start), dither]))
-        assert not reps_of(events), f"dither around {centre}"
+        # counted on reaching the turn (a knee drive), the move from the start to the turn is one rep;
+        # the dither itself never adds one
+        allowed = 1 if c.count_at == "turn" else 0
+        assert len(reps_of(events)) <= allowed, f"dither around {centre}"

@@ -145,6 +145,8 @@ def analyze_frames(
         if on_frame is not None:
             on_frame(n)
     t0 = clock()
+    if hasattr(eng, "finish") and kept:
+        events.extend(_record(e, kept[-1]) for e in eng.finish())
     summary = eng.summary()
     engine_s += clock() - t0
     return Analysis(
