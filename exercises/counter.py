@@ -214,7 +214,8 @@ class RepCounter:
 
     def _track_zones(self, t_s: float, y: float) -> None:
         """Since when each zone condition has held without a break (NaN while it does not hold)."""
-        held = (y < self.start_exit, y <= self.turn_enter, y > self.turn_exit, y >= self.start_enter, y >= self._return_level())
+        back = y >= self._return_level()
+        held = (y < self.start_exit, y <= self.turn_enter, y > self.turn_exit, y >= self.start_enter, back)
         for k, h in enumerate(held):
             if not h:
                 self._since[k] = math.nan

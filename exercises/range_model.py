@@ -138,4 +138,3 @@ class RangeModel:
     def shifted_condition(self, threshold: float) -> float:
         """A start-side threshold on this signal (a ready condition) moved with the start zone."""
         return threshold - self.sign * self.shift
-
