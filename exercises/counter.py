@@ -270,14 +270,15 @@ class RepCounter:
             self._rep_start_t = last_start_t if math.isfinite(last_start_t) else t_s
         elif p is Phase.AWAY and target is Phase.TURN:
             self._turn_t = t_s
-            if self.count_at_turn and not self._abandoned:  # a drive counts when it gets there
-                out.append(RepTiming(self._rep_start_t, t_s, t_s, t_s, self.sign * self._extreme))
         elif p is Phase.AWAY and target is Phase.START:
             if self._extreme <= self.partial and not self._abandoned:
                 span = self.start_enter - self.turn_enter
                 frac = (self.start_enter - self._extreme) / span if span > 0 else math.nan
                 out.append(PartialRep(t_s, min(max(frac, 0.0), 1.0)))
         elif p is Phase.TURN:
+            if self.count_at_turn and not self._abandoned and math.isnan(self._leave_t):
+                # a drive counts once it has peaked (the whole drive is in its window), not on the return
+                out.append(RepTiming(self._rep_start_t, self._turn_t, t_s, t_s, self.sign * self._extreme))
             self._leave_t = t_s
         elif p is Phase.RETURN and target is Phase.START and not self.count_at_turn:
             duration = t_s - self._rep_start_t
