@@ -37,7 +37,7 @@ from exercises.events import (
     View,
     ViewChanged,
 )
-from exercises.gates import Debounced, ReadyGate, first_failing
+from exercises.gates import Debounced, ReadyGate
 from exercises.range_model import RangeModel, Thresholds
 from exercises.rep_window import RepWindow
 from exercises.rules import FrameRuleTracker
@@ -113,6 +113,8 @@ class FormEngine:
         self.signals: Mapping[str, float] = MappingProxyType(self._signals)
         self.ready = False
         self.ready_gate = ReadyGate(d.ready.when, d.ready.hold_s, self._index)
+        #: the posture conditions, and what broke them (a gate without a hold time)
+        self.posture_log = ReadyGate(d.posture.when, 0.0, self._index) if d.posture is not None else None
         grace = d.posture.grace_s if d.posture is not None else NO_PLAYER_GRACE_S
         self._posture = Debounced(grace)
         self._shadow_posture = Debounced(grace)  # a one-frame dropout keeps the shadow going
@@ -187,8 +189,10 @@ class FormEngine:
             self._signals[name] = v
 
         seen = present and view in self._valid_views
-        p = self.definition.posture
-        in_posture = seen and (p is None or first_failing(p.when, steady, self._index) is None)
+        in_posture = seen
+        if self.posture_log is not None:
+            self.posture_log.update(t, steady, seen)
+            in_posture = seen and self.posture_log.last_failure is None
         if in_posture:  # the player's range, seen in the exercise's posture only
             steady_counted = [float(steady[self._primary])] if self._sides == ("",) else counted
             for k, rm in enumerate(self._ranges):
