@@ -32,7 +32,7 @@ import math
 from dataclasses import dataclass
 
 from exercises.events import PartialRep, Phase, PhaseChanged
-from exercises.range_model import Thresholds
+from exercises.range_model import DEFAULT_TUNING, Thresholds
 from exercises.spec import Counting
 
 
@@ -49,17 +49,17 @@ class RepTiming:
 
 CounterEvent = PhaseChanged | PartialRep | RepTiming
 DWELL_EPS_S = 1e-6  #: frame timestamps 0.1 s apart must satisfy a 0.1 s dwell despite rounding
-#: a rep is back at the start once it has come back this close to the rest it left, as a fraction of
-#: its own depth (a 51 deg lunge is back 13 deg short of its rest), even short of ``start.enter``
-#: (never past ``start.exit``)
-RETURN_SLACK_OF_DEPTH = 0.25
 
 
 class RepCounter:
     """Explicit state machine over :class:`Phase` (IDLE until :meth:`arm` is called)."""
 
-    def __init__(self, counting: Counting) -> None:
+    def __init__(self, counting: Counting, return_slack_of_depth: float = DEFAULT_TUNING.return_slack_of_depth) -> None:
+        """``return_slack_of_depth``: a rep is back at the start once it has come back this close to the
+        rest it left, as a fraction of its own depth (a 51 deg lunge is back 13 deg short of its rest),
+        even short of ``start.enter`` (never past ``start.exit``)."""
         c = counting
+        self.return_slack = return_slack_of_depth
         self.prior = Thresholds.of(c)
         self.sign = self.prior.sign
         self.set_thresholds(self.prior)
@@ -249,7 +249,7 @@ class RepCounter:
         rest, depth = self._rep_rest, self._rep_rest - self._extreme
         if not (math.isfinite(rest) and math.isfinite(depth)):
             return self.start_enter
-        return min(self.start_enter, max(self.start_exit, rest - RETURN_SLACK_OF_DEPTH * depth))
+        return min(self.start_enter, max(self.start_exit, rest - self.return_slack * depth))
 
     def flush(self, t_s: float) -> list[CounterEvent]:
         """The stream ends: a rep already back at its return level counts without waiting for the dwell."""

@@ -38,7 +38,7 @@ from exercises.events import (
     ViewChanged,
 )
 from exercises.gates import Debounced, ReadyGate
-from exercises.range_model import RangeModel, Thresholds
+from exercises.range_model import DEFAULT_TUNING, RangeModel, Thresholds, Tuning
 from exercises.rep_window import RepWindow
 from exercises.rules import FrameRuleTracker
 from exercises.signals import SignalPlan
@@ -73,10 +73,13 @@ class FormEngine:
 
     ``calibration`` (the player's proportions) adapts proportion-dependent
     thresholds and the 2D distance scale; without it, both are measured
-    while the ready pose is held.
+    while the ready pose is held. ``tuning``: the player-relative counting's
+    few numbers (:class:`exercises.range_model.Tuning`).
     """
 
-    def __init__(self, definition: ExerciseDefinition, calibration: Calibration | None = None) -> None:
+    def __init__(
+        self, definition: ExerciseDefinition, calibration: Calibration | None = None, tuning: Tuning = DEFAULT_TUNING
+    ) -> None:
         d = definition
         self.definition = d
         self.calibration = calibration
@@ -87,10 +90,11 @@ class FormEngine:
         #: what each counter counts: the primary signal (""), or each of its sides on its own
         self._sides: tuple[str, ...] = ("left", "right") if c is not None and c.per_side else ("",)
         n_counters = len(self._sides) if c is not None else 0
-        self._counters = [RepCounter(c) for _ in range(n_counters)] if c is not None else []
+        slack = tuning.return_slack_of_depth
+        self._counters = [RepCounter(c, slack) for _ in range(n_counters)] if c is not None else []
         # the shadows count before the ready pose is confirmed; credited when it is, or by a whole rep
-        self._shadows = [RepCounter(c) for _ in range(n_counters)] if c is not None else []
-        self._ranges = [RangeModel(c, _ready_demand(d)) for _ in range(n_counters)] if c is not None else []
+        self._shadows = [RepCounter(c, slack) for _ in range(n_counters)] if c is not None else []
+        self._ranges = [RangeModel(c, _ready_demand(d), tuning) for _ in range(n_counters)] if c is not None else []
         self._shadow_reps: list[tuple[str, RepTiming]] = []
         self._shadow_partials: list[PartialRep] = []
         front_ratio = geo.FRONT_WIDTH_RATIO

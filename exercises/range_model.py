@@ -29,12 +29,28 @@ from exercises.spec import Counting
 
 WINDOW_S = 8.0  #: the rest level is the start-side extreme of this much recent movement
 BLOCK_S = 0.25  #: ...taken per block of this length; the second-highest block is the estimate (one spike is ignored)
-#: the rest level must sit this far inside the start zone, as a fraction of the start zone's hysteresis band
-MARGIN_OF_BAND = 0.5
-#: the start zone slides by at most this fraction of the start-to-turn span...
-MAX_SHIFT_OF_SPAN = 0.4
-#: ...and by at most this fraction of the gaps start.exit-turn.exit and partial-turn.enter (order is kept)
+#: the start zone slides by at most this fraction of the gaps start.exit-turn.exit and partial-turn.enter (order kept)
 MAX_SHIFT_OF_GAP = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The few numbers of the player-relative counting, shared by every exercise.
+
+    They are the only values fitted to the shared real clips, and ``bench
+    counting`` reports them held out (each clip counted with the values that
+    do best on the *other* clips).
+    """
+
+    #: the rest level must sit this far inside the start zone, as a fraction of the start zone's hysteresis band
+    margin_of_band: float = 0.5
+    #: the start zone slides by at most this fraction of the start-to-turn span (0: the library's zone as written)
+    max_shift_of_span: float = 0.4
+    #: a rep is back once within this fraction of its own depth of the rest it left (0: back at start.enter)
+    return_slack_of_depth: float = 0.25
+
+
+DEFAULT_TUNING = Tuning()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +78,18 @@ class Thresholds:
         return Thresholds(self.start_enter - d, self.start_exit - d, self.partial - d, self.turn_enter, self.turn_exit)
 
 
-def max_shift(prior: Thresholds) -> float:
+def max_shift(prior: Thresholds, tuning: Tuning = DEFAULT_TUNING) -> float:
     """How far the start zone may slide towards the turn (signal units) while keeping its order."""
     s = prior.sign
     span = s * (prior.start_enter - prior.turn_enter)
     gap_exit = s * (prior.start_exit - prior.turn_exit)
     gap_partial = s * (prior.partial - prior.turn_enter)
-    return max(0.0, min(MAX_SHIFT_OF_SPAN * span, MAX_SHIFT_OF_GAP * gap_exit, MAX_SHIFT_OF_GAP * gap_partial))
+    return max(0.0, min(tuning.max_shift_of_span * span, MAX_SHIFT_OF_GAP * gap_exit, MAX_SHIFT_OF_GAP * gap_partial))
 
 
-def shift_for_rest(prior: Thresholds, rest: float, demand: float | None = None) -> float:
+def shift_for_rest(
+    prior: Thresholds, rest: float, demand: float | None = None, tuning: Tuning = DEFAULT_TUNING
+) -> float:
     """The slide (signal units, 0..max_shift) that puts ``rest`` a margin inside the start zone.
 
     ``demand``: the most demanding start-side threshold on this signal (a ready
@@ -80,11 +98,11 @@ def shift_for_rest(prior: Thresholds, rest: float, demand: float | None = None) 
     if not math.isfinite(rest):
         return 0.0
     s = prior.sign
-    margin = MARGIN_OF_BAND * s * (prior.start_enter - prior.start_exit)
+    margin = tuning.margin_of_band * s * (prior.start_enter - prior.start_exit)
     need = s * prior.start_enter
     if demand is not None and math.isfinite(demand):
         need = max(need, s * demand)
-    return float(min(max(need + margin - s * rest, 0.0), max_shift(prior)))
+    return float(min(max(need + margin - s * rest, 0.0), max_shift(prior, tuning)))
 
 
 class RangeModel:
@@ -95,8 +113,9 @@ class RangeModel:
     the counter's zones never move within a movement's frame-to-frame noise.
     """
 
-    def __init__(self, counting: Counting, demand: float | None = None) -> None:
+    def __init__(self, counting: Counting, demand: float | None = None, tuning: Tuning = DEFAULT_TUNING) -> None:
         self.prior = Thresholds.of(counting)
+        self.tuning = tuning
         self.sign = self.prior.sign
         self.demand = demand
         self._blocks = np.full(max(round(WINDOW_S / BLOCK_S), 2), -np.inf)  #: y-space max of each block
@@ -128,7 +147,7 @@ class RangeModel:
             return False
         rest_y = float(np.partition(finite, -2)[-2]) if finite.size >= 2 else float(finite[0])
         self.rest = self.sign * rest_y
-        shift = shift_for_rest(self.prior, self.rest, self.demand)
+        shift = shift_for_rest(self.prior, self.rest, self.demand, self.tuning)
         if shift == self.shift:
             return False
         self.shift = shift
