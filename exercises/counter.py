@@ -128,6 +128,11 @@ class RepCounter:
         return [PhaseChanged(t_s, phase)]
 
     @property
+    def primed(self) -> bool:
+        """Armed and following the signal (it has been near the start position, or is mid-rep)."""
+        return self.phase is not Phase.IDLE and self._primed
+
+    @property
     def value(self) -> float:
         """The (smoothed) value the machine last saw, in signal units."""
         return self.sign * self._y

@@ -55,7 +55,7 @@ NO_PLAYER_GRACE_S = 1.0  #: without a posture section: stop counting after this 
 class Status(Enum):
     """Whether the engine counts on this frame, and if not, why (for the analysis' explanations)."""
 
-    COUNTING = "counting"  #: ready, or following a rep before the ready pose (credited when it completes)
+    COUNTING = "counting"  #: ready, or following the movement before the ready pose (a whole rep is credited)
     WAITING = "waiting"  #: seen in a valid view and posture, waiting for the ready pose or a first rep
     NO_PLAYER = "no_player"
     VIEW = "view"  #: seen from a view the exercise does not support
@@ -237,7 +237,7 @@ class FormEngine:
         return events
 
     def _status(self, present: bool, seen: bool, in_posture: bool) -> Status:
-        if self.ready or any(sh.phase is not Phase.IDLE for sh in self._shadows):
+        if self.ready or any(sh.primed for sh in self._shadows):
             return Status.COUNTING
         if not present:
             return Status.NO_PLAYER

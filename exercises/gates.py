@@ -31,8 +31,8 @@ class Failure:
     def describe(self, unit: str = "") -> str:
         """``knee above 155° (measured 151°)`` or ``knee above 155° (not measurable)``."""
         bounds = (("above", self.above), ("below", self.below))
-        want = " and ".join(f"{word} {bound:.3g}{unit}" for word, bound in bounds if bound is not None)
-        got = f"measured {self.value:.3g}{unit}" if math.isfinite(self.value) else "not measurable"
+        want = " and ".join(f"{word} {_num(bound)}{unit}" for word, bound in bounds if bound is not None)
+        got = f"measured {_num(self.value)}{unit}" if math.isfinite(self.value) else "not measurable"
         return f"{self.signal} {want} ({got})"
 
 
@@ -125,6 +125,11 @@ class ReadyGate:
         best = self.closest.get(key)
         if best is None or _gap(f) < _gap(best):
             self.closest[key] = f
+
+
+def _num(v: float) -> str:
+    """Four significant digits without trailing zeros: 179.5, 177, 0.0813."""
+    return f"{float(f'{v:.4g}'):g}"
 
 
 def _gap(f: Failure) -> float:

@@ -47,10 +47,12 @@ def signal_cycles(primary: np.ndarray, start_enter: float, turn_enter: float) ->
 
 
 def _seconds(analysis: Analysis, status: str) -> float:
+    """Seconds spent in an engine status; ``no_player``: every frame without the player (grace included)."""
     if analysis.n_frames < 2 or analysis.status.size != analysis.n_frames:
         return 0.0
     dt = np.diff(analysis.t_s, append=analysis.t_s[-1] + float(np.median(np.diff(analysis.t_s))))
-    return float(dt[analysis.status == status].sum())
+    mask = ~analysis.has_player if status == "no_player" else analysis.status == status
+    return float(dt[mask].sum())
 
 
 def _worst(gate: dict[str, Any] | None, unit: str) -> str | None:
@@ -100,9 +102,9 @@ def explain(analysis: Analysis) -> list[str]:
         why = _worst(analysis.gates.get("posture_log"), unit)
         reasons.append((posture, f"posture gate closed for {posture:.1f} s" + (f": {why}" if why else "")))
     waiting = _seconds(analysis, "waiting")
-    if waiting >= MIN_REASON_S:
+    held = analysis.events_of(READY_EVENT)
+    if waiting >= MIN_REASON_S or not held:
         why = _worst(analysis.gates.get("ready_gate"), unit)
-        held = analysis.events_of(READY_EVENT)
         what = "ready pose never held" if not held else f"ready pose not held for {waiting:.1f} s"
         reasons.append((waiting, what + (f": {why}" if why else "") + " (and no whole rep was seen)"))
     turn = analysis.turn_enter[np.isfinite(analysis.turn_enter)]
@@ -114,7 +116,7 @@ def explain(analysis: Analysis) -> list[str]:
             reasons.append(
                 (
                     0.0,
-                    f"the {analysis.primary_signal} never got past the turn threshold {turn[-1]:.3g}{unit} "
+                    f"the {analysis.primary_signal} never got past the turn threshold {float(turn[-1]):g}{unit} "
                     f"(farthest {deepest:.3g}{unit}); {s.partials} partial reps",
                 )
             )
