@@ -8,6 +8,19 @@ else's, reported as ``PLAYER_LOST`` (joints kept, tracking says they are not
 the player's) until a skeleton matching the player's last position and size
 returns. No person -> ``NO_PLAYER`` with every joint MISSING.
 
+A jump is not always another person: a player getting down to the floor or
+standing up (the skeleton's size and place change at once, often with a few
+frames the model gets wrong), or a camera cut or zoom in a video. What tells
+them apart is time. A bystander the model jumps to comes and goes: the player
+keeps coming back between the jumps (the walker of the synthetic avatar, a
+person crossing behind). A posture change or a cut is a clean, persistent
+switch: the player never comes back where they were, and the new skeleton
+moves like one body from frame to frame. So the lock follows the new skeleton
+as a *candidate* (frame-to-frame continuity, :func:`consistent`) and adopts it
+as the player once it has been the only body in view for ``switch_after_s``
+with the player unseen all that time; after the player has come back from a
+jump recently (someone else is around), that takes ``contested_switch_after_s``.
+
 Pure numpy, no I/O. Positions are image pixels; a skeleton's size is the RMS
 2D length of its main bones (about 0.1-0.15 of a standing body's height).
 """
@@ -15,6 +28,7 @@ Pure numpy, no I/O. Positions are image pixels; a skeleton's size is the RMS
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -40,6 +54,11 @@ class LockConfig:
     reacquire_shift: float = 0.6  #: after a jump, the player is back within this many bone lengths ...
     reacquire_log_scale: float = 0.2  #: ... and this scale change of where they were last seen
     forget_after_s: float = 3.0  #: nobody in view this long: the next stable body is locked afresh
+    switch_after_s: float = 0.5  #: the player unseen this long and ...
+    candidate_stable_s: float = 0.2  #: ... one other skeleton moving continuously this long: it is the player
+    contested_switch_after_s: float = 2.0  #: both, after the player came back from a jump recently
+    contested_window_s: float = 6.0  #: how long a return of the player makes a switch contested
+    contest_min_s: float = 0.1  #: a return counts only after someone else held the model longer (not a glitch frame)
 
 
 class LockPhase(Enum):
@@ -152,7 +171,15 @@ class PlayerLock:
         self._player_t_s = -math.inf
         self._consistent_count = 0
         self._last_seen_anyone_t_s = -math.inf
+        self._candidate: BodyExtent | None = None  # the other skeleton followed while the player is lost
+        self._candidate_t_s = -math.inf  # when the candidate was last seen
+        self._candidate_since_t_s = math.inf  # when its continuous run began
+        self._last_return_t_s = -math.inf  # the player last came back after someone else held the model
+        self._lost_since_t_s = math.inf  # when the current run of other skeletons began
+        self._previous: BodyExtent | None = None  # the player before the last switch ...
+        self._previous_t_s = -math.inf  # ... last seen then
         self.lost = False  #: the last skeleton seen was not the player's
+        self.switches = 0  #: times the lock moved to a persistent new skeleton (posture change, camera cut)
 
     @property
     def player(self) -> BodyExtent | None:
@@ -171,22 +198,83 @@ class PlayerLock:
         self._last_seen_anyone_t_s = frame.t_s
         if self.phase is LockPhase.SEARCHING or self._player is None:
             return self._accept(frame, extent, count=1)
-        # while someone else is reported, only a skeleton close to where the player was comes
-        # back (no allowance growing with the time lost: the other person is moving around)
-        if self.lost:
-            shift_px, log_scale = shift_and_log_scale(self._player, extent)
-            same = (
-                shift_px <= self.config.reacquire_shift * self._player.size_px
-                and log_scale <= self.config.reacquire_log_scale
-            )
-        else:
-            same = consistent(self._player, extent, frame.t_s - self._player_t_s, self.config)
-        self.lost = not same and self.phase is LockPhase.LOCKED
+        same = self._is_player(extent, frame.t_s)
         if same:
+            if self.lost and frame.t_s - self._lost_since_t_s > self.config.contest_min_s:
+                self._last_return_t_s = frame.t_s
+            self.lost = False
+            self._candidate = None
             return self._accept(frame, extent, count=self._consistent_count + 1)
         if self.phase is LockPhase.ACQUIRING:  # nobody was established: follow the new candidate
             return self._accept(frame, extent, count=1)
+        if self._is_previous(extent, frame.t_s):  # the switch was to someone else: back at once
+            return self._switch_back(frame, extent)
+        if not self.lost:
+            self._lost_since_t_s = frame.t_s
+        self.lost = True
+        self._follow_candidate(extent, frame.t_s)
+        if self._switch_due(frame.t_s):
+            return self._switch(frame, extent)
         return self._mark(frame, TrackingState.PLAYER_LOST)
+
+    def _is_player(self, extent: BodyExtent, t_s: float) -> bool:
+        assert self._player is not None
+        if not self.lost:
+            return consistent(self._player, extent, t_s - self._player_t_s, self.config)
+        # while someone else is reported, only a skeleton close to where the player was comes
+        # back (no allowance growing with the time lost: the other person is moving around)
+        shift_px, log_scale = shift_and_log_scale(self._player, extent)
+        return (
+            shift_px <= self.config.reacquire_shift * self._player.size_px
+            and log_scale <= self.config.reacquire_log_scale
+        )
+
+    def _is_previous(self, extent: BodyExtent, t_s: float) -> bool:
+        """``extent`` is where the player was before a recent switch (the switch was to a bystander
+        who held the model longer than ``switch_after_s``, or the player took the old posture again)."""
+        if self._previous is None or t_s - self._previous_t_s > self.config.contested_window_s:
+            return False
+        shift_px, log_scale = shift_and_log_scale(self._previous, extent)
+        return (
+            shift_px <= self.config.reacquire_shift * self._previous.size_px
+            and log_scale <= self.config.reacquire_log_scale
+        )
+
+    def _follow_candidate(self, extent: BodyExtent, t_s: float) -> None:
+        """Extend the other skeleton's continuous run, or start a new one where it jumped."""
+        if self._candidate is None or not consistent(self._candidate, extent, t_s - self._candidate_t_s, self.config):
+            self._candidate_since_t_s = t_s
+        self._candidate, self._candidate_t_s = extent, t_s
+
+    def _switch_due(self, t_s: float) -> bool:
+        """The candidate has moved as one body long enough, and the player has been away long enough
+        (a gap with nobody in view counts: a player who got down while the model missed them)."""
+        c = self.config
+        if t_s - self._last_return_t_s <= c.contested_window_s:
+            need_run_s = need_absent_s = c.contested_switch_after_s
+        else:
+            need_run_s, need_absent_s = c.candidate_stable_s, c.switch_after_s
+        return t_s - self._candidate_since_t_s >= need_run_s and t_s - self._player_t_s >= need_absent_s
+
+    def _switch(self, frame: PoseFrame, extent: BodyExtent) -> PoseFrame:
+        """The candidate has been the only body in view long enough: it is the player now."""
+        self._previous, self._previous_t_s = self._player, self._player_t_s
+        self._last_return_t_s = -math.inf
+        return self._take(frame, extent)
+
+    def _switch_back(self, frame: PoseFrame, extent: BodyExtent) -> PoseFrame:
+        """The player from before the last switch is back: two bodies alternate, so the next
+        switch is contested."""
+        self._previous = None
+        self._last_return_t_s = frame.t_s
+        return self._take(frame, extent)
+
+    def _take(self, frame: PoseFrame, extent: BodyExtent) -> PoseFrame:
+        self.lost = False
+        self._candidate = None
+        self._player = None  # nothing of the old extent carries over
+        self.switches += 1
+        return self._accept(frame, extent, count=self.config.stable_frames)
 
     def _accept(self, frame: PoseFrame, extent: BodyExtent, count: int) -> PoseFrame:
         if self._player is not None and count > 1:  # joints and bones not seen now keep their last value
@@ -204,3 +292,14 @@ class PlayerLock:
     @staticmethod
     def _mark(frame: PoseFrame, tracking: TrackingState) -> PoseFrame:
         return frame if frame.tracking is tracking else frame.with_changes(tracking=tracking)
+
+
+def relock(frames: Iterable[PoseFrame], lock: PlayerLock) -> list[PoseFrame]:
+    """``frames`` as ``lock`` would have marked them: each frame's own tracking flag (set by
+    whatever lock produced them, e.g. a cached recording) is dropped first, so a frame with
+    joints is fed as the model's TRACKED output and one without as NO_PLAYER."""
+    out = []
+    for frame in frames:
+        raw = TrackingState.TRACKED if frame.visible.any() else TrackingState.NO_PLAYER
+        out.append(lock.update(frame if frame.tracking is raw else frame.with_changes(tracking=raw)))
+    return out

@@ -26,7 +26,7 @@ from pathlib import Path
 from sensors.errors import SourceUnavailable
 
 #: bump whenever the poses the ``video:`` source produces for the same file change
-CACHE_FORMAT_VERSION = 2
+CACHE_FORMAT_VERSION = 3
 #: where the cache lives unless ``cache_dir`` is given
 CACHE_DIR_ENV = "REPQUEST_CACHE_DIR"
 DEFAULT_CACHE_DIR = Path("~/.cache/repquest/poses")

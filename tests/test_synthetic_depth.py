@@ -45,7 +45,20 @@ def surface_errors(sensor: SyntheticSensor, f: PoseFrame) -> list[float]:
 
 
 @pytest.mark.parametrize(
-    ("exercise", "view"), [("squat", "front"), ("squat", "side"), ("pushup", "side"), ("lateral_raise", "oblique")]
+    ("exercise", "view"),
+    [
+        ("squat", "front"),
+        ("squat", "side"),
+        ("pushup", "side"),
+        ("lateral_raise", "oblique"),
+        ("squat_barbell", "side"),
+        ("squat_overhead", "side"),
+        ("squat_goblet", "front"),
+        ("squat_front", "oblique"),
+        ("pushup_knee", "side"),
+        ("crunch", "oblique"),
+        ("mountain_climber", "side"),
+    ],
 )
 def test_deprojected_depth_lands_within_1cm_of_the_joint_surface_without_noise(exercise: str, view: str) -> None:
     sensor, frames = depth_frames(120, exercise=exercise, view=view, depth_noise=0.0)

@@ -13,6 +13,7 @@ from sensors.pose import PoseFrame
 from sensors.synthetic import FAULTS, SyntheticConfig, SyntheticSensor, make_body
 
 J = Joint
+SQUAT_VARIANTS = ("squat_overhead", "squat_goblet", "squat_front", "squat_barbell")
 Metric = Callable[[list[PoseFrame]], float]
 
 
@@ -41,12 +42,13 @@ def mid(f: PoseFrame, a: Joint, b: Joint) -> np.ndarray:
     return (t(f)[a] + t(f)[b]) / 2
 
 
-def hips_above_line(f: PoseFrame) -> float:
-    """Signed height (m) of the hip midpoint above the shoulder-ankle line (> 0: piked)."""
+def hips_above_line(f: PoseFrame, left: Joint = J.LEFT_ANKLE, right: Joint = J.RIGHT_ANKLE) -> float:
+    """Signed height (m) of the hip midpoint above the shoulder-ankle line (> 0: piked);
+    ``left``/``right``: another end of the line (the knees of a knee push-up)."""
     s, h, a = (
         mid(f, J.LEFT_SHOULDER, J.RIGHT_SHOULDER),
         mid(f, J.LEFT_HIP, J.RIGHT_HIP),
-        mid(f, J.LEFT_ANKLE, J.RIGHT_ANKLE),
+        mid(f, left, right),
     )
     k = np.dot(h - a, s - a) / np.dot(s - a, s - a)
     return float((h - (a + k * (s - a))) @ up(f))
@@ -152,6 +154,15 @@ CASES: list[tuple[str, str, Metric, float]] = [
     ("high_knees", "low_knees", peak(left_knee_h), -0.1),
     ("wall_sit", "hips_high", at_bottom(hip_h), 0.1),
     ("mountain_climber", "hips_high", at_bottom(hips_above_line), 0.08),
+]
+
+#: the squat variants carry the squat's legs and faults; the knee push-up the push-up's, judged
+#: against the shoulder-knee line it keeps
+CASES += [(v, f, metric, change) for v in SQUAT_VARIANTS for e, f, metric, change in list(CASES) if e == "squat"]
+CASES += [
+    ("pushup_knee", "hip_sag", at_bottom(lambda f: hips_above_line(f, J.LEFT_KNEE, J.RIGHT_KNEE)), -0.03),
+    ("pushup_knee", "hip_pike", at_bottom(lambda f: hips_above_line(f, J.LEFT_KNEE, J.RIGHT_KNEE)), 0.06),
+    ("pushup_knee", "partial_range", low(shoulder_h), 0.1),
 ]
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from sensors.registry import SourceOptions
 from sensors.synthetic.body import BODIES, Body, make_body
 from sensors.synthetic.config import SyntheticConfig, config_from_target
-from sensors.synthetic.motions import EXERCISES, FAULTS
+from sensors.synthetic.motions import BASE_EXERCISE, EXERCISES, FAULTS
 from sensors.synthetic.sensor import SyntheticSensor
+from sensors.synthetic.truth import RepTruth
 
 
 def open_source(target: str, options: SourceOptions) -> SyntheticSensor:
@@ -23,10 +24,12 @@ def open_source(target: str, options: SourceOptions) -> SyntheticSensor:
 
 
 __all__ = [
+    "BASE_EXERCISE",
     "BODIES",
     "EXERCISES",
     "FAULTS",
     "Body",
+    "RepTruth",
     "SyntheticConfig",
     "SyntheticSensor",
     "config_from_target",

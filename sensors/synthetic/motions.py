@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sensors.synthetic import motions_floor as fl
 from sensors.synthetic import motions_lower as lo
 from sensors.synthetic import motions_upper as up
+from sensors.synthetic import motions_variants as va
 from sensors.synthetic.body import Body
 from sensors.synthetic.kinematics import Command
 from sensors.synthetic.posture import standing
@@ -32,6 +33,8 @@ class ExerciseSpec:
     alternating: bool = False  #: reps alternate left (even rep_index) and right
     default_view: str = "front"
     supine: bool = False  #: lies on the back (setup: sit down, then lie back)
+    base: str | None = None  #: a variant: the base exercise it varies (squat_goblet -> squat)
+    bar_on_back: bool = False  #: occluder=plate puts the plate on the bar's end, not in front of the hands
 
     def ready(self, body: Body) -> Command:
         return self.motion(body, 0.0, 0, {}, 1.0)
@@ -65,6 +68,20 @@ _SPECS = (
                  default_view="side"),
 )  # fmt: skip
 
+_SQUAT_FAULTS = ("shallow", "knee_valgus", "forward_lean", "heels_up")
+_VARIANTS = (
+    ExerciseSpec("squat_overhead", va.squat_overhead, _SQUAT_FAULTS, 3.0, base="squat"),
+    ExerciseSpec("squat_goblet", va.squat_goblet, _SQUAT_FAULTS, 3.0, base="squat"),
+    ExerciseSpec("squat_front", va.squat_front, _SQUAT_FAULTS, 3.0, base="squat"),
+    ExerciseSpec("squat_barbell", va.squat_barbell, _SQUAT_FAULTS, 3.0, base="squat", bar_on_back=True),
+    ExerciseSpec("pushup_knee", va.pushup_knee, ("hip_sag", "hip_pike", "partial_range"), 2.5, floor=True,
+                 default_view="side", base="pushup"),
+    ExerciseSpec("crunch", va.crunch, (), 2.0, floor=True, default_view="side", supine=True, base="situp"),
+)  # fmt: skip
+_SPECS = _SPECS + _VARIANTS
+
 SPECS: dict[str, ExerciseSpec] = {s.name: s for s in _SPECS}
 EXERCISES: tuple[str, ...] = tuple(SPECS)
 FAULTS: dict[str, tuple[str, ...]] = {s.name: s.faults for s in _SPECS}
+#: variant -> the base exercise it varies; a form library without the variant may count it as the base
+BASE_EXERCISE: dict[str, str] = {s.name: s.base for s in _SPECS if s.base is not None}

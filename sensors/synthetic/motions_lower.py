@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,6 +30,30 @@ def squat(body: Body, s: float, side: int, f: Mapping[str, float], depth: float)
     """Bodyweight squat, arms reaching forward. Faults: shallow (half depth),
     knee_valgus (knees cave medially at depth), forward_lean (+30 deg trunk),
     heels_up (heels rise 22 deg, pivoting on the toes)."""
+    legs = squat_legs(body, s, f, depth)
+    arms = arm_targets(body, legs.pelvis, legs.rot, (legs.pitch_deg * 0.2 + 75.0 * s, 8.0, 10.0, 0.0))
+    return legs.command(arms)
+
+
+@dataclass(frozen=True, slots=True)
+class SquatLegs:
+    """The lower body and trunk of a squat at one moment; the arms are the variant's."""
+
+    pelvis: np.ndarray
+    pitch_deg: float
+    rot: np.ndarray
+    ankles: np.ndarray
+    knee_poles: np.ndarray
+    feet: np.ndarray
+
+    def command(self, arms: tuple[np.ndarray, np.ndarray]) -> Command:
+        return make_command(self.pelvis, self.pitch_deg, arms, (self.ankles, self.knee_poles), self.feet)
+
+
+def squat_legs(body: Body, s: float, f: Mapping[str, float], depth: float, lean_per_deg: float = 0.40) -> SquatLegs:
+    """Legs and trunk of every squat: knees flex to 80 deg at full depth, the hips travel
+    behind the ankles and the trunk leans ``lean_per_deg`` degrees per degree of knee flexion
+    (a barbell on the back leans more, an overhead bar less). Faults as :func:`squat`."""
     d_eff = depth * (1.0 - 0.55 * f.get("shallow", 0.0))
     flex = 2.0 + 98.0 * d_eff * s  # knee flexion, deg
     knee_deg = 180.0 - flex
@@ -40,13 +65,11 @@ def squat(body: Body, s: float, side: int, f: Mapping[str, float], depth: float)
     ankle_y = body.ankle_h_m + 0.9 * body.foot_fwd_m * math.sin(p)
     ankle_z = body.foot_fwd_m * (1.0 - math.cos(p))
     pelvis = np.array([0.0, ankle_y + d_sag * math.cos(phi), ankle_z + d_sag * math.sin(phi)])
-    pitch = 0.40 * flex + 30.0 * s * f.get("forward_lean", 0.0)
-    rot = trunk_rotation(0.0, pitch)
-    arms = arm_targets(body, pelvis, rot, (pitch * 0.2 + 75.0 * s, 8.0, 10.0, 0.0))
+    pitch = lean_per_deg * flex + 30.0 * s * f.get("forward_lean", 0.0)
     ankles = np.array([[stance_x, ankle_y, ankle_z], [-stance_x, ankle_y, ankle_z]])
     out_deg = 10.0 - 15.0 * s * f.get("knee_valgus", 0.0)
     feet = np.stack([foot_dir(10.0, math.degrees(p)), foot_dir(10.0, math.degrees(p), right=True)])
-    return make_command(pelvis, pitch, arms, (ankles, knee_poles(out_deg)), feet)
+    return SquatLegs(pelvis, pitch, trunk_rotation(0.0, pitch), ankles, knee_poles(out_deg), feet)
 
 
 def lunge(body: Body, s: float, side: int, f: Mapping[str, float], depth: float) -> Command:

@@ -19,6 +19,7 @@ from sensors.synthetic.corruption import Corruptor
 from sensors.synthetic.kinematics import Command, solve
 from sensors.synthetic.motions import SPECS
 from sensors.synthetic.motions_lower import wall_z
+from sensors.synthetic.motions_variants import bar_on_back
 from sensors.synthetic.render import Capsules, Disc, SceneRenderer, disc_range_at, project_capsules, ranges_at
 from sensors.synthetic.scene import (
     CAP_A,
@@ -29,6 +30,7 @@ from sensors.synthetic.scene import (
     primitive_points,
 )
 from sensors.synthetic.timeline import Moment, Timeline, parse_fault_reps, rep_has_fault
+from sensors.synthetic.truth import RepTruth, rep_side, reps_done_at, stream_truth
 from sensors.synthetic.walker import walker_command, walker_path
 
 OCCLUSION_MARGIN_M = 0.015  #: a surface this much in front of a joint's own surface hides it
@@ -56,7 +58,8 @@ class SyntheticSensor(Sensor):
     """A kinematic avatar doing one exercise in front of a virtual camera.
 
     Every frame carries ground truth (``truth_camera_xyz_m``) and meta:
-    exercise, rep_index, phase, faults_active, joint_angles_deg, intrinsics
+    exercise, rep_index, side (alternating exercises), reps_done (+ _left/_right), phase,
+    faults_active, joint_angles_deg, intrinsics
     (fx, fy, cx, cy), up_camera and forward_camera (the world's up and the
     player's facing direction in camera coordinates), walker_active, walker_reported, swapped.
     """
@@ -198,13 +201,13 @@ class SyntheticSensor(Sensor):
         size = (c.width, c.height)
         walker = self._walker_at(t_rel)
         if not c.person:  # an empty room (the walker may still pass through the images)
-            meta = self._meta(Moment(-1, "no_person", 0.0, 0.0, -1.0), {}, walker is not None)
+            meta = self._meta(Moment(-1, "no_person", 0.0, 0.0, -1.0), {}, walker is not None, None)
             rgb, depth = self._images(walker[1] if walker else None, None) if images else (None, None)
             return PoseFrame.empty(t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth)
         m = self.timeline.at(t_rel)
         player = self._player(m)
         truth, caps = player.truth, player.caps
-        meta = self._meta(m, dict(player.angles), walker is not None)
+        meta = self._meta(m, dict(player.angles), walker is not None, t_rel)
         plate = self._plate(truth) if c.occluder == "plate" else None
         all_caps = caps if walker is None else _merge(caps, walker[1])
         reported, occluded = truth, player.occluded
@@ -245,12 +248,21 @@ class SyntheticSensor(Sensor):
             depth_m=depth,
         )
 
-    def _meta(self, m: Moment, angles: dict[str, float], walker_active: bool) -> dict[str, Any]:
+    @property
+    def truth_reps(self) -> RepTruth | None:
+        """Reps the avatar does over the whole stream (per side for alternating exercises);
+        None when endless. Each frame's meta carries the reps done so far."""
+        return stream_truth(self.timeline, self.spec.alternating)
+
+    def _meta(self, m: Moment, angles: dict[str, float], walker_active: bool, t_rel: float | None) -> dict[str, Any]:
         c = self.config
         faults = tuple(c.fault) if c.fault and rep_has_fault(m.rep_index, self._fault_reps) else ()
+        done = RepTruth(0) if t_rel is None else reps_done_at(self.timeline, t_rel, self.spec.alternating)
         return {
             "exercise": c.exercise,
             "rep_index": m.rep_index,
+            "side": rep_side(m.rep_index, self.spec.alternating),
+            **done.as_meta(),
             "phase": m.phase,
             "progress": m.s,
             "faults_active": faults,
@@ -277,7 +289,12 @@ class SyntheticSensor(Sensor):
         return disc_range_at(plate, truth / truth[:, 2:3]) < np.linalg.norm(truth, axis=1)
 
     def _plate(self, truth: np.ndarray) -> Disc:
-        """A barbell plate held in front of the hands, facing the camera."""
+        """A barbell plate held in front of the hands, facing the camera; for a bar on the back
+        (``squat_barbell``), the plate on the bar's end nearer the camera, facing along the bar."""
+        if self.spec.bar_on_back:
+            ends, axis = bar_on_back(self.body, truth)
+            near = ends[int(np.argmin(np.linalg.norm(ends, axis=1)))]
+            return Disc(near, axis, PLATE_RADIUS_M)
         hands = (truth[Joint.LEFT_WRIST] + truth[Joint.RIGHT_WRIST]) / 2
         toward = -hands / np.linalg.norm(hands)
         return Disc(hands + toward * 0.12 * self.body.scale, toward, PLATE_RADIUS_M)
