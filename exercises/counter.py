@@ -130,7 +130,7 @@ class RepCounter:
     @property
     def primed(self) -> bool:
         """Armed and following the signal (it has been near the start position, or is mid-rep)."""
-        return self.phase is not Phase.IDLE and self._primed
+        return self._primed and self.phase is not Phase.IDLE
 
     @property
     def value(self) -> float:

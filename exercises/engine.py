@@ -62,6 +62,15 @@ class Status(Enum):
     POSTURE = "posture"  #: the posture gate is shut (standing up during push-ups...)
 
 
+_COUNTING, _WAITING, _NO_PLAYER, _VIEW, _POSTURE = (
+    Status.COUNTING,
+    Status.WAITING,
+    Status.NO_PLAYER,
+    Status.VIEW,
+    Status.POSTURE,
+)  # enum member lookups are slow next to a per-frame budget of 0.3 ms
+
+
 class FormEngine:
     """Counts and judges one exercise from a stream of :class:`PoseFrame`.
 
@@ -238,12 +247,12 @@ class FormEngine:
 
     def _status(self, present: bool, seen: bool, in_posture: bool) -> Status:
         if self.ready or any(sh.primed for sh in self._shadows):
-            return Status.COUNTING
+            return _COUNTING
         if not present:
-            return Status.NO_PLAYER
+            return _NO_PLAYER
         if not seen:
-            return Status.VIEW
-        return Status.WAITING if in_posture else Status.POSTURE
+            return _VIEW
+        return _WAITING if in_posture else _POSTURE
 
     def _despike(self, t: float, vals: np.ndarray) -> np.ndarray:
         """Causal median of the last :data:`MEDIAN_FRAMES` raw values of each signal (within
@@ -260,6 +269,9 @@ class FormEngine:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
                 out: np.ndarray = np.nanmedian(recent, axis=0)
+        elif len(recent) == 3:  # the median of three, without np.median's machinery (this runs every frame)
+            a, b, c = recent
+            out = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
         else:
             out = np.median(recent, axis=0)
         return np.where(np.isnan(vals), np.nan, out)  # a signal that is unmeasurable now stays so
