@@ -36,7 +36,7 @@ def test_clip_starting_mid_set_counts_the_rep_whose_bottom_and_return_are_in_it(
     a = analysis(shared_data, stem)
     first = a.summary.per_rep[0]
     assert a.summary.reps == clip_label(shared_data, stem).reps
-    assert first.start_t_s < 0.2  # the first rep began before the clip did
+    assert first.start_t_s < 0.5  # the first rep began with the clip, before any ready pose could be held
 
 
 def test_high_knees_count_every_drive_per_leg(shared_data: Path) -> None:
