@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from exercises import FormEngine, load_library
 from exercises.range_model import Tuning
@@ -12,6 +15,7 @@ from game.report.explain import explain, signal_cycles
 from sensors.player_lock import as_no_player
 from sensors.pose import PoseFrame
 from sensors.synthetic import SyntheticConfig, SyntheticSensor
+from tests.cli_helpers import run_cli
 
 SQUAT = load_library()["squat"]
 
@@ -75,3 +79,45 @@ def test_a_correct_count_needs_no_explanation() -> None:
     a = analyze_frames(frames(view="side"), SQUAT)
     assert a.summary.reps == 3
     assert explain(a) == []
+
+
+CALF_RAISE = """\
+name: calf_raise
+title: Calf raise
+views: [front, side, oblique]
+signals:
+  knee: {angle: [hip, knee, ankle], side: mean, plane: sagittal}
+primary_signal: knee
+counting:
+  start: {enter: 150, exit: 140}
+  turn: {enter: 115, exit: 125}
+  partial: 138
+  source: a user's own thresholds (a squat's, to have something the avatar does)
+ready:
+  when:
+    - {signal: knee, above: 155}
+  source: standing
+"""
+
+
+def test_exercise_file_is_analysed_like_a_library_exercise(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "calf_raise.yaml").write_text(CALF_RAISE)
+    code, out, err = run_cli(
+        capsys, "analyze", "synthetic:squat,reps=2", "--exercise", str(tmp_path / "calf_raise.yaml"),
+        "--out", str(tmp_path / "out"), "--no-progress",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("calf_raise on synthetic:squat")
+    assert "2 reps" in out
+    assert "columns: rep = number" in out  # the legend under the table
+
+
+def test_a_broken_exercise_file_is_one_line_with_its_position(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "calf_raise.yaml"
+    bad.write_text(CALF_RAISE.replace("partial: 138", "partial: 138\n  partials: 2"))
+    code, _, err = run_cli(capsys, "analyze", "synthetic:squat,reps=1", "--exercise", str(bad), "--out", str(tmp_path))
+    assert code != 0
+    assert f"{bad}:11:3:" in err
+    assert "Traceback" not in err
