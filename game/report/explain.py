@@ -121,5 +121,9 @@ def explain(analysis: Analysis) -> list[str]:
                 )
             )
     reasons.sort(key=lambda r: -r[0])
-    lines += [f"  - {text}" for _, text in reasons] or ["  - the reps seen did not come back to the start position"]
+    fallback = (
+        f"  - a swing of the signal was not a whole rep: quicker than {counting.rep_s.min:g} s, a start or turn "
+        f"position not held {counting.min_dwell_s:g} s, or not back at the start when the stream ended"
+    )
+    lines += [f"  - {text}" for _, text in reasons] or [fallback]
     return lines
