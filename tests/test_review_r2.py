@@ -33,7 +33,7 @@ def _load_edited(old: str, new: str) -> SpecError:
 
 def test_not_a_number_rule_threshold_is_rejected_with_its_position() -> None:
     # a NaN threshold never compares true: the rule would silently never fire
-    error = _load_edited("fault_if: {above: 100}", "fault_if: {above: .nan}")
+    error = _load_edited("fault_if: {above: 85}", "fault_if: {above: .nan}")
     assert "edited_squat.yaml:" in str(error)
     assert "finite" in str(error)
 
