@@ -1,8 +1,11 @@
 """The form engine: pose frames in, events out, for one exercise definition.
 
-Per frame: view detection -> named signals -> ready gate / posture gate ->
-rep state machine (or hold timer) -> rules. The per-frame path is a few
-vectorised numpy calls; rep-window rules run once per rep on a ring buffer.
+The conductor: per frame it runs view detection -> named signals -> the
+gates (:mod:`exercises.gates`: ready pose, posture) and the player's range
+(:mod:`exercises.range_model`) -> the rep state machine
+(:mod:`exercises.counter`) or the hold timer -> rules; completed reps are
+judged over the recent history (:mod:`exercises.rep_window`). The per-frame
+path is a few vectorised numpy calls.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
+from enum import Enum
 from types import MappingProxyType
 
 import numpy as np
@@ -33,51 +37,75 @@ from exercises.events import (
     View,
     ViewChanged,
 )
-from exercises.rules import FrameRuleTracker, judge_rep
+from exercises.gates import Debounced, ReadyGate
+from exercises.range_model import DEFAULT_TUNING, RangeModel, Thresholds, Tuning
+from exercises.rep_window import RepWindow
+from exercises.rules import FrameRuleTracker
 from exercises.signals import SignalPlan
-from exercises.spec import Condition, ExerciseDefinition
+from exercises.spec import ExerciseDefinition
 from exercises.view import ViewTracker
 from sensors.pose import PoseFrame
 
 MEDIAN_FRAMES = 3  #: the ready/posture gates see the median of this many newest frames
 MEDIAN_WINDOW_S = 0.2  #: ...taken only within this much time (low frame rates are not smoothed over seconds)
-RING = 2048  #: frames kept for rep-window rules (68 s at 30 fps; longer than any rep)
 MAX_GAP_S = 0.5  #: a hold's in-form time never grows by more than this between two frames
 NO_PLAYER_GRACE_S = 1.0  #: without a posture section: stop counting after this long without a player
 
 
-def _holds(conds: list[Condition], values: np.ndarray, index: Mapping[str, int]) -> bool:
-    for c in conds:
-        v = float(values[index[c.signal]])
-        if not math.isfinite(v):
-            return False
-        if c.above is not None and not v > c.above:
-            return False
-        if c.below is not None and not v < c.below:
-            return False
-    return True
+class Status(Enum):
+    """Whether the engine counts on this frame, and if not, why (for the analysis' explanations)."""
+
+    COUNTING = "counting"  #: ready, or following the movement before the ready pose (a whole rep is credited)
+    WAITING = "waiting"  #: seen in a valid view and posture, waiting for the ready pose or a first rep
+    NO_PLAYER = "no_player"
+    VIEW = "view"  #: seen from a view the exercise does not support
+    POSTURE = "posture"  #: the posture gate is shut (standing up during push-ups...)
+
+
+_COUNTING, _WAITING, _NO_PLAYER, _VIEW, _POSTURE = (
+    Status.COUNTING,
+    Status.WAITING,
+    Status.NO_PLAYER,
+    Status.VIEW,
+    Status.POSTURE,
+)  # enum member lookups are slow next to a per-frame budget of 0.3 ms
 
 
 class FormEngine:
     """Counts and judges one exercise from a stream of :class:`PoseFrame`.
 
+    Counting starts when the ready pose is held, its thresholds on the counted
+    signal moved with the player's own range (:mod:`exercises.range_model`),
+    or when a whole rep is seen first: a shadow counter follows the player from
+    the first frame in a valid view and posture, and its reps are credited as
+    soon as either happens (a clip that starts mid-set, or one rep in 2 s).
+
     ``calibration`` (the player's proportions) adapts proportion-dependent
     thresholds and the 2D distance scale; without it, both are measured
-    while the ready pose is held.
+    while the ready pose is held. ``tuning``: the player-relative counting's
+    few numbers (:class:`exercises.range_model.Tuning`).
     """
 
-    def __init__(self, definition: ExerciseDefinition, calibration: Calibration | None = None) -> None:
+    def __init__(
+        self, definition: ExerciseDefinition, calibration: Calibration | None = None, tuning: Tuning = DEFAULT_TUNING
+    ) -> None:
         d = definition
         self.definition = d
         self.calibration = calibration
         self._plan = SignalPlan(dict(d.signals))
         self._index = self._plan.index
         self._primary = self._index[d.primary_signal]
-        self._counter = RepCounter(d.counting) if d.kind == "reps" and d.counting is not None else None
-        # counts reps before the ready pose is confirmed; they are credited only if it then is
-        self._shadow = RepCounter(d.counting) if self._counter is not None and d.counting is not None else None
-        self._shadow_reps: list[RepTiming] = []
-        self._shadow_bad_since = math.nan
+        c = d.counting if d.kind == "reps" else None
+        #: what each counter counts: the primary signal (""), or each of its sides on its own
+        self._sides: tuple[str, ...] = ("left", "right") if c is not None and c.per_side else ("",)
+        n_counters = len(self._sides) if c is not None else 0
+        slack = tuning.return_slack_of_depth
+        self._counters = [RepCounter(c, slack) for _ in range(n_counters)] if c is not None else []
+        # the shadows count before the ready pose is confirmed; credited when it is, or by a whole rep
+        self._shadows = [RepCounter(c, slack) for _ in range(n_counters)] if c is not None else []
+        self._ranges = [RangeModel(c, _ready_demand(d), tuning) for _ in range(n_counters)] if c is not None else []
+        self._shadow_reps: list[tuple[str, RepTiming]] = []
+        self._shadow_partials: list[PartialRep] = []
         front_ratio = geo.FRONT_WIDTH_RATIO
         if calibration is not None:
             seg = calibration.segments_m
@@ -90,19 +118,20 @@ class FormEngine:
         self._frame_rules = FrameRuleTracker(d.rules, self._index)
         self._rep_rules = list(d.rules)
         n = len(self._plan.names)
-        self._t = np.full(RING, -np.inf)
-        self._vals = np.full((RING, n), np.nan)
+        self._window = RepWindow(n, self._primary)
         self._raw = np.full((MEDIAN_FRAMES, n), np.nan)
         self._raw_t = np.full(MEDIAN_FRAMES, -np.inf)
         self._raw_w = 0
-        self._left = np.full((RING, n), np.nan)
-        self._right = np.full((RING, n), np.nan)
-        self._w = 0
         self._signals: dict[str, float] = dict.fromkeys(self._plan.names, math.nan)
         self.signals: Mapping[str, float] = MappingProxyType(self._signals)
         self.ready = False
-        self._ready_since = math.nan
-        self._lost_since = math.nan
+        self.ready_gate = ReadyGate(d.ready.when, d.ready.hold_s, self._index)
+        #: the posture conditions, and what broke them (a gate without a hold time)
+        self.posture_log = ReadyGate(d.posture.when, 0.0, self._index) if d.posture is not None else None
+        grace = d.posture.grace_s if d.posture is not None else NO_PLAYER_GRACE_S
+        self._posture = Debounced(grace)
+        self._shadow_posture = Debounced(grace)  # a one-frame dropout keeps the shadow going
+        self.status = Status.WAITING
         self._phase = Phase.IDLE
         self._scale_px = calibration.torso_px if calibration is not None else math.nan
         self._torso_px_samples: list[float] = []
@@ -126,6 +155,16 @@ class FormEngine:
         return self._views.view
 
     @property
+    def thresholds(self) -> Thresholds | None:
+        """The counting thresholds in force (the library's, moved with the player's range); None for holds."""
+        return self._counters[0].thresholds if self._counters else None
+
+    @property
+    def range_model(self) -> RangeModel | None:
+        """The player's range of the counted signal (the side that moved its thresholds most)."""
+        return max(self._ranges, key=lambda r: r.shift) if self._ranges else None
+
+    @property
     def effective_calibration(self) -> Calibration | None:
         """The calibration in use: the one given, else the one measured during the ready pose."""
         return self.calibration if self.calibration is not None else self._auto_cal
@@ -135,7 +174,7 @@ class FormEngine:
             reps=len(self._reps),
             partials=self._partials,
             good_reps=sum(r.good for r in self._reps),
-            time_under_tension_s=self._tut_s if self._counter is not None else self._hold_s,
+            time_under_tension_s=self._tut_s if self._counters else self._hold_s,
             hold_in_form_s=self._hold_s,
             per_rep=list(self._reps),
         )
@@ -152,33 +191,68 @@ class FormEngine:
         if present:
             sv = self._plan.evaluate(frame, view, self._scale_px, _gravity(frame))
             vals = sv.values
-            self._left[self._w], self._right[self._w] = sv.left, sv.right
+            sides = (float(sv.left[self._primary]), float(sv.right[self._primary]))
         else:
             vals = np.full(len(self._plan.names), np.nan)
-            self._left[self._w] = np.nan
-            self._right[self._w] = np.nan
-        steady = self._despike(t, vals)  # for the ready and posture gates only
-        self._t[self._w] = t
-        self._vals[self._w] = vals
-        self._w = (self._w + 1) % RING
+            sides = (math.nan, math.nan)
+        steady = self._despike(t, vals)  # for the gates and the range model only
+        self._window.push(t, vals, *sides)
+        counted = [float(vals[self._primary])] if self._sides == ("",) else list(sides)
         for name, v in zip(self._plan.names, vals.tolist(), strict=True):
             self._signals[name] = v
 
-        view_ok = view in self._valid_views
+        seen = present and view in self._valid_views
+        in_posture = seen
+        if self.posture_log is not None:
+            self.posture_log.update(t, steady, seen)
+            in_posture = seen and self.posture_log.last_failure is None
+        if in_posture:  # the player's range, seen in the exercise's posture only
+            steady_counted = [float(steady[self._primary])] if self._sides == ("",) else counted
+            for k, rm in enumerate(self._ranges):
+                if rm.update(t, steady_counted[k]):
+                    self._counters[k].set_thresholds(rm.thresholds)
+                    self._shadows[k].set_thresholds(rm.thresholds)
         if not self.ready:
-            self._shadow_step(t, vals, view_ok and present)
-            self._wait_ready(frame, t, steady, view_ok and present, events)
-        else:
-            self._check_posture(t, steady, view_ok and present, events)
+            self._shadow_step(t, counted, in_posture, events)
+        if not self.ready:
+            self._wait_ready(frame, t, steady, seen, events)
+        elif not self._posture.update(t, in_posture):
+            self._unready(t, events)
         if self.ready:
             fired = self._frame_rules.update(t, view, vals, self.effective_calibration)
             events += [FormCue(t, r.id, r.cue, Severity(r.severity)) for r in fired]
-            if self._counter is not None:
-                self._count(t, float(vals[self._primary]), events)
+            if self._counters:
+                self._count(t, counted, events)
             else:
                 self._hold(t, present, events)
+        self.status = self._status(present, seen, in_posture)
         self._last_t = t
         return events
+
+    def finish(self) -> list[Event]:
+        """The stream has ended: a rep already back at the start counts without waiting out the dwell."""
+        events: list[Event] = []
+        t = self._last_t
+        if self.ready and self._counters:
+            for counter, side in zip(self._counters, self._sides, strict=True):
+                for ev in counter.flush(t):
+                    if isinstance(ev, RepTiming):
+                        self._add_rep(t, ev, events, side)
+        elif self._shadows:
+            for sh, side in zip(self._shadows, self._sides, strict=True):
+                self._shadow_reps += [(side, e) for e in sh.flush(t) if isinstance(e, RepTiming)]
+            if self._shadow_reps:
+                self._become_ready(t, events)
+        return events
+
+    def _status(self, present: bool, seen: bool, in_posture: bool) -> Status:
+        if self.ready or any(sh.primed for sh in self._shadows):
+            return _COUNTING
+        if not present:
+            return _NO_PLAYER
+        if not seen:
+            return _VIEW
+        return _WAITING if in_posture else _POSTURE
 
     def _despike(self, t: float, vals: np.ndarray) -> np.ndarray:
         """Causal median of the last :data:`MEDIAN_FRAMES` raw values of each signal (within
@@ -195,26 +269,37 @@ class FormEngine:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
                 out: np.ndarray = np.nanmedian(recent, axis=0)
+        elif len(recent) == 3:  # the median of three, without np.median's machinery (this runs every frame)
+            a, b, c = recent
+            out = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
         else:
             out = np.median(recent, axis=0)
         return np.where(np.isnan(vals), np.nan, out)  # a signal that is unmeasurable now stays so
 
+    def ready_thresholds(self) -> dict[str, tuple[float | None, float | None]] | None:
+        """The ready pose's bounds on the counted signal as in force (moved with the player's range)."""
+        r = self.range_model
+        if r is None or r.shift == 0.0:
+            return None
+        name = self.definition.primary_signal
+        conds = [c for c in self.definition.ready.when if c.signal == name]
+        if r.sign > 0:
+            above = next((r.shifted_condition(c.above) for c in conds if c.above is not None), None)
+            return {name: (above, None)}
+        below = next((r.shifted_condition(c.below) for c in conds if c.below is not None), None)
+        return {name: (None, below)}
+
     def _wait_ready(self, frame: PoseFrame, t: float, vals: np.ndarray, ok: bool, events: list[Event]) -> None:
-        d = self.definition
-        if not (ok and _holds(d.ready.when, vals, self._index)):
-            self._ready_since = math.nan
+        held = self.ready_gate.update(t, vals, ok, self.ready_thresholds())
+        if math.isnan(self.ready_gate.since):
             self._torso_px_samples.clear()
             self._ready_frames.clear()
             return
-        if math.isnan(self._ready_since):
-            self._ready_since = t
         self._torso_px_samples.append(_torso_px(frame))
         if len(self._ready_frames) < 30:
             self._ready_frames.append(frame)
-        if t - self._ready_since < d.ready.hold_s:
+        if not held:
             return
-        self.ready = True
-        self._lost_since = math.nan
         if self.calibration is None or not math.isfinite(self._scale_px):
             px = np.asarray(self._torso_px_samples)
             px = px[np.isfinite(px)]
@@ -225,151 +310,123 @@ class FormEngine:
                 self._auto_cal = Calibration.from_frames(self._ready_frames)
             except ValueError:
                 self._auto_cal = None
+        self._become_ready(t, events)
+
+    def _become_ready(self, t: float, events: list[Event]) -> None:
+        self.ready = True
+        self._posture.reset()
         self._ready_frames = []
         events.append(Ready(t))
         self._frame_rules.reset()
-        if self._counter is not None:
-            for timing in self._shadow_reps:
-                self._add_rep(t, timing, events)
+        if self._counters:
+            for side, timing in sorted(self._shadow_reps, key=lambda st: st[1].end_t_s):
+                self._add_rep(t, timing, events, side)
+            self._partials += len(self._shadow_partials)
+            events += self._shadow_partials
             self._shadow_reps.clear()
-            if self._shadow is not None:
-                self._shadow.disarm(t)
-            events += _phase_events(self._counter.arm(t))
-            self._phase = self._counter.phase
+            self._shadow_partials.clear()
+            for k, sh in enumerate(self._shadows):
+                if sh.phase is not Phase.IDLE:  # the counter carries on from the shadow (mid-rep too)
+                    self._counters[k], self._shadows[k] = sh, self._counters[k]
+                    events.append(PhaseChanged(t, sh.phase))
+                else:
+                    events += _phase_events(self._counters[k].arm(t))
+                self._shadows[k].disarm(t)
+            self._phase = self._counters[0].phase
         else:
             self._phase = Phase.HOLD
             events.append(PhaseChanged(t, Phase.HOLD))
 
-    def _check_posture(self, t: float, vals: np.ndarray, ok: bool, events: list[Event]) -> None:
-        p = self.definition.posture
-        good = ok and (p is None or _holds(p.when, vals, self._index))
-        if good:
-            self._lost_since = math.nan
-            return
-        if math.isnan(self._lost_since):
-            self._lost_since = t
-        grace = p.grace_s if p is not None else NO_PLAYER_GRACE_S
-        if t - self._lost_since < grace:
-            return
+    def _unready(self, t: float, events: list[Event]) -> None:
+        """The player left, turned away or broke the posture for the grace time: stop counting."""
         self.ready = False
-        self._ready_since = math.nan
+        self.ready_gate.reset()
+        self._shadow_posture.reset()
         self._rep_frame_faults.clear()  # the rep in progress is dropped, and its frame faults with it
-        if self._counter is not None:
-            events += _phase_events(self._counter.disarm(t))
+        if self._counters:
+            for counter in self._counters:
+                events += _phase_events(counter.disarm(t))[:1]
         elif self._phase is not Phase.IDLE:
             events.append(PhaseChanged(t, Phase.IDLE))
         self._phase = Phase.IDLE
 
-    def _shadow_step(self, t: float, vals: np.ndarray, ok: bool) -> None:
-        """Count reps while the ready pose is not yet confirmed (a stream that starts mid-set).
+    def _shadow_step(self, t: float, counted: list[float], ok: bool, events: list[Event]) -> None:
+        """Follow reps before the ready pose (a stream that starts mid-set, or a 2 s clip of one rep).
 
-        The shadow counter runs only while the player is seen from a valid
-        view in a valid posture, and starts only once near the start position; its
-        reps are credited when the ready pose is then held (see ``_wait_ready``)
-        and dropped when the player leaves, the posture breaks or the view is wrong.
+        The shadow counters run while the player is seen from a valid view in a
+        valid posture (a one-frame dropout keeps them going); a whole rep one
+        completes makes the engine ready and is credited at once, with the
+        partials seen before it. A rep in progress is dropped when the player
+        leaves, the posture breaks or the view is wrong for the grace time.
         """
-        sh = self._shadow
-        if sh is None:
+        if not self._shadows:
             return
-        p = self.definition.posture
-        value = float(vals[self._primary])
-        if not (ok and (p is None or _holds(p.when, vals, self._index))):
-            if math.isnan(self._shadow_bad_since):
-                self._shadow_bad_since = t
-            grace = p.grace_s if p is not None else NO_PLAYER_GRACE_S
-            if t - self._shadow_bad_since >= grace:  # a one-frame dropout keeps the shadow going
+        if not self._shadow_posture.update(t, ok):
+            for sh in self._shadows:
                 if sh.phase is not Phase.IDLE:
                     sh.disarm(t)
-                self._shadow_reps.clear()
+            self._shadow_reps.clear()
+            self._shadow_partials.clear()
             return
-        self._shadow_bad_since = math.nan
-        if sh.phase is Phase.IDLE:
-            sh.arm(t)
-        self._shadow_reps += [e for e in sh.update(t, value) if isinstance(e, RepTiming)]
+        if not ok:
+            return
+        for sh, side, value in zip(self._shadows, self._sides, counted, strict=True):
+            if sh.phase is Phase.IDLE:
+                sh.arm(t)
+            for e in sh.update(t, value):
+                if isinstance(e, RepTiming):
+                    self._shadow_reps.append((side, e))
+                elif isinstance(e, PartialRep):
+                    self._shadow_partials.append(e)
+        if self._shadow_reps:
+            self._become_ready(t, events)
 
-    def _add_rep(self, t: float, timing: RepTiming, events: list[Event]) -> None:
-        rep = self._judge(timing)
+    def _add_rep(self, t: float, timing: RepTiming, events: list[Event], side: str = "") -> None:
+        rep = self._judge(timing, side)
         self._reps.append(rep)
         self._tut_s += rep.duration_s
         events.append(RepCompleted(t, rep))
         events += [FormCue(t, f.rule_id, f.cue, f.severity) for f in rep.faults]
 
-    def _count(self, t: float, value: float, events: list[Event]) -> None:
-        assert self._counter is not None
-        for ev in self._counter.update(t, value):
-            if isinstance(ev, RepTiming):
-                self._add_rep(t, ev, events)
-            elif isinstance(ev, PartialRep):
-                self._partials += 1
-                events.append(ev)
-            else:
-                if ev.phase is Phase.AWAY:
-                    self._rep_frame_faults.clear()
-                events.append(ev)
-        self._phase = self._counter.phase
+    def _count(self, t: float, counted: list[float], events: list[Event]) -> None:
+        moving: Phase | None = None
+        for counter, side, value in zip(self._counters, self._sides, counted, strict=True):
+            for ev in counter.update(t, value):
+                if isinstance(ev, RepTiming):
+                    self._add_rep(t, ev, events, side)
+                elif isinstance(ev, PartialRep):
+                    self._partials += 1
+                    events.append(ev)
+                else:
+                    if ev.phase is Phase.AWAY:
+                        self._rep_frame_faults.clear()
+                    events.append(ev)
+            if counter.phase is not Phase.START and moving is None:
+                moving = counter.phase
+        self._phase = moving if moving is not None else self._counters[0].phase
         if self._phase in (Phase.AWAY, Phase.TURN, Phase.RETURN):
             self._rep_frame_faults.update(
                 r.id for r, a in zip(self._frame_rules.rules, self._frame_rules.active, strict=True) if a
             )
 
-    def _judge(self, timing: RepTiming) -> RepResult:
+    def _judge(self, timing: RepTiming, side: str) -> RepResult:
         d = self.definition
         assert d.counting is not None
-        mask = (self._t >= timing.start_t_s) & (self._t <= timing.end_t_s)
-        order = np.argsort(self._t[mask])
-        times = self._t[mask][order]
-        vals = self._vals[mask][order]
-        prim = vals[:, self._primary]
-        rom = float(np.nanmax(prim) - np.nanmin(prim)) if np.isfinite(prim).any() else math.nan
-        away_s, back_s = _away_and_back_s(times, prim, self._counter.sign if self._counter else 1.0, timing)
-        ecc, con = (away_s, back_s) if d.counting.away_is == "eccentric" else (back_s, away_s)
-        symmetry = self._symmetry(mask)
-        metrics = {
-            "rep.duration_s": timing.end_t_s - timing.start_t_s,
-            "rep.eccentric_s": ecc,
-            "rep.concentric_s": con,
-            "rep.symmetry": symmetry,
-            "rep.rom": rom,
-        }
-        bounds = (timing.start_t_s, timing.turn_t_s, timing.leave_turn_t_s, timing.end_t_s)
         frame_faults = [
             Fault(r.id, r.cue, Severity(r.severity)) for r in self._frame_rules.rules if r.id in self._rep_frame_faults
         ]
-        verdict = judge_rep(
+        return self._window.judge(
+            timing,
+            len(self._reps) + 1,
+            self._counters[0].sign,
+            d.counting.away_is,
             self._rep_rules,
             self.view,
-            times,
-            vals,
             self._index,
-            bounds,
-            metrics,
             self.effective_calibration,
             frame_faults,
+            side,
         )
-        return RepResult(
-            index=len(self._reps) + 1,
-            start_t_s=timing.start_t_s,
-            end_t_s=timing.end_t_s,
-            rom_deg=rom,
-            eccentric_s=ecc,
-            concentric_s=con,
-            symmetry=symmetry,
-            score=verdict.score,
-            faults=verdict.faults,
-            good=verdict.good,
-        )
-
-    def _symmetry(self, mask: np.ndarray) -> float:
-        left = self._left[mask, self._primary]
-        right = self._right[mask, self._primary]
-        if not (np.isfinite(left).sum() > 2 and np.isfinite(right).sum() > 2):
-            return math.nan
-        # ranges between the 10th and 90th percentiles: one noisy sample must not make a lagging arm look even
-        lo_l, hi_l = np.nanpercentile(left, [10, 90])
-        lo_r, hi_r = np.nanpercentile(right, [10, 90])
-        rl, rr = float(hi_l - lo_l), float(hi_r - lo_r)
-        big = max(rl, rr)
-        return 1.0 - abs(rl - rr) / big if big > 1e-9 else 1.0
 
     def _hold(self, t: float, present: bool, events: list[Event]) -> None:
         dt = t - self._last_t if math.isfinite(self._last_t) else 0.0
@@ -380,19 +437,17 @@ class FormEngine:
                 self._next_tick_s += 1.0
 
 
-def _away_and_back_s(times: np.ndarray, prim: np.ndarray, sign: float, timing: RepTiming) -> tuple[float, float]:
-    """Time from the rep's start to reaching its extreme, and from leaving the extreme to the end.
-
-    "At the extreme" is within 10 % of the rep's range of it, so a pause at
-    the bottom counts in neither phase.
-    """
-    y = sign * prim
-    ok = np.isfinite(y)
-    if ok.sum() < 3:
-        return timing.turn_t_s - timing.start_t_s, timing.end_t_s - timing.leave_turn_t_s
-    lo, hi = float(np.min(y[ok])), float(np.max(y[ok]))
-    near = np.flatnonzero(ok & (y <= lo + 0.1 * (hi - lo)))
-    return float(times[near[0]] - timing.start_t_s), float(timing.end_t_s - times[near[-1]])
+def _ready_demand(d: ExerciseDefinition) -> float | None:
+    """The ready pose's start-side bound on the counted signal (it may be stricter than the start zone)."""
+    c = d.counting
+    if c is None:
+        return None
+    up = c.start.enter > c.turn.enter
+    for cond in d.ready.when:
+        bound = cond.above if up else cond.below
+        if cond.signal == d.primary_signal and bound is not None:
+            return bound
+    return None
 
 
 def _phase_events(evs: list) -> list[Event]:
@@ -412,6 +467,4 @@ def _gravity(frame: PoseFrame) -> np.ndarray | None:
 
 
 def _torso_px(frame: PoseFrame) -> float:
-    from exercises.geometry import torso_length
-
-    return torso_length(frame.image_xy_px)
+    return geo.torso_length(frame.image_xy_px)

@@ -71,6 +71,7 @@ class RepResult:
     score: float
     faults: tuple[Fault, ...] = ()
     good: bool = True
+    side: str = ""  #: "left" / "right" for exercises counted per side (a high knee's leg), else ""
 
     @property
     def duration_s(self) -> float:
@@ -87,6 +88,15 @@ class SessionSummary:
     time_under_tension_s: float
     hold_in_form_s: float
     per_rep: list[RepResult] = field(default_factory=list)
+
+    @property
+    def per_side(self) -> dict[str, int]:
+        """Reps per side for exercises counted per side (``{"left": 5, "right": 5}``); empty otherwise."""
+        out: dict[str, int] = {}
+        for r in self.per_rep:
+            if r.side:
+                out[r.side] = out.get(r.side, 0) + 1
+        return out
 
     @property
     def mean_score(self) -> float:

@@ -102,6 +102,10 @@ class Counting(_Strict):
     min_dwell_s: float = Field(default=0.1, ge=0, le=2)  #: a zone counts as entered once held this long
     rep_s: Range = Range(min=0.4, max=12.0)
     smoothing_s: float = Field(default=0.0, ge=0, le=1)  #: one-pole low-pass time constant on the signal
+    #: count the primary signal's left and right sides on their own (each high knee is a rep of its leg)
+    per_side: bool = False
+    #: when a rep counts: on coming back to the start ('return'), or on leaving the turn ('turn': a knee drive)
+    count_at: Literal["return", "turn"] = "return"
     source: str = Field(min_length=3)
 
 

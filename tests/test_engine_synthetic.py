@@ -23,6 +23,7 @@ def _cases() -> list[object]:
     return [
         pytest.param(name, fault, id=f"{name}-{fault or 'clean'}")
         for name in sorted(LIBRARY)
+        if name in FAULTS  # the exercises the avatar performs
         for fault in ("", *FAULTS[name])
     ]
 

@@ -26,6 +26,8 @@ from game.report import (
     analyze_frames,
     build_document,
     dumps,
+    explain,
+    format_legend,
     format_rep_table,
     format_totals,
 )
@@ -50,7 +52,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a video file (a bare path means video:PATH), recording:PATH, realsense-file:PATH "
         "or synthetic[:exercise[,key=value...]]",
     )
-    parser.add_argument("--exercise", "-e", required=True, metavar="NAME", help="exercise to analyse, e.g. squat")
+    parser.add_argument(
+        "--exercise",
+        "-e",
+        required=True,
+        metavar="NAME",
+        help="exercise to analyse: a library name (e.g. squat) or an exercise YAML file (./calf_raise.yaml)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of the table")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./analysis/<stem>/)")
     parser.add_argument(
@@ -94,8 +102,21 @@ def resolve_source(text: str) -> ResolvedSource:
 
 
 def load_definition(name: str) -> Any:
-    from exercises import UnknownExercise, load_library
+    """A library exercise by name, or the one exercise in a YAML file (``./calf_raise.yaml``)."""
+    from exercises import SpecError, UnknownExercise, load_exercise_file, load_library
 
+    if name.lower().endswith((".yaml", ".yml")) or "/" in name:
+        path = Path(name).expanduser()
+        if not path.is_file():
+            raise UserError(f"--exercise {name}: expected an exercise YAML file, found nothing there")
+        try:
+            defs = load_exercise_file(path)  # reads this one file only; rules are data, never code
+        except SpecError as e:
+            raise UserError(str(e).strip()) from None
+        if len(defs) != 1:
+            names = ", ".join(d.name for d in defs)
+            raise UserError(f"{path}: expected one exercise for --exercise, found {len(defs)} ({names})")
+        return defs[0]
     try:
         return load_library()[name]
     except UnknownExercise as e:
@@ -217,6 +238,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"{definition.name} on {src.spec}: {result.analysis.n_frames} frames, {result.analysis.duration_s:.1f} s")
     print(format_rep_table(result.analysis, ref_scores))
+    if result.analysis.summary.per_rep:
+        print(format_legend(result.analysis))
     print(format_totals(result.analysis))
+    for line in explain(result.analysis):
+        print(line)
     print(f"plot, key frames and analysis.json in {out_dir}/")
     return 0

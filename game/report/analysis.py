@@ -56,6 +56,13 @@ class Analysis:
     summary: Any  #: exercises.SessionSummary
     engine_time_s: float  #: wall time spent inside ``FormEngine.update``
     definition: Any = field(repr=False, default=None)
+    #: per frame: the engine's status (``counting``, ``waiting``, ``no_player``, ``view``, ``posture``)
+    status: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    view: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))  #: per frame: the view seen
+    #: per frame, the counting thresholds in force (start.enter, turn.enter; NaN for holds)
+    start_enter: np.ndarray = field(default_factory=lambda: np.empty(0))
+    turn_enter: np.ndarray = field(default_factory=lambda: np.empty(0))
+    gates: dict[str, Any] = field(default_factory=dict)  #: what kept the ready/posture gates shut (see explain)
 
     @property
     def n_frames(self) -> int:
@@ -128,6 +135,10 @@ def analyze_frames(
     idx: list[int] = []
     primary: list[float] = []
     player: list[bool] = []
+    status: list[str] = []
+    view: list[str] = []
+    start_enter: list[float] = []
+    turn_enter: list[float] = []
     events: list[EventRecord] = []
     engine_s = 0.0
     clock = time.perf_counter
@@ -136,6 +147,11 @@ def analyze_frames(
         new_events = eng.update(frame)
         value = eng.signals.get(signal_name, math.nan) if hasattr(eng.signals, "get") else eng.signals[signal_name]
         engine_s += clock() - t0
+        status.append(str(getattr(getattr(eng, "status", None), "value", "counting")))
+        view.append(str(getattr(getattr(eng, "view", None), "value", "unknown")))
+        th = getattr(eng, "thresholds", None)
+        start_enter.append(th.start_enter if th is not None else math.nan)
+        turn_enter.append(th.turn_enter if th is not None else math.nan)
         kept.append(strip_images(frame))
         t_s.append(frame.t_s)
         idx.append(frame.index)
@@ -145,6 +161,8 @@ def analyze_frames(
         if on_frame is not None:
             on_frame(n)
     t0 = clock()
+    if hasattr(eng, "finish") and kept:
+        events.extend(_record(e, kept[-1]) for e in eng.finish())
     summary = eng.summary()
     engine_s += clock() - t0
     return Analysis(
@@ -159,7 +177,23 @@ def analyze_frames(
         summary=summary,
         engine_time_s=engine_s,
         definition=definition,
+        status=np.asarray(status, dtype=object),
+        view=np.asarray(view, dtype=object),
+        start_enter=np.asarray(start_enter, dtype=np.float64),
+        turn_enter=np.asarray(turn_enter, dtype=np.float64),
+        gates=gate_report(eng),
     )
+
+
+def gate_report(engine: Any) -> dict[str, Any]:
+    """What kept the engine's ready and posture gates shut: per gate, seconds each signal was the
+    failing one, and the failure that came closest to passing (a :class:`exercises.gates.Failure`)."""
+    out: dict[str, Any] = {}
+    for name in ("ready_gate", "posture_log"):
+        gate = getattr(engine, name, None)
+        if gate is not None:
+            out[name] = {"blocked_s": dict(gate.blocked_s), "closest": dict(gate.closest)}
+    return out
 
 
 def key_frame_positions(analysis: Analysis) -> list[tuple[str, int]]:

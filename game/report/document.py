@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from game.report.analysis import PARTIAL_EVENT, Analysis
+from game.report.explain import explain
 
 #: bump when a field changes meaning or is removed (adding fields keeps the version)
 DOCUMENT_VERSION = 1
@@ -42,6 +43,7 @@ def rep_to_dict(rep: Any, reference_score: float | None = None) -> dict[str, Any
         "symmetry": rep.symmetry,
         "score": rep.score,
         "good": bool(rep.good),
+        "side": getattr(rep, "side", "") or None,
         "faults": [
             {"rule_id": f.rule_id, "cue": f.cue, "severity": str(getattr(f.severity, "value", f.severity))}
             for f in rep.faults
@@ -77,7 +79,9 @@ def build_document(
         "frames_with_person": analysis.frames_with_player,
         "duration_s": analysis.duration_s,
         "reps": s.reps,
+        "reps_per_side": dict(getattr(s, "per_side", {})),
         "partials": s.partials,
+        "why": explain(analysis),
         "good_reps": s.good_reps,
         "time_under_tension_s": s.time_under_tension_s,
         "hold_in_form_s": s.hold_in_form_s,

@@ -6,8 +6,10 @@ no display needed).
 
 from __future__ import annotations
 
+import math
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,6 +22,10 @@ FAULT_COLOUR = "#e8862a"
 MARK_COLOUR = "#d62728"
 PARTIAL_COLOUR = "#8e44ad"
 NO_PLAYER_COLOUR = "#bbbbbb"
+COUNTING_COLOUR = "#4a90d9"
+THRESHOLD_COLOUR = "#17a589"
+#: shading of the frames where the engine did not count, by status
+GATE_SHADES = {"view": ("#f1c40f", "view not supported"), "posture": ("#e74c3c", "posture gate closed")}
 
 
 def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -44,12 +50,35 @@ def signal_label(analysis: Analysis) -> str:
     return f"{name} ({kind})" if kind else name
 
 
+def _draw_gates(ax: Any, analysis: Analysis) -> None:
+    """The thresholds in force (they follow the player's range), a band where counting was active,
+    and shading where a gate kept it shut."""
+    t = analysis.t_s
+    if analysis.status.size != t.size or t.size == 0:
+        return
+    for k, (a, b) in enumerate(_spans(analysis.status == "counting")):
+        right = t[b] if b < len(t) else t[-1]
+        label = "counting active" if k == 0 else None
+        ax.axvspan(t[a], right, ymin=0.0, ymax=0.025, color=COUNTING_COLOUR, lw=0, label=label)
+    for status, (colour, label) in GATE_SHADES.items():
+        for k, (a, b) in enumerate(_spans(analysis.status == status)):
+            right = t[b] if b < len(t) else t[-1]
+            ax.axvspan(t[a], right, color=colour, alpha=0.15, lw=0, label=label if k == 0 else None)
+    for values, name, style in ((analysis.start_enter, "start", "--"), (analysis.turn_enter, "turn", ":")):
+        if np.isfinite(values).any():
+            ax.step(t, values, where="post", color=THRESHOLD_COLOUR, lw=1.0, ls=style, label=f"{name} threshold")
+
+
 def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
     """Write the plot to ``path`` (PNG) and return it.
 
     Shaded green/orange: each rep from start to end (orange when it has a
     fault); red x and cue text: the faults of a rep at its key point; purple
-    triangles: partial reps; grey: frames with nobody in view.
+    triangles: partial reps; grey: frames with nobody in view; yellow/red:
+    a view the exercise does not support / the posture gate shut; blue band
+    at the bottom: counting active; dashed/dotted grey steps: the start and
+    turn thresholds in force; red text below: why fewer reps were counted
+    than the signal suggests.
     """
     fig = Figure(figsize=(12, 4.8), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
@@ -64,6 +93,7 @@ def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
     for k, (a, b) in enumerate(_spans(~analysis.has_player)):
         right = t[b] if b < len(t) else t[-1]
         ax.axvspan(t[a], right, color=NO_PLAYER_COLOUR, alpha=0.35, lw=0, label="no person" if k == 0 else None)
+    _draw_gates(ax, analysis)
 
     reps = list(analysis.summary.per_rep)
     key_pos = dict(key_frame_positions(analysis))
@@ -98,8 +128,11 @@ def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
                 color=MARK_COLOUR,
             )
 
+    first_start = min((r.start_t_s for r in reps), default=math.inf)
     for k, ready in enumerate(analysis.events_of(READY_EVENT)):
-        ax.axvline(ready.t_s, color="#555555", lw=1.0, ls="--", label="ready (counting starts)" if k == 0 else None)
+        # a rep credited when it completes (before the ready pose) started counting at its own start
+        at = min(ready.t_s, first_start) if k == 0 else ready.t_s
+        ax.axvline(at, color="#555555", lw=1.0, ls="--", label="counting starts" if k == 0 else None)
     partials = analysis.events_of(PARTIAL_EVENT)
     if partials:
         pt = np.array([e.t_s for e in partials])
@@ -131,6 +164,13 @@ def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
         ax.set_xlim(t[0], t[-1])
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)  # outside: never over the data
+    from game.report.explain import explain
+
+    why = explain(analysis)
+    if why:
+        fig.text(0.01, 0.005, "\n".join(textwrap.shorten(w, 150, placeholder="…") for w in why[:5]), fontsize=8,
+                 va="bottom", ha="left", color=MARK_COLOUR)  # fmt: skip
+        fig.set_figheight(fig.get_figheight() + 0.16 * min(len(why), 5))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")
     return path

@@ -1,0 +1,159 @@
+"""The player's own range of the primary signal, and the counting thresholds it implies.
+
+The library's thresholds are priors written for a typical body seen by a
+typical camera. Monocular 3D and odd views compress a player's range at the
+rest end (a standing barbell squatter's knee reads 150-153 deg; a high-knees
+runner's hip 145-150 deg), so a rest position the library expects at 155 deg
+is never reached and nothing is counted. :class:`RangeModel` follows the
+player's *rest level* (where the signal sits between reps: the robust
+start-side extreme of the last ``window_s`` seconds) and slides the start
+zone, and the ready pose's thresholds on the same signal, towards the turn
+until that rest level sits inside them with a ``margin``. The slide is
+bounded (``max_shift``), never goes the other way (the library's start zone
+is the hardest it gets), and keeps every hysteresis band and the turn
+thresholds as written, so a +-3 deg dither still counts nothing and a
+half rep is still a half rep.
+
+Everything here works on ``y = sign * value`` (the counter's convention:
+away from the start is decreasing) and is fed plain numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from exercises.spec import Counting
+
+WINDOW_S = 8.0  #: the rest level is the start-side extreme of this much recent movement
+BLOCK_S = 0.25  #: ...taken per block of this length; the second-highest block is the estimate (one spike is ignored)
+#: the start zone slides by at most this fraction of the gaps start.exit-turn.exit and partial-turn.enter (order kept)
+MAX_SHIFT_OF_GAP = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The few numbers of the player-relative counting, shared by every exercise.
+
+    They are the only values fitted to the shared real clips, and ``bench
+    counting`` reports them held out (each clip counted with the values that
+    do best on the *other* clips).
+    """
+
+    #: the rest level must sit this far inside the start zone, as a fraction of the start zone's hysteresis band
+    margin_of_band: float = 0.5
+    #: the start zone slides by at most this fraction of the start-to-turn span (0: the library's zone as written)
+    max_shift_of_span: float = 0.4
+    #: a rep is back once within this fraction of its own depth of the rest it left (0: back at start.enter)
+    return_slack_of_depth: float = 0.25
+
+
+DEFAULT_TUNING = Tuning()
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The rep state machine's thresholds, in the signal's own units (as in :class:`Counting`)."""
+
+    start_enter: float
+    start_exit: float
+    partial: float
+    turn_enter: float
+    turn_exit: float
+
+    @classmethod
+    def of(cls, c: Counting) -> Thresholds:
+        return cls(c.start.enter, c.start.exit, c.partial, c.turn.enter, c.turn.exit)
+
+    @property
+    def sign(self) -> float:
+        """+1 when the start is the high end (a squat's knee), -1 when it is the low end (a curl)."""
+        return 1.0 if self.start_enter > self.turn_enter else -1.0
+
+    def shifted(self, shift: float) -> Thresholds:
+        """The start zone and ``partial`` moved ``shift`` (signal units, >= 0) towards the turn."""
+        d = self.sign * shift
+        return Thresholds(self.start_enter - d, self.start_exit - d, self.partial - d, self.turn_enter, self.turn_exit)
+
+
+def max_shift(prior: Thresholds, tuning: Tuning = DEFAULT_TUNING) -> float:
+    """How far the start zone may slide towards the turn (signal units) while keeping its order."""
+    s = prior.sign
+    span = s * (prior.start_enter - prior.turn_enter)
+    gap_exit = s * (prior.start_exit - prior.turn_exit)
+    gap_partial = s * (prior.partial - prior.turn_enter)
+    return max(0.0, min(tuning.max_shift_of_span * span, MAX_SHIFT_OF_GAP * gap_exit, MAX_SHIFT_OF_GAP * gap_partial))
+
+
+def shift_for_rest(
+    prior: Thresholds, rest: float, demand: float | None = None, tuning: Tuning = DEFAULT_TUNING
+) -> float:
+    """The slide (signal units, 0..max_shift) that puts ``rest`` a margin inside the start zone.
+
+    ``demand``: the most demanding start-side threshold on this signal (a ready
+    condition stricter than ``start_enter``); it must be passed too.
+    """
+    if not math.isfinite(rest):
+        return 0.0
+    s = prior.sign
+    margin = tuning.margin_of_band * s * (prior.start_enter - prior.start_exit)
+    need = s * prior.start_enter
+    if demand is not None and math.isfinite(demand):
+        need = max(need, s * demand)
+    return float(min(max(need + margin - s * rest, 0.0), max_shift(prior, tuning)))
+
+
+class RangeModel:
+    """Running robust rest level of one signal, and the thresholds in force.
+
+    Feed it every sample with :meth:`update`; :attr:`thresholds` and
+    :attr:`shift` change only when a block closes (four times a second), so
+    the counter's zones never move within a movement's frame-to-frame noise.
+    """
+
+    def __init__(self, counting: Counting, demand: float | None = None, tuning: Tuning = DEFAULT_TUNING) -> None:
+        self.prior = Thresholds.of(counting)
+        self.tuning = tuning
+        self.sign = self.prior.sign
+        self.demand = demand
+        self._blocks = np.full(max(round(WINDOW_S / BLOCK_S), 2), -np.inf)  #: y-space max of each block
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the player's range (a new player, or one seen again after a long absence)."""
+        self._blocks[:] = -np.inf
+        self._k = 0
+        self._block_t = math.nan
+        self._block_max = -math.inf
+        self.rest = math.nan  #: the player's rest level (signal units), NaN until a block closed
+        self.shift = 0.0
+        self.thresholds = self.prior
+
+    def update(self, t_s: float, value: float) -> bool:
+        """Feed one sample (NaN ignored); True when the thresholds in force changed."""
+        if math.isnan(self._block_t):
+            self._block_t = t_s
+        if math.isfinite(value):
+            self._block_max = max(self._block_max, self.sign * value)
+        if t_s - self._block_t < BLOCK_S:
+            return False
+        self._blocks[self._k] = self._block_max
+        self._k = (self._k + 1) % self._blocks.size
+        self._block_t, self._block_max = t_s, -math.inf
+        finite = self._blocks[np.isfinite(self._blocks)]
+        if finite.size == 0:
+            return False
+        rest_y = float(np.partition(finite, -2)[-2]) if finite.size >= 2 else float(finite[0])
+        self.rest = self.sign * rest_y
+        shift = shift_for_rest(self.prior, self.rest, self.demand, self.tuning)
+        if shift == self.shift:
+            return False
+        self.shift = shift
+        self.thresholds = self.prior.shifted(shift)
+        return True
+
+    def shifted_condition(self, threshold: float) -> float:
+        """A start-side threshold on this signal (a ready condition) moved with the start zone."""
+        return threshold - self.sign * self.shift
