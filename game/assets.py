@@ -23,6 +23,17 @@ BONE: Colour = (235, 240, 255)
 
 SCREEN_SIZE_PX = (1280, 720)
 
+#: the usual palette and the colour-blind one (Okabe-Ito: bluish green, orange, vermillion)
+PALETTES: dict[bool, dict[str, Colour]] = {
+    False: {"GOOD": (80, 230, 120), "WARN": (255, 170, 40), "BAD": (255, 80, 90)},
+    True: {"GOOD": (86, 180, 233), "WARN": (230, 159, 0), "BAD": (213, 94, 0)},
+}
+
+
+def set_palette(colour_blind: bool) -> None:
+    """Switch GOOD/WARN/BAD (read at draw time everywhere) to the colour-blind palette or back."""
+    globals().update(PALETTES[colour_blind])
+
 
 @lru_cache(maxsize=32)
 def font(size_px: int, bold: bool = False) -> pygame.font.Font:

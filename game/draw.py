@@ -35,6 +35,13 @@ def to_screen(xy_px: np.ndarray, image_size_px: tuple[int, int], rect: pygame.Re
     return np.asarray(xy_px, dtype=float) * scale + np.array([rect.x, rect.y])
 
 
+def mirrored(frame: PoseFrame) -> PoseFrame:
+    """``frame`` as seen in a mirror (image x flipped), for a mirrored camera feed."""
+    xy = np.array(frame.image_xy_px, dtype=float)
+    xy[:, 0] = frame.image_size_px[0] - xy[:, 0]
+    return frame.with_changes(image_xy_px=xy)
+
+
 def rgb_surface(rgb: np.ndarray, size_px: tuple[int, int]) -> pygame.Surface:
     """An (H, W, 3) uint8 image as a surface scaled to ``size_px``."""
     h, w = rgb.shape[:2]
@@ -55,6 +62,8 @@ def gradient(size_px: tuple[int, int], top: Colour, bottom: Colour) -> pygame.Su
 def backdrop(surface: pygame.Surface, rect: pygame.Rect) -> None:
     """The "no camera image" background: a dark gradient with a floor grid."""
     surface.blit(gradient(rect.size, assets.BG_TOP, assets.BG_BOTTOM), rect.topleft)
+    clip = surface.get_clip()
+    surface.set_clip(rect.clip(clip))
     horizon_y = rect.y + rect.height * 0.62
     grid = (52, 50, 92)
     for i in range(1, 9):
@@ -63,6 +72,7 @@ def backdrop(surface: pygame.Surface, rect: pygame.Rect) -> None:
     cx = rect.centerx
     for i in range(-8, 9):
         pygame.draw.line(surface, grid, (cx + i * 18, horizon_y), (cx + i * rect.width / 9, rect.bottom), 1)
+    surface.set_clip(clip)
 
 
 def joint_colour(confidence: float, source: int) -> Colour:

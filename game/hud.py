@@ -39,6 +39,8 @@ class HudState:
     popup_xy: tuple[float, float] | None = None  #: screen point beside the player (None: feed centre)
     hold: bool = False  #: a hold level: show whether the hold is in form instead of combo and last rep
     in_form: bool = False
+    caption: str = ""  #: the caption of the last sound cue ("[good rep!]"), shown with or without sound
+    large_text: bool = False
 
 
 def feed_area(screen: pygame.Surface) -> pygame.Rect:
@@ -102,32 +104,44 @@ def _combo_and_last_rep(surface: pygame.Surface, s: HudState, x: int) -> None:
 
 
 def _legend(surface: pygame.Surface, x: int, y: int) -> None:
-    items = (("sure", assets.GOOD), ("unsure", assets.WARN), ("depth", assets.ACCENT_2), ("predicted", assets.LOCKED))
-    for i, (name, colour) in enumerate(items):
-        cx, cy = x + 8 + (i % 2) * 130, y + 10 + (i // 2) * 26
-        pygame.draw.circle(surface, colour, (cx, cy), 7)
-        draw.text(surface, name, 22, assets.TEXT_DIM, (cx + 14, cy - 8), shadow=False)
+    """What the joint colours mean; a predicted joint is a ring, not a dot (shape as well as colour)."""
+    items = (
+        ("sure", assets.GOOD, 0), ("unsure", assets.WARN, 0), ("low", assets.BAD, 0),
+        ("depth", assets.ACCENT_2, 0), ("predicted", assets.LOCKED, 2),
+    )  # fmt: skip
+    for i, (name, colour, ring) in enumerate(items):
+        cx, cy = x + 8 + (i % 3) * 92, y + 10 + (i // 3) * 26
+        pygame.draw.circle(surface, colour, (cx, cy), 7, ring)
+        draw.text(surface, name, 20, assets.TEXT_DIM, (cx + 12, cy - 7), shadow=False)
+
+
+def draw_debug(surface: pygame.Surface, lines: list[str], area: pygame.Rect) -> None:
+    """The F3 overlay (top right of the feed): phase, view, fps and timings."""
+    f = assets.font(22)
+    w = max(f.size(line)[0] for line in lines) + 24
+    rect = pygame.Rect(area.right - w - 12, 12, w, 12 + 24 * len(lines))
+    draw.panel(surface, rect, 200)
+    for i, line in enumerate(lines):
+        draw.text(surface, line, 22, assets.ACCENT_2, (rect.x + 12, rect.y + 8 + 24 * i), shadow=False)
 
 
 def draw_overlays(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> None:
-    """Phase/view chips, the form cue, the centre banner and the rep popup over the feed."""
-    chips = [f"phase: {s.phase or '-'}", f"view: {s.view or '-'}"]
-    x = area.right - 16
-    for chip in reversed(chips):
-        w = assets.font(26).size(chip)[0] + 28
-        rect = pygame.Rect(x - w, 16, w, 36)
-        draw.panel(surface, rect, 170)
-        draw.text(surface, chip, 26, assets.TEXT, rect.center, "center", shadow=False)
-        x = rect.x - 10
-
+    """The form cue, the sound caption, the centre banner and the rep popup over the feed."""
     if s.cue and s.cue_alpha > 0:
         colour = assets.BAD if s.cue_severity >= 0.7 else assets.WARN
-        w = assets.font(44).size(s.cue)[0] + 60
-        rect = pygame.Rect(0, 0, w, 64)
+        size_px = 56 if s.large_text else 44
+        text = fit_text(s.cue, size_px, area.width - 100, keep="start")
+        w = assets.font(size_px).size(text)[0] + 60
+        rect = pygame.Rect(0, 0, w, size_px + 20)
         rect.midbottom = (area.centerx, area.bottom - 28)
         draw.panel(surface, rect, round(200 * s.cue_alpha))
         pygame.draw.rect(surface, colour, rect, 3, border_radius=14)
-        draw.text(surface, s.cue, 44, colour, rect.center, "center")
+        # a severe cue is also marked with a "!" so it does not rely on colour alone
+        draw.text(surface, ("! " if s.cue_severity >= 0.7 else "") + text, size_px, colour, rect.center, "center")
+
+    if s.caption:
+        size_px = 34 if s.large_text else 26
+        draw.text(surface, s.caption, size_px, assets.TEXT, (area.x + 20, area.y + 18), shadow=True)
 
     if s.banner:
         size_px = 150 if len(s.banner) <= 4 else 60

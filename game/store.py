@@ -185,7 +185,7 @@ class ProfileStore:
         self.path = path
         self.notices = notices  #: things the player should be told (a file moved aside, progress imported)
 
-    # -- opening ----------------------------------------------------------------------------------------------------
+    # -- opening ------------------------------------------------------------------------
     @classmethod
     def memory(cls, name: str = "demo") -> ProfileStore:
         """A store that lives only as long as the process (the headless demo)."""
@@ -244,7 +244,7 @@ class ProfileStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- levels -----------------------------------------------------------------------------------------------------
+    # -- levels ------------------------------------------------------------------------
     def best_stars(self, pack_id: str) -> dict[str, int]:
         rows = self.db.execute("SELECT level_id, stars FROM level_best WHERE pack_id = ?", (pack_id,))
         return {level: int(stars) for level, stars in rows}
@@ -261,7 +261,7 @@ class ProfileStore:
             (pack_id, level_id, int(stars), int(points)),
         )
 
-    # -- sessions ---------------------------------------------------------------------------------------------------
+    # -- sessions ------------------------------------------------------------------------
     def start_session(self, pack_id: str, level_id: str, mode: str = "classic", source: str = "") -> int:
         cur = self.db.execute(
             "INSERT INTO sessions (pack_id, level_id, mode, source, started_at) VALUES (?, ?, ?, ?, ?)",
@@ -322,7 +322,7 @@ class ProfileStore:
             RepRecord(i, t, s, bool(g), tuple(json.loads(f)), rom, d, ec, co) for i, t, s, g, f, rom, d, ec, co in rows
         ]
 
-    # -- settings ---------------------------------------------------------------------------------------------------
+    # -- settings ------------------------------------------------------------------------
     def settings(self) -> dict[str, object]:
         return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM settings")}
 

@@ -1,15 +1,24 @@
-"""The play scene: camera feed, skeleton, HUD; feeds poses to the coach and the level run."""
+"""The play scene: countdown, camera feed, skeleton, HUD; feeds poses to the coach and the level run.
+
+The engine's events are dispatched through :attr:`PlayScene.ON_EVENT`
+(event type -> method). Every counted rep is written to the profile in its
+own transaction as it happens. When the player leaves, or the sensor fails,
+the pause scene is shown over this one; reps are kept.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pygame
 
+import exercises as ex
 from game import assets, draw, hud
-from game.engine_adapter import Coach, Cue, GameEvent, PartialDone, PhaseNow, ReadyNow, RepDone
-from game.feed import PoseFeed
+from game.engine_adapter import Coach, player_calibration, rep_record, severity, worst_cue, worst_faults
+from game.outcome import LevelResult
 from game.scenes.base import Scene
 from levels.run import LevelRun, Outcome
 from levels.schema import Level
@@ -23,71 +32,91 @@ COUNTDOWN_S = 3.0  #: "3, 2, 1" before the level clock starts
 GO_SHOWN_S = 0.8
 LOST_BEFORE_PAUSE_S = 0.5  #: the player must be out of view this long before the game auto-pauses
 CUE_SHOWN_S = 2.5
+CUE_MIN_GAP_S = 1.5  #: one short cue at a time: a new cue waits this long unless it is more severe
 RESULTS_AFTER_S = 1.5  #: pause on the last rep before the results
 IN_FORM_SHOWN_S = 0.5  #: a hold shows "in form" while its in-form time grew this recently
+OUTCOME_WORDS = {Outcome.COMPLETED: "completed", Outcome.TIME_UP: "time up"}
 
 
 class PlayScene(Scene):
     name = "play"
-    KEYS: ClassVar[dict[int, str]] = {pygame.K_ESCAPE: "pause", pygame.K_p: "pause", pygame.K_q: "stop_level"}
+    KEYS: ClassVar[dict[int, str]] = {pygame.K_ESCAPE: "pause", pygame.K_p: "pause", pygame.K_q: "quit_level"}
+    #: engine event type -> method name
+    ON_EVENT: ClassVar[dict[type, str]] = {
+        ex.RepCompleted: "_on_rep",
+        ex.PartialRep: "_on_partial",
+        ex.FormCue: "_on_cue",
+        ex.Ready: "_on_ready",
+    }
 
     def __init__(self, app: App, level: Level) -> None:
         super().__init__(app)
         self.level = level
         self.run = LevelRun(level)
-        self.feed: PoseFeed | None = None
         self.coach: Coach | None = None
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
         self.tracker = PoseTracker()  #: smooths the drawn skeleton and coasts it through short occlusions
         self.shown: PoseFrame | None = None  #: the tracked pose that is drawn
         self._image: pygame.Surface | None = None
-        self._image_for: int = -1
+        self._image_key: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
         self.play_s = 0.0  #: game seconds since the level started (countdown included)
         self.lost_s = 0.0
         self.ready = False  #: the engine saw the ready pose; counting has started
         self.cue, self.cue_severity, self.cue_t_s = "", 0.0, -99.0
-        self.phase = ""
-        self.last_rep: RepDone | None = None
+        self.last_rep: ex.RepResult | None = None
         self.last_rep_at_s = -99.0
         self.last_rep_points = 0.0  #: what the last rep earned (form score x combo multiplier)
         self.done_at_s: float | None = None
         self.source_label = ""
+        self.session_id: int | None = None
+        self.rep_index = 0  #: reps stored for this session (survives a reconnect)
+        self.faults: dict[str, int] = {}
+        self.generation = -1  #: the pose service's sensor generation this coach belongs to
+        self.stopped_by = ""
         self._screen_size: tuple[int, int] | None = None
         self.held_before_s = 0.0
-        self.held_grew_at_s = -99.0  #: engine hold time from the countdown, not credited
+        self.held_grew_at_s = -99.0
+        self._counted_down = 3
 
     # -- lifecycle ------------------------------------------------------------------
     def enter(self) -> None:
         super().enter()
-        if self.feed is None:
-            threaded = self.app.options.threaded_feed
-            # a real game plays files in real time; a stepped test reads one frame per game frame
-            sensor = self.app.options.source.open(self.level.exercise, realtime=True if threaded else None)
-            self.source_label = sensor.describe()
-            self.feed = PoseFeed(sensor, threaded=threaded)
-            self.coach = Coach(self.level.exercise, self.app.options.pack.exercises)
+        if self.session_id is None:
+            self.app.use_source_for(self.level.exercise)
+            pack = self.app.options.pack
+            self.session_id = self.app.store.start_session(pack.id, self.level.id, "classic", self.app.source_spec)
 
-    def exit(self) -> None:
-        if self.feed is not None:
-            self.feed.close()
+    def _new_coach(self) -> None:
+        """A coach for the current sensor (again after a reconnect: the engine's clock restarts with it)."""
+        saved = self.app.store.settings().get("calibration")
+        self.coach = Coach(self.level.exercise, self.app.options.pack.exercises, player_calibration(saved))
+        self.generation = self.app.poses.generation
+        self.source_label = self.app.poses.label
+        self.tracker = PoseTracker()
+        self.ready = False
+        self.held_before_s = self.run.held_s
 
     # -- keys -----------------------------------------------------------------------
-    def pause(self, reason: str = "") -> None:
-        from game.scenes.pause import PauseScene
+    def pause(self, reason: str = "", kind: str = "manual") -> None:
+        self.app.cue("pause")
+        self.app.open_over("pause", held=self, reason=reason, kind=kind)
 
-        self.app.push(PauseScene(self.app, self, reason))
+    def quit_level(self) -> None:
+        self.stop_level(reason="player")
 
-    def stop_level(self) -> None:
+    def stop_level(self, reason: str = "player") -> None:
         """End the level now (Q, or the demo's time box) and show the results."""
+        self.stopped_by = reason if self.run.outcome is Outcome.PLAYING else ""
         self.run.stop()
         self._finish()
 
     # -- per frame ----------------------------------------------------------------
     def watch(self) -> PoseFrame | None:
         """Take the newest frame for display (also used by the pause scene); None when nothing new."""
-        assert self.feed is not None
-        frame = self.feed.poll()
+        frame = self.app.poses.poll()
         if frame is not None:
+            if self.app.poses.generation != self.generation:
+                self._new_coach()
             self.frame = frame
             self.shown = self.tracker.update(frame)
         return frame
@@ -97,28 +126,37 @@ class PlayScene(Scene):
         return self.frame is not None and self.frame.tracking is TrackingState.TRACKED and self.frame.has_player
 
     def update(self, dt_s: float) -> None:
-        assert self.feed is not None
-        assert self.coach is not None
+        poses = self.app.poses
         frame = self.watch()
-        if self.frame is None:  # waiting for the camera: the countdown starts with the first frame
-            if self.feed.ended:
-                self.stop_level()
+        if poses.error:
+            self.pause(reason="The camera stopped", kind="sensor")
+            return
+        if self.frame is None or self.coach is None:  # waiting for the camera: the countdown starts with it
+            if poses.ended:
+                self.stop_level(reason="source ended")
             return
         self.play_s += dt_s
+        self._countdown_sounds()
         if frame is not None and self.run.outcome is Outcome.PLAYING:
-            for event in self.coach.update(frame):
-                self._on_event(event)
+            events = self.coach.update(frame)
+            worst = worst_cue(events)
+            for event in events:
+                if isinstance(event, ex.FormCue) and event is not worst:
+                    continue
+                method = self.ON_EVENT.get(type(event))
+                if method is not None:
+                    getattr(self, method)(event)
         if self.done_at_s is not None:
             if self.play_s - self.done_at_s >= RESULTS_AFTER_S:
                 self._finish()
             return
-        if self.feed.ended:
-            self.stop_level()
+        if poses.ended:
+            self.stop_level(reason="source ended")
             return
-        self.lost_s = 0.0 if (self.frame is None or self.player_in_view) else self.lost_s + dt_s
+        self.lost_s = 0.0 if self.player_in_view else self.lost_s + dt_s
         if self.lost_s >= LOST_BEFORE_PAUSE_S:
             self.lost_s = 0.0
-            self.pause(reason="Step back into view")
+            self.pause(reason="Step back into view", kind="away")
             return
         if self.play_s < COUNTDOWN_S:
             self.held_before_s = self.coach.hold_in_form_s
@@ -131,37 +169,94 @@ class PlayScene(Scene):
                 self.run.add_hold(max(0.0, held_s - self.run.held_s), in_form=True)
         if self.run.outcome is not Outcome.PLAYING:
             self.done_at_s = self.play_s
+            self.app.cue("level_end")
 
-    def _on_event(self, event: GameEvent) -> None:
-        counting = self.play_s >= COUNTDOWN_S
-        if isinstance(event, RepDone) and counting:
-            self.last_rep_points = self.run.add_rep(event.score, event.good)
-            self.last_rep, self.last_rep_at_s = event, self.play_s
-            if event.cues:
-                self._show_cue(event.cues[0], 0.8)
-        elif isinstance(event, PartialDone) and counting:
+    def _countdown_sounds(self) -> None:
+        left = int(COUNTDOWN_S - self.play_s) + 1 if self.play_s < COUNTDOWN_S else 0
+        if left < self._counted_down:
+            self._counted_down = left
+            self.app.cue("go" if left == 0 else "countdown")
+
+    # -- engine events (through ON_EVENT) ------------------------------------------------
+    def _on_rep(self, event: ex.RepCompleted) -> None:
+        if self.play_s < COUNTDOWN_S:
+            return
+        rep = event.rep
+        self.last_rep_points = self.run.add_rep(rep.score, rep.good)
+        self.last_rep, self.last_rep_at_s = rep, self.play_s
+        self.rep_index += 1
+        record = rep_record(rep, self.run.elapsed_s)
+        if self.session_id is not None:
+            self.app.store.add_rep(self.session_id, replace(record, index=self.rep_index))
+        for cue in record.faults:
+            self.faults[cue] = self.faults.get(cue, 0) + 1
+        faults = worst_faults(rep)
+        if faults:  # said after the rep, so say which rep it was about
+            self._show_cue(f"Rep {self.run.reps}: {faults[0].cue}", severity(faults[0].severity), force=True)
+            self.app.cue("fault")
+        else:
+            self.app.cue("good_rep" if rep.good else "rep")
+
+    def _on_partial(self, event: ex.PartialRep) -> None:
+        if self.play_s >= COUNTDOWN_S:
             self.run.add_partial()
             self._show_cue("Partial rep - use the full range", 0.5)
-        elif isinstance(event, Cue):
-            self._show_cue(event.text, event.severity)
-        elif isinstance(event, PhaseNow):
-            self.phase = event.name
-        elif isinstance(event, ReadyNow):
-            self.ready = True
 
-    def _show_cue(self, text: str, severity: float) -> None:
+    def _on_cue(self, event: ex.FormCue) -> None:
+        self._show_cue(event.cue, severity(event.severity))
+
+    def _on_ready(self, event: ex.Ready) -> None:
+        self.ready = True
+
+    def _show_cue(self, text: str, level: float, force: bool = False) -> None:
+        """One cue at a time: a new one replaces the shown one after CUE_MIN_GAP_S, or sooner if more severe."""
+        age_s = self.play_s - self.cue_t_s
+        if not force and age_s < CUE_MIN_GAP_S and level <= self.cue_severity and text != self.cue:
+            return
         if not self.cue:
             self.app.shot_wanted = "play-cue"  # the first form cue of the level makes a good picture
-        self.cue, self.cue_severity, self.cue_t_s = text, severity, self.play_s
+        self.cue, self.cue_severity, self.cue_t_s = text, level, self.play_s
 
     def _finish(self) -> None:
-        from game.scenes.results import ResultsScene
-
-        frames = self.feed.frames_seen if self.feed is not None else 0
-        result = self.app.record(self.run, self.source_label, frames)
-        self.app.replace(ResultsScene(self.app, self.level, result))
+        run, app = self.run, self.app
+        if self.done_at_s is None or self.stopped_by:
+            app.cue("level_end")
+        outcome = OUTCOME_WORDS.get(run.outcome, "stopped")
+        previous = app.session.best_points.get(self.level.id, 0)
+        points = round(run.points)
+        if self.session_id is not None:
+            app.store.end_session(self.session_id, outcome, points, run.stars, run.elapsed_s)
+        result = LevelResult(
+            self.level.id, self.level.title, self.level.exercise, self.source_label or app.source_spec, outcome,
+            run.reps, run.good_reps, run.partials, run.held_s, points, run.stars, run.best_combo, run.mean_score,
+            app.poses.frames_seen, hold=self.level.goal.hold_s is not None, mode="classic",
+            duration_s=run.elapsed_s, rep_scores=tuple(run.rep_scores), faults=dict(self.faults),
+            personal_best=points > previous and run.outcome is Outcome.COMPLETED, previous_best=previous,
+            stopped_by=self.stopped_by,
+        )  # fmt: skip
+        app.session.results.append(result)
+        app.reload_progress()
+        self.session_id = None
+        app.goto("results", level=self.level, result=result)
 
     # -- drawing ----------------------------------------------------------------------
+    def banner(self) -> str:
+        if self.frame is None:
+            return ""
+        if self.play_s < COUNTDOWN_S:
+            return str(int(COUNTDOWN_S - self.play_s) + 1)
+        if self.play_s < COUNTDOWN_S + GO_SHOWN_S:
+            return "GO!"
+        if self.run.outcome is Outcome.COMPLETED:
+            return "Level complete!"
+        if self.run.outcome is Outcome.TIME_UP:
+            return "Time!"
+        if not self.ready:
+            return {"side": "Stand side-on to the camera", "front": "Stand facing the camera"}.get(
+                self.level.view, "Get into the start position"
+            )
+        return ""
+
     def hud_state(self) -> hud.HudState:
         run, goal = self.run, self.level.goal
         if goal.reps is not None:
@@ -169,22 +264,7 @@ class PlayScene(Scene):
         else:
             count_text, count_label = f"{run.held_s:.0f} / {goal.hold_s:g} s", "HOLD"
         left = run.time_left_s
-        time_text = hud.format_time(left if left is not None else run.elapsed_s)
         cue_age_s = self.play_s - self.cue_t_s
-        banner = ""
-        if self.play_s < COUNTDOWN_S:
-            banner = str(int(COUNTDOWN_S - self.play_s) + 1)
-        elif self.play_s < COUNTDOWN_S + GO_SHOWN_S:
-            banner = "GO!"
-        elif not self.ready:
-            banner = {
-                "side": "Stand side-on to the camera",
-                "front": "Stand facing the camera",
-            }.get(self.level.view, "Get into the start position")
-        elif run.outcome is Outcome.COMPLETED:
-            banner = "Level complete!"
-        elif run.outcome is Outcome.TIME_UP:
-            banner = "Time!"
         rep = self.last_rep
         return hud.HudState(
             title=self.level.title,
@@ -192,7 +272,7 @@ class PlayScene(Scene):
             count_text=count_text,
             count_label=count_label,
             progress=run.progress,
-            time_text=time_text,
+            time_text=hud.format_time(left if left is not None else run.elapsed_s),
             time_urgent=left is not None and left < 10,
             points=round(run.points),
             multiplier=run.multiplier,
@@ -202,16 +282,39 @@ class PlayScene(Scene):
             cue=self.cue if cue_age_s < CUE_SHOWN_S else "",
             cue_severity=self.cue_severity,
             cue_alpha=max(0.0, min(1.0, (CUE_SHOWN_S - cue_age_s) / 0.5)),
-            phase=self.phase,
+            phase=self.coach.phase if self.coach is not None else "",
             view=self.coach.view if self.coach is not None else "",
-            source=self.source_label,
-            banner=banner,
-            popup="" if rep is None else f"+{self.last_rep_points:.0f}",  # the points added to the score
+            source=self.source_label or self.app.source_spec,
+            banner=self.banner(),
+            popup="" if rep is None else f"+{self.last_rep_points:.0f}",
             popup_age_s=self.play_s - self.last_rep_at_s,
             popup_xy=self._beside_player(),
             hold=goal.hold_s is not None,
             in_form=self.play_s - self.held_grew_at_s < IN_FORM_SHOWN_S,
+            caption=self.app.sound.caption_now(self.app.clock.wall_s),
+            large_text=self.app.settings.large_text,
         )
+
+    def debug_lines(self) -> list[str]:
+        """The F3 overlay: engine phase and view, frame rate and timings."""
+        ms = self.app.frame_ms
+        fps = 1000.0 / (sum(ms) / len(ms)) if ms else 0.0
+        frame = self.frame
+        inference = frame.meta.get("inference_ms") if frame is not None else None
+        pipeline = frame.meta.get("pipeline_ms") if frame is not None else None
+        latency = "n/a"
+        if frame is not None:
+            age_s = time.monotonic() - frame.t_s
+            if 0 <= age_s < 5:  # a live source stamps frames with the monotonic clock
+                latency = f"{age_s * 1000:.0f} ms"
+        step = f"{np.percentile(ms, 50):.1f} / {max(ms):.1f} ms" if ms else "-"
+        return [
+            f"phase: {self.coach.phase if self.coach else '-'}   view: {self.coach.view if self.coach else '-'}",
+            f"render: {fps:.0f} fps  frame p50/max {step}",
+            f"inference: {f'{inference:.1f} ms' if isinstance(inference, float | int) else 'n/a'}"
+            f"   pipeline: {f'{pipeline:.1f} ms' if isinstance(pipeline, float | int) else 'n/a'}",
+            f"end-to-end latency: {latency}   frames: {self.app.poses.frames_seen}",
+        ]
 
     def _beside_player(self) -> tuple[float, float] | None:
         """A screen point right of the player's shoulders, for the rep popup."""
@@ -219,6 +322,8 @@ class PlayScene(Scene):
         if frame is None or not frame.visible.any() or self._screen_size is None:
             return None
         rect = draw.fit_rect(frame.image_size_px, hud.feed_area_for(self._screen_size))
+        if self.app.settings.mirror:
+            frame = draw.mirrored(frame)
         xy = draw.to_screen(frame.image_xy_px[frame.visible], frame.image_size_px, rect)
         return float(np.nanmax(xy[:, 0]) + 110), float(np.nanmin(xy[:, 1]) + 40)
 
@@ -229,17 +334,24 @@ class PlayScene(Scene):
         frame = self.frame
         if frame is None:
             draw.backdrop(surface, area)
-            draw.text(surface, "Waiting for the camera...", 40, assets.TEXT_DIM, area.center, "center")
+            waiting = "Opening the camera..." if self.app.poses.opening else "Waiting for the camera..."
+            draw.text(surface, waiting, 40, assets.TEXT_DIM, area.center, "center")
         else:
             rect = draw.fit_rect(frame.image_size_px, area)
+            mirror = self.app.settings.mirror
             if frame.rgb is not None:
-                if self._image_for != frame.index or self._image is None:
-                    self._image = draw.rgb_surface(frame.rgb, rect.size)
-                    self._image_for = frame.index
+                key = (self.generation, frame.index, rect.size)
+                if self._image_key != key or self._image is None:
+                    image = draw.rgb_surface(frame.rgb, rect.size)
+                    self._image = pygame.transform.flip(image, True, False) if mirror else image
+                    self._image_key = key
                 surface.blit(self._image, rect.topleft)
             else:
                 draw.backdrop(surface, rect)
-            draw.draw_skeleton(surface, self.shown if self.shown is not None else frame, rect)
+            pose = self.shown if self.shown is not None else frame
+            draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect)
         state = self.hud_state()
         hud.draw_overlays(surface, state, area)
         hud.draw_sidebar(surface, state)
+        if self.app.debug:
+            hud.draw_debug(surface, self.debug_lines(), area)
