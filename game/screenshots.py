@@ -53,7 +53,10 @@ class Screenshotter:
             path, rgb = item
             try:
                 bgr = np.ascontiguousarray(rgb.transpose(1, 0, 2)[:, :, ::-1])
-                if not cv2.imwrite(str(path), bgr):
+                tmp = path.with_name(path.stem + ".part.png")  # the file appears whole, never half-written
+                if cv2.imwrite(str(tmp), bgr):
+                    tmp.replace(path)
+                else:
                     self.errors.append(f"could not write {path}")
             except Exception as e:  # noqa: BLE001 - a failed screenshot never stops the game
                 self.errors.append(f"{path}: {e}")

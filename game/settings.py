@@ -10,7 +10,7 @@ from game.store import ProfileStore
 @dataclass
 class Settings:
     source: str | None = None  #: a source spec, or None for the command line's / automatic choice
-    mirror: bool = True  #: show the camera as a mirror (hands-free pointing follows it)
+    mirror: bool = False  #: show the camera as a mirror (off: the picture as the camera sees it)
     volume: float = 0.7
     muted: bool = False
     large_text: bool = False

@@ -15,7 +15,7 @@ from levels.schema import Level
 if TYPE_CHECKING:
     from game.app import App
 
-AUTOPLAY_START_S = 1.5  #: in the demo, the selected level starts after this long
+AUTOPLAY_START_S = 1.0  #: in the demo, the selected level starts after this long
 ROW_H = 64
 
 

@@ -14,7 +14,7 @@ from game.widgets import HANDS_FREE_HINT, Button, Menu
 if TYPE_CHECKING:
     from game.app import App
 
-AUTOPLAY_NEXT_S = 1.5  #: in the demo, the level select follows after this long
+AUTOPLAY_NEXT_S = 1.0  #: in the demo, the level select follows after this long
 
 
 class TitleScene(Scene):
