@@ -64,9 +64,7 @@ class SetupScene(Scene):
             self.frame = frame
             self.checks = run_checks(frame, self.level.view)
         self.good_s = self.good_s + self.app.wall_dt_s if self.all_good else 0.0
-        if self.good_s >= ALL_GOOD_FOR_S and self.age_s >= self.settle_s + 0.1:
-            self.go()
-        elif self.app.options.autoplay and self.age_s >= AUTOPLAY_GIVE_UP_S:
+        if (self.good_s >= ALL_GOOD_FOR_S and self.age_s >= self.settle_s + 0.1) or (self.app.options.autoplay and self.age_s >= AUTOPLAY_GIVE_UP_S):
             self.go()
 
     def draw(self, surface: pygame.Surface) -> None:
