@@ -64,7 +64,8 @@ class SetupScene(Scene):
             self.frame = frame
             self.checks = run_checks(frame, self.level.view)
         self.good_s = self.good_s + self.app.wall_dt_s if self.all_good else 0.0
-        if (self.good_s >= ALL_GOOD_FOR_S and self.age_s >= self.settle_s + 0.1) or (self.app.options.autoplay and self.age_s >= AUTOPLAY_GIVE_UP_S):
+        ready = self.good_s >= ALL_GOOD_FOR_S and self.age_s >= self.settle_s + 0.1
+        if ready or (self.app.options.autoplay and self.age_s >= AUTOPLAY_GIVE_UP_S):
             self.go()
 
     def draw(self, surface: pygame.Surface) -> None:
