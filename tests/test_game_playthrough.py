@@ -82,9 +82,8 @@ def test_injected_faults_earn_fewer_stars_and_show_in_results_and_history(
 
 
 def test_walking_out_pauses_and_the_reps_survive(screen: pygame.Surface, tmp_path: Path) -> None:
+    from sensors.registry import open_source, register, unregister
     from tests.test_game_play import GapSensor  # the avatar with nobody in view for a while
-
-    from sensors.registry import SourceOptions, open_source, register, unregister
 
     register("gap2", lambda target, options: GapSensor(open_source(f"synthetic:{target}", options), (13.0, 15.0)))
     store = ProfileStore.open("Ann", tmp_path)
