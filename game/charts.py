@@ -45,11 +45,16 @@ def line(surface: pygame.Surface, rect: pygame.Rect, series: Sequence[Series], t
     draw.panel(surface, rect, 150)
     if label:
         draw.text(surface, label, 22, assets.TEXT_DIM, (rect.x + 12, rect.y + 8), shadow=False)
-    inner = rect.inflate(-40, -60).move(0, 16)
+    inner = rect.inflate(-60, -60).move(6, 16)
     pygame.draw.line(surface, assets.LOCKED, inner.bottomleft, inner.bottomright, 2)
     pygame.draw.line(surface, assets.LOCKED, inner.bottomleft, inner.topleft, 2)
+    for frac in (0.0, 0.5, 1.0):
+        y = inner.bottom - inner.height * frac
+        draw.text(surface, f"{top * frac:g}", 16, assets.TEXT_DIM, (inner.x - 4, y), "midright", shadow=False)
     for k, (name, values, colour) in enumerate(series):
-        draw.text(surface, name, 20, colour, (rect.right - 200, rect.y + 8 + 20 * k), shadow=False)
+        legend_x = rect.right - 220 * (len(series) - k)
+        pygame.draw.line(surface, colour, (legend_x, rect.y + 18), (legend_x + 24, rect.y + 18), 3)
+        draw.text(surface, name, 20, colour, (legend_x + 30, rect.y + 10), shadow=False)
         if not values:
             continue
         n = len(values)

@@ -77,7 +77,7 @@ class HandsFree:
         self.hover_s = 0.0
         self.pointer: tuple[float, float] | None = None
         self._missing_s = 0.0
-        self._armed = False  #: a raised hand must come down before it can confirm again
+        self._armed = True  #: after a confirm, the raised hand must come down before it can confirm again
         self._raised_now = False
 
     @property

@@ -99,6 +99,13 @@ class CalibrateScene(Scene):
             draw.draw_skeleton(surface, self.last, rect, width_px=4)
         x = area.right + 40
         draw.bar(surface, pygame.Rect(x, 160, w - x - 60, 22), self.progress, assets.ACCENT_2)
+        if self.result is None:
+            steps_ = ("1. Your whole body in the picture", "2. Face the camera, arms by your sides",
+                      "3. Stand still for about two seconds", "Your segment lengths and standing angles",
+                      "are measured and used to judge your form.")  # fmt: skip
+            for i, line in enumerate(steps_):
+                colour = assets.TEXT if i < 3 else assets.TEXT_DIM
+                draw.text(surface, line, 28, colour, (x, 210 + 40 * i + (20 if i >= 3 else 0)), shadow=False)
         if self.result is not None:
             rows = [(k.replace("_", " "), f"{v * 100:.0f} cm") for k, v in self.result.segments_m.items()
                     if math.isfinite(v)]  # fmt: skip

@@ -36,6 +36,10 @@ class LevelSelectScene(Scene):
         self.menu = Menu([Button(lv.title, "start") for lv in levels], index)
         self.message = ""
 
+    def enter(self) -> None:
+        super().enter()
+        self.app.use_source_for(self.level.exercise)  # hands-free needs frames (a no-op when already delivering)
+
     @property
     def selected(self) -> int:
         return self.menu.selected
