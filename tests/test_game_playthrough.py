@@ -70,6 +70,8 @@ def test_injected_faults_earn_fewer_stars_and_show_in_results_and_history(
         bad = results.result
         assert bad.stars < good.stars
         assert bad.faults.get("Push your knees out", 0) >= 3
+        assert "fault" in bad_app.sound.played  # a sound (and its caption) for each faulty rep
+        assert {"countdown", "go", "level_end"} <= set(bad_app.sound.played)
         bad_app.press(pygame.K_h)  # results -> history
         bad_app.step(DT_S)
         assert bad_app.scene.name == "history"

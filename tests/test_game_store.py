@@ -235,3 +235,36 @@ def test_sigkill_mid_session_keeps_every_committed_rep(tmp_path: Path) -> None:
         indices = [r.index for r in store.reps(session.id)]
     assert indices == list(range(1, len(indices) + 1))
     assert len(indices) >= acked
+
+
+def test_sigkill_of_the_game_mid_level_keeps_every_committed_rep(tmp_path: Path) -> None:
+    """The real headless game, killed while a level is being played."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REPQUEST_HOME": str(tmp_path), "SDL_VIDEODRIVER": "dummy"}
+    cmd = [sys.executable, "-m", "game", "play", "--headless", "--profile", "Kim", "--seconds", "100",
+           "--source", "synthetic:squat,reps=0", "--level", "first-squats"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
+    path = profile_path("Kim", tmp_path)
+    seen: list[tuple[int, float]] = []
+    deadline = time.monotonic() + 90
+    try:
+        while len(seen) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            if not path.exists():
+                continue
+            try:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+                seen = db.execute("SELECT idx, score FROM reps ORDER BY idx").fetchall()
+                db.close()
+            except sqlite3.OperationalError:  # the schema is still being created
+                continue
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert len(seen) >= 2, "the game committed no reps in time"
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    with ProfileStore.open("Kim", tmp_path, create=False) as store:
+        [session] = store.sessions()
+        kept = [(r.index, r.score) for r in store.reps(session.id)]
+    assert kept[: len(seen)] == seen
