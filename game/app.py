@@ -307,6 +307,9 @@ def make_screen(size_px: tuple[int, int] = assets.SCREEN_SIZE_PX, title: str = "
 
 
 def shutdown() -> None:
+    from game import draw
+
+    draw.clear_caches()
     assets.font.cache_clear()
     pygame.font.quit()
     if pygame.mixer.get_init():

@@ -18,6 +18,7 @@ import pygame
 import exercises as ex
 from game import assets, draw, hud
 from game.engine_adapter import Coach, player_calibration, rep_record, severity, worst_cue, worst_faults
+from game.feed_image import ImageScaler
 from game.outcome import LevelResult
 from game.scenes.base import Scene
 from levels.run import LevelRun, Outcome
@@ -59,6 +60,9 @@ class PlayScene(Scene):
         self.shown: PoseFrame | None = None  #: the tracked pose that is drawn
         self._image: pygame.Surface | None = None
         self._image_key: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
+        self._asked: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
+        #: scales camera images off the game thread in a threaded (real-time) game; tests draw in step
+        self._scaler: ImageScaler | None = ImageScaler() if app.options.threaded_feed else None
         self.play_s = 0.0  #: game seconds since the level started (countdown included)
         self.lost_s = 0.0
         self.ready = False  #: the engine saw the ready pose; counting has started
@@ -77,6 +81,8 @@ class PlayScene(Scene):
         self.held_before_s = 0.0
         self.held_grew_at_s = -99.0
         self._counted_down = 3
+        self._beside_key: tuple[int, int, tuple[int, int]] | None = None
+        self._beside: tuple[float, float] | None = None
 
     # -- lifecycle ------------------------------------------------------------------
     def enter(self) -> None:
@@ -85,6 +91,10 @@ class PlayScene(Scene):
             self.app.use_source_for(self.level.exercise)
             pack = self.app.options.pack
             self.session_id = self.app.store.start_session(pack.id, self.level.id, "classic", self.app.source_spec)
+
+    def exit(self) -> None:
+        if self._scaler is not None:
+            self._scaler.close()
 
     def _new_coach(self) -> None:
         """A coach for the current sensor (again after a reconnect: the engine's clock restarts with it)."""
@@ -317,21 +327,54 @@ class PlayScene(Scene):
         ]
 
     def _beside_player(self) -> tuple[float, float] | None:
-        """A screen point right of the player's shoulders, for the rep popup."""
+        """A screen point right of the player's shoulders, for the rep popup (worked out once per frame)."""
         frame = self.frame
         if frame is None or not frame.visible.any() or self._screen_size is None:
             return None
+        key = (self.generation, frame.index, self._screen_size)
+        if key != self._beside_key:
+            self._beside_key, self._beside = key, self._beside_now(frame)
+        return self._beside
+
+    def _beside_now(self, frame: PoseFrame) -> tuple[float, float] | None:
+        assert self._screen_size is not None
         rect = draw.fit_rect(frame.image_size_px, hud.feed_area_for(self._screen_size))
         if self.app.settings.mirror:
             frame = draw.mirrored(frame)
         xy = draw.to_screen(frame.image_xy_px[frame.visible], frame.image_size_px, rect)
         return float(np.nanmax(xy[:, 0]) + 110), float(np.nanmin(xy[:, 1]) + 40)
 
+    def _show_image(self, surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, mirror: bool) -> None:
+        """The camera image, scaled on the scaler's thread when it runs (else here), blitted every frame."""
+        assert frame.rgb is not None
+        key = (self.generation, frame.index)
+        if self._scaler is None:
+            if self._image_key != (*key, rect.size) or self._image is None:
+                self._image = self._oriented(draw.rgb_surface(frame.rgb, rect.size), mirror)
+                self._image_key = (*key, rect.size)
+        else:
+            if self._asked != (*key, rect.size):
+                self._scaler.request(key, frame.rgb, rect.size)
+                self._asked = (*key, rect.size)
+            done = self._scaler.take()
+            if done is not None and done[1] == rect.size:
+                image = pygame.image.frombuffer(done[2], done[1], "RGB")
+                self._image = self._oriented(image.convert() if surface.get_bitsize() == 32 else image.copy(), mirror)
+        if self._image is not None and self._image.get_size() == rect.size:
+            surface.blit(self._image, rect.topleft)
+        else:
+            draw.backdrop(surface, rect)
+
+    @staticmethod
+    def _oriented(image: pygame.Surface, mirror: bool) -> pygame.Surface:
+        return pygame.transform.flip(image, True, False) if mirror else image
+
     def draw(self, surface: pygame.Surface) -> None:
         self._screen_size = surface.get_size()
         area = hud.feed_area(surface)
-        surface.fill((8, 8, 14), area)
         frame = self.frame
+        if frame is None or frame.rgb is None or draw.fit_rect(frame.image_size_px, area) != area:
+            surface.fill((8, 8, 14), area)  # letterbox bars (a camera image that fills the area covers it all)
         if frame is None:
             draw.backdrop(surface, area)
             waiting = "Opening the camera..." if self.app.poses.opening else "Waiting for the camera..."
@@ -340,12 +383,7 @@ class PlayScene(Scene):
             rect = draw.fit_rect(frame.image_size_px, area)
             mirror = self.app.settings.mirror
             if frame.rgb is not None:
-                key = (self.generation, frame.index, rect.size)
-                if self._image_key != key or self._image is None:
-                    image = draw.rgb_surface(frame.rgb, rect.size)
-                    self._image = pygame.transform.flip(image, True, False) if mirror else image
-                    self._image_key = key
-                surface.blit(self._image, rect.topleft)
+                self._show_image(surface, frame, rect, mirror)
             else:
                 draw.backdrop(surface, rect)
             pose = self.shown if self.shown is not None else frame
