@@ -32,9 +32,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np
 
 FULL_FRAME_S = 40.0
-QUICK_FRAME_S = 6.0
+QUICK_FRAME_S = 4.0
 FULL_SESSION_S = 600.0
-QUICK_SESSION_S = 20.0
+QUICK_SESSION_S = 12.0
 RSS_EVERY_S = 5.0
 WARM_UP_S = 4.0  #: the countdown and the first frames are left out
 
