@@ -50,7 +50,7 @@ def play(
     try:
         app = App(screen, options, store)
         if headless:
-            cap = f"up to {seconds:g} s" if seconds else "until the level ends"
+            cap = f"until the level's results, at most {seconds:g} s" if seconds else "until the level's results"
             say(f"RepQuest headless demo: pack '{pack.id}', camera: {options.source.label()}, {cap}")
         app.run(frames(fps), "title")
     finally:
