@@ -8,16 +8,9 @@ from functools import lru_cache
 import numpy as np
 import pygame
 
-from game import assets
+from game import assets, skeleton
 from game.assets import Colour
-from sensors.joints import SKELETON_EDGES, Joint
-from sensors.pose import JointSource, PoseFrame
-
-#: joints drawn as dots (the face is drawn as the nose only, to keep the figure clean)
-BODY_JOINTS: tuple[Joint, ...] = (Joint.NOSE, *(j for j in Joint if j >= Joint.LEFT_SHOULDER))
-FACE_JOINTS = frozenset(j for j in Joint if j < Joint.LEFT_SHOULDER)
-#: bones drawn: the body's edges plus a neck (nose to shoulder midpoint is drawn separately)
-BODY_EDGES = tuple((a, b) for a, b in SKELETON_EDGES if a not in FACE_JOINTS and b not in FACE_JOINTS)
+from sensors.pose import PoseFrame
 
 
 def fit_rect(image_size_px: tuple[int, int], area: pygame.Rect) -> pygame.Rect:
@@ -87,48 +80,22 @@ def backdrop(surface: pygame.Surface, rect: pygame.Rect) -> None:
 
 def joint_colour(confidence: float, source: int) -> Colour:
     """Colour of a joint: cyan when depth-measured, grey when predicted, else by confidence."""
-    if source == JointSource.DEPTH:
-        return assets.ACCENT_2
-    if source == JointSource.PREDICTED:
-        return assets.LOCKED
-    return assets.confidence_colour(confidence)
+    return skeleton.joint_colour(confidence, source, assets.palette())
 
 
 def draw_skeleton(surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, width_px: int = 6) -> int:
-    """Draw the body's bones and joints of ``frame`` mapped into ``rect``; returns joints drawn."""
+    """Draw ``frame``'s skeleton (:func:`game.skeleton.plan`) mapped into ``rect``; returns joints drawn."""
     xy = to_screen(frame.image_xy_px, frame.image_size_px, rect)
-    visible = frame.visible & np.isfinite(xy).all(axis=1)
-    conf, src = frame.confidence, frame.source
+    bones, dots = skeleton.plan(frame, xy, assets.palette())
+    for bone in bones:
+        pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 4)  # contrast on any feed
+        pygame.draw.line(surface, bone.colour, bone.a_xy, bone.b_xy, width_px)
     r_px = max(4, width_px)
-    for a, b in BODY_EDGES:
-        if visible[a] and visible[b]:
-            colour = joint_colour(float(min(conf[a], conf[b])), int(max(src[a], src[b])))
-            pa, pb = xy[a], xy[b]
-            pygame.draw.line(surface, (12, 12, 20), pa, pb, width_px + 4)  # outline for contrast on any feed
-            pygame.draw.line(surface, _lighten(colour), pa, pb, width_px)
-    sh = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)
-    if visible[Joint.NOSE] and visible[sh[0]] and visible[sh[1]]:
-        neck = (xy[sh[0]] + xy[sh[1]]) / 2
-        pygame.draw.line(surface, (12, 12, 20), xy[Joint.NOSE], neck, width_px + 4)
-        pygame.draw.line(surface, assets.BONE, xy[Joint.NOSE], neck, width_px)
-    drawn = 0
-    for j in BODY_JOINTS:
-        if not visible[j]:
-            continue
-        centre = xy[j]
-        colour = joint_colour(float(conf[j]), int(src[j]))
-        radius = r_px * 2 if j == Joint.NOSE else r_px
-        pygame.draw.circle(surface, (12, 12, 20), centre, radius + 2)
-        if src[j] == JointSource.PREDICTED:
-            pygame.draw.circle(surface, colour, centre, radius, 2)
-        else:
-            pygame.draw.circle(surface, colour, centre, radius)
-        drawn += 1
-    return drawn
-
-
-def _lighten(c: Colour, k: float = 0.35) -> Colour:
-    return (round(c[0] + (255 - c[0]) * k), round(c[1] + (255 - c[1]) * k), round(c[2] + (255 - c[2]) * k))
+    for dot in dots:  # every outline first, so no outline cuts through a neighbouring joint
+        pygame.draw.circle(surface, skeleton.OUTLINE, dot.xy, (r_px * 2 if dot.big else r_px) + 2)
+    for dot in dots:
+        pygame.draw.circle(surface, dot.colour, dot.xy, r_px * 2 if dot.big else r_px, 2 if dot.hollow else 0)
+    return len(dots)
 
 
 @lru_cache(maxsize=1024)

@@ -309,7 +309,7 @@ class ProfileStore:
             for rep in self.reps(int(row[0])):
                 for cue in rep.faults:
                     faults[cue] = faults.get(cue, 0) + 1
-            out.append(SessionRecord(*row, faults=faults))  # type: ignore[arg-type]
+            out.append(SessionRecord(*row, faults=faults))  # type: ignore[misc]
         return out
 
     def reps(self, session_id: int) -> list[RepRecord]:
