@@ -51,7 +51,7 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[st
     from game.app import App, GameOptions, make_screen, shutdown
     from game.loop import frames
     from game.source_choice import SourceChoice
-    from levels.schema import Goal, Level, Pack
+    from levels.model import Goal, Level, Pack
 
     # a level that never ends during the run: 1000 reps, no time limit
     level = Level(id="endless", title="Endless Squats", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))

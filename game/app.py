@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,9 @@ from game.settings import Settings
 from game.sound import Sound
 from game.source_choice import SourceChoice
 from game.store import ProfileStore
+from levels.model import Level, Pack
 from levels.run import is_unlocked
-from levels.schema import Level, Pack
+from levels.watch import PackWatcher
 
 #: after the --seconds deadline, how long the results stay up before the app closes
 CLOSING_GRACE_S = 2.5
@@ -51,6 +52,9 @@ class GameOptions:
     threaded_feed: bool = True  #: False: open and read sources on the game thread (deterministic tests)
     sound: bool = True  #: try to open an audio mixer (captions show either way)
     home: Path | None = None  #: where profiles live (default: game.store.data_home())
+    #: level id -> why this source cannot play it (e.g. the demo avatar cannot do a pack's own exercise)
+    refused: dict[str, str] = field(default_factory=dict)
+    watch: PackWatcher | None = None  #: --watch: reload the pack when its files change
 
 
 @dataclass
@@ -178,6 +182,8 @@ class App:
         self.session.best_points = self.store.best_points(pack_id)
 
     def unlocked(self, level: Level) -> bool:
+        if level.id in self.options.refused:
+            return False
         return is_unlocked(level, self.session.best_stars)
 
     def level_after(self, level: Level) -> Level | None:
@@ -258,6 +264,8 @@ class App:
                 handler(event)
         if not self.running:
             return False
+        if self.options.watch is not None:
+            self._reload_pack()
         scene = self.scene
         scene.age_s += wall_dt_s
         scene.update(dt_s)
@@ -274,6 +282,21 @@ class App:
         self.shot_wanted = ""
         self.frame_ms = [*self.frame_ms[-119:], (time.perf_counter() - t0) * 1000]
         return self.closing_at_s is None or self.clock.wall_s < self.closing_at_s
+
+    def _reload_pack(self) -> None:
+        """--watch: a changed pack goes back to the title with the new levels; errors show in the game."""
+        assert self.options.watch is not None
+        report = self.options.watch.poll()
+        if report is None:
+            return
+        if report.pack is None:
+            self.goto("pack-errors", lines=[str(p) for p in report.problems])
+            return
+        from game.session import refused_levels
+
+        self.options = replace(self.options, pack=report.pack, refused=refused_levels(report.pack, self.options.source))
+        self.reload_progress()
+        self.goto("title")
 
     def close(self) -> None:
         """Leave every scene, close the pose service and flush screenshots; harmless twice."""

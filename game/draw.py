@@ -98,7 +98,7 @@ def draw_skeleton(surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, 
     return len(dots)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _rendered(message: str, size_px: int, colour: Colour) -> pygame.Surface:
     """A rendered line of text (cached: the HUD draws the same few dozen strings every frame)."""
     return assets.font(size_px).render(message, True, colour)

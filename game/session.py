@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from game.app import App, GameOptions, make_screen, shutdown
 from game.loop import frames
 from game.source_choice import SourceChoice
 from game.store import ProfileStore
-from levels.schema import Pack
+from levels.model import Pack
+from levels.watch import PackWatcher
+from sensors.errors import SensorError, SourceSpecError
+
+
+def refused_levels(pack: Pack, source: SourceChoice) -> dict[str, str]:
+    """Level id -> why ``source`` cannot play it (e.g. the demo avatar cannot do a pack's own exercise).
+
+    Each level is checked on its own, so one level the avatar cannot perform never stops the others."""
+    refused: dict[str, str] = {}
+    for level in pack.levels:
+        try:
+            source.check(pack.demo_motion(e) for e in level.exercises)
+        except SensorError as e:
+            refused[level.id] = str(e).split(";")[0]
+    return refused
 
 
 def play(
@@ -25,6 +41,7 @@ def play(
     pose_model: Path | None = None,
     profile: str | None = None,
     as_json: bool = False,
+    watch: PackWatcher | None = None,
 ) -> int:
     """Play ``pack``; headless runs the demo (title -> level -> results) and prints a summary.
 
@@ -40,8 +57,16 @@ def play(
         screenshots=screenshots,
         fps=fps,
         sound=not headless,
+        watch=watch,
     )
-    options.source.check(level.exercise for level in pack.levels)
+    refused = refused_levels(pack, options.source)
+    if len(refused) == len(pack.levels):
+        raise SourceSpecError("; ".join(f"level {k}: {v}" for k, v in refused.items()))
+    if level_id in refused:
+        raise SourceSpecError(f"level {level_id}: {refused[level_id]}")
+    if level_id is None and headless:  # the demo plays the first level it can
+        level_id = next(lv.id for lv in pack.levels if lv.id not in refused)
+    options = replace(options, refused=refused, start_level=level_id)
     store = ProfileStore.memory() if profile is None and headless else ProfileStore.open(profile or "player")
     say = print if not as_json else _quiet
     for notice in store.notices:
@@ -52,12 +77,16 @@ def play(
         if headless:
             cap = f"until the level's results, at most {seconds:g} s" if seconds else "until the level's results"
             say(f"RepQuest headless demo: pack '{pack.id}', camera: {options.source.label()}, {cap}")
-        app.run(frames(fps), "title")
+        first = "pack-errors" if watch is not None and watch.report.pack is None else "title"
+        kwargs = {"lines": [str(p) for p in watch.report.problems]} if first == "pack-errors" and watch else {}
+        app.run(frames(fps), first, **kwargs)
     finally:
         app.store.close()
         app.sound.close()
         shutdown()
     results = app.session.results
+    for refused_id, why in options.refused.items():
+        say(f"level {refused_id} not played: {why}")
     if as_json:
         doc = results[-1].as_json() if results else {"level": None, "outcome": "not played"}
         print(json.dumps(doc))

@@ -14,7 +14,7 @@ from game.scenes import ResultsScene
 from game.source_choice import SourceChoice
 from game.store import ProfileStore
 from levels import load_builtin
-from levels.schema import Pack
+from levels.model import Pack
 from sensors.contract import Sensor
 from sensors.joints import Joint
 from sensors.pose import PoseFrame

@@ -17,7 +17,7 @@ from game.app import App, GameOptions, make_screen, shutdown
 from game.scenes import PauseScene, PlayScene, ResultsScene
 from game.source_choice import SourceChoice
 from levels import load_builtin
-from levels.schema import Goal, Level, Pack
+from levels.model import Goal, Level, Pack
 from sensors.contract import Sensor
 from sensors.joints import Joint
 from sensors.pose import PoseFrame, TrackingState

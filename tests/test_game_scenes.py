@@ -74,6 +74,8 @@ def test_every_scene_draws_a_screenshot_with_content(screen: pygame.Surface, tmp
             ("calibrate", {}, {"picture": (40, 140, 600, 480)}),
             ("history", {}, {"chart": (40, 120, 1200, 250), "table": (40, 390, 1200, 200)}),
             ("settings", {}, {"rows": (260, 120, 760, 480)}),
+            ("pack-errors", {"lines": ["legs.yaml:7:15: error: expected an exercise, found 'sqat'; "
+                                       "did you mean 'squat'?"]}, {"lines": (40, 180, 1000, 60)}),
             ("results", {"level": level, "result": _result()},
              {"chart": (40, 440, 580, 150), "stars": (440, 170, 400, 110)}),
         ):  # fmt: skip

@@ -1,7 +1,8 @@
-"""Level packs: the built-in pack loads; every problem in a pack names file:line:column."""
+"""Level packs: the built-in packs load, the old form still loads, every problem names file:line:column."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,12 @@ import pytest
 from exercises.yaml_source import SpecError
 from game.cli import main
 from game.engine_adapter import Coach
-from game.source_choice import demo_spec
-from levels import builtin_pack_path, find_level, load_builtin, load_pack
-from sensors.registry import open_source
+from levels import PackError, builtin_packs, check_file, check_text, find_level, load_builtin, load_pack
+from levels.loader import BUILTIN_PACKS, builtin_pack_path
+from levels.model import MODES
+from levels.schema import MODELINE
 
-GOOD = """\
+OLD = """\
 id: mine
 name: My Pack
 levels:
@@ -36,64 +38,67 @@ def _error(text: str) -> str:
     return str(info.value)
 
 
-def test_builtin_pack_loads_with_three_to_five_levels() -> None:
+def test_the_starter_pack_has_ten_progressive_levels_in_every_mode_with_eight_exercises() -> None:
     pack = load_builtin()
     assert pack.id == "starter"
-    assert 3 <= len(pack.levels) <= 5
-    assert builtin_pack_path().is_file()
+    assert len(pack.levels) >= 10
+    assert {lv.mode for lv in pack.levels} == set(MODES)
+    assert len({s.exercise for lv in pack.levels for s in lv.stages}) >= 8
+    assert [lv.difficulty for lv in pack.levels] == sorted(lv.difficulty or 0 for lv in pack.levels)
+    assert all(not lv.unlock.always_open for lv in pack.levels[1:])
 
 
-def test_a_good_pack_loads_both_goal_kinds() -> None:
-    pack = load_pack("pack.yaml", GOOD)
-    assert pack.levels[0].goal.reps == 3
-    assert pack.levels[1].goal.hold_s == 20
-    assert pack.levels[1].unlock.after == "one"
+def test_every_builtin_pack_validates_without_warnings_and_has_the_modeline() -> None:
+    for name in BUILTIN_PACKS:
+        report = check_file(builtin_pack_path(name))
+        assert report.problems == [], name
+        assert builtin_pack_path(name).read_text(encoding="utf-8").startswith(MODELINE)
 
 
-def test_bad_goal_value_points_at_the_value() -> None:
-    msg = _error(GOOD.replace("{reps: 3}", "{reps: 0}"))
-    assert msg.startswith("pack.yaml:7:18: levels.0.goal.reps: expected greater than 0")
+def test_the_depth_pack_needs_depth_and_the_seated_pack_has_no_floor_or_jumping() -> None:
+    depth, seated = (next(p for p in builtin_packs() if p.id == i) for i in ("depth", "seated"))
+    assert all(lv.depth in ("required", "improves") for lv in depth.levels)
+    floor_or_jump = {"pushup", "plank", "situp", "glute_bridge", "mountain_climber", "jumping_jack", "high_knees"}
+    assert not {s.exercise for lv in seated.levels for s in lv.stages} & floor_or_jump
 
 
-def test_goal_with_both_kinds_is_rejected_at_the_goal() -> None:
-    msg = _error(GOOD.replace("{reps: 3}", "{reps: 3, hold_s: 10}"))
-    assert msg.startswith("pack.yaml:7:11: levels.0.goal: expected exactly one of 'reps' or 'hold_s'")
+def test_the_old_single_goal_form_loads_as_a_one_stage_classic_level() -> None:
+    pack = load_pack("pack.yaml", OLD)
+    assert pack.title == "My Pack"
+    one, two = pack.levels
+    assert one.mode == "classic"
+    assert len(one.stages) == 1
+    assert one.goal.reps == 3
+    assert two.exercise == "plank"
+    assert two.stages[0].goal.hold_s == 20
+    assert two.time_limit_s == 40
+    assert two.unlock.levels == ("one",)
+    assert two.unlock.stars == 2
 
 
-def test_unknown_key_suggests_the_right_one() -> None:
-    msg = _error(GOOD.replace("    title: One", "    titel: One"))
-    assert "pack.yaml:5:5: unknown key 'titel'; did you mean 'title'?" in msg.splitlines()
+def test_one_bad_level_does_not_hide_the_others_errors() -> None:
+    text = OLD.replace("{reps: 3}", "{reps: lots}").replace("exercise: plank", "exercise: plonk")
+    lines = _error(text).splitlines()
+    assert lines == [
+        "pack.yaml:7:18: error: expected 'reps' to be a whole number from 1 to 1000, found 'lots' (level 'one')",
+        "pack.yaml:11:15: error: expected an exercise from the library or the pack, found 'plonk' (level 'two'); "
+        "did you mean 'plank'?",
+    ]
 
 
-def test_a_rep_goal_for_a_held_exercise_is_rejected_at_the_goal() -> None:
-    msg = _error(GOOD.replace("exercise: squat", "exercise: wall_sit", 1))
-    assert msg == "pack.yaml:7:11: expected a hold_s goal ('wall_sit' is held, it counts no reps), found reps"
-
-
-def test_a_hold_goal_for_a_rep_exercise_is_rejected_at_the_goal() -> None:
-    msg = _error(GOOD.replace("exercise: plank", "exercise: lunge"))
-    assert msg == "pack.yaml:12:11: expected a reps goal ('lunge' counts reps, it has no hold time), found hold_s"
-
-
-def test_star_thresholds_must_rise() -> None:
-    msg = _error(GOOD.replace("[100, 200, 300]", "[300, 200, 100]"))
-    assert msg == "pack.yaml:8:12: expected star thresholds rising from 0, found [300, 200, 100]"
-
-
-def test_duplicate_level_id_points_at_the_second() -> None:
-    msg = _error(GOOD.replace("id: two", "id: one"))
-    assert msg == "pack.yaml:9:9: expected a unique level id, found 'one' again (first: level 1)"
-
-
-def test_unlock_must_name_an_earlier_level() -> None:
-    msg = _error(GOOD.replace("after: one", "after: three"))
-    assert msg == "pack.yaml:13:21: expected the id of an earlier level (earlier: one), found 'three'"
+def test_load_errors_are_a_pack_error_and_a_spec_error() -> None:
+    with pytest.raises(PackError) as info:
+        load_pack("pack.yaml", OLD.replace("title: One", "titel: One"))
+    assert isinstance(info.value, SpecError)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column, problem.severity) == (5, 5, "error")
+    assert problem.hint == "did you mean 'title'?"
 
 
 def test_missing_file_is_one_problem() -> None:
     with pytest.raises(SpecError) as info:
         load_pack("/nonexistent/pack.yaml")
-    assert str(info.value) == "/nonexistent/pack.yaml:1:1: expected a level pack YAML file, found nothing there"
+    assert str(info.value) == "/nonexistent/pack.yaml:1:1: error: expected a level pack YAML file, found nothing there"
 
 
 def test_find_level_suggests_a_close_id() -> None:
@@ -101,30 +106,70 @@ def test_find_level_suggests_a_close_id() -> None:
         find_level([load_builtin()], "first-squat")
 
 
-def test_cli_validate_bad_pack_prints_one_line_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_bad_pack_prints_the_problem_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(GOOD.replace("{reps: 3}", "{reps: lots}"), encoding="utf-8")
+    bad.write_text(OLD.replace("{reps: 3}", "{reps: lots}"), encoding="utf-8")
     code = main(["levels", "validate", str(bad)])
     out, err = capsys.readouterr()
-    assert code != 0
-    assert out == ""
-    lines = err.splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith(f"{bad}:7:18: levels.0.goal.reps: expected a valid integer")
-    assert lines[0].endswith("found 'lots'")
+    assert code == 2
+    assert err.splitlines() == [
+        f"{bad}:7:18: error: expected 'reps' to be a whole number from 1 to 1000, found 'lots' (level 'one')"
+    ]
+    assert out.strip() == f"{bad}: 1 error, 0 warnings"
 
 
-def test_cli_validate_good_pack_says_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    good = tmp_path / "good.yaml"
-    good.write_text(GOOD, encoding="utf-8")
-    assert main(["levels", "validate", str(good)]) == 0
-    assert "ok, pack 'mine' with 2 levels" in capsys.readouterr().out
+def test_cli_validate_prints_warnings_and_still_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "p.yaml"
+    pack.write_text(OLD.replace("[100, 200, 300]", "[100, 200, 5000]"), encoding="utf-8")
+    assert main(["levels", "validate", str(pack)]) == 0
+    out, err = capsys.readouterr()
+    assert ": warning: expected 3 stars within reach" in err
+    assert out.strip() == f"{pack}: ok, pack 'mine' with 2 levels (classic), 1 warning"
 
 
-def test_cli_list_shows_every_builtin_level(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["levels", "list"]) == 0
+def test_cli_validate_takes_several_files_and_fails_if_one_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(OLD, encoding="utf-8")
+    bad.write_text(OLD.replace("id: two", "id: one"), encoding="utf-8")
+    assert main(["levels", "validate", str(good), str(bad)]) == 2
     out = capsys.readouterr().out
-    assert all(level.id in out for level in load_builtin().levels)
+    assert f"{good}: ok" in out
+    assert f"{bad}: 2 errors" in out
+
+
+def test_cli_validate_recognises_an_exercise_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _own_exercise(tmp_path)
+    assert main(["levels", "validate", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"{path}: ok, an exercise file with 'deep_squat' (add it to a pack under 'exercises')"
+    )
+    broken = _own_exercise(tmp_path, signal="kne")
+    assert main(["levels", "validate", str(broken)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1
+    assert "did you mean 'knee'?" in err[0]
+    assert ": error: " in err[0]
+
+
+def test_cli_list_shows_every_builtin_level_and_unlock_stars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REPQUEST_HOME", str(tmp_path))
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "mine.yaml").write_text(OLD, encoding="utf-8")
+    (tmp_path / "packs" / "broken.yaml").write_text("id: [", encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text(OLD.replace("id: mine", "id: other"), encoding="utf-8")
+    assert main(["levels", "list", "--pack", str(other)]) == 0
+    out, err = capsys.readouterr()
+    assert all(lv.id in out for p in builtin_packs() for lv in p.levels)
+    assert "mine: My Pack (2 levels" in out
+    assert "other: My Pack (2 levels" in out
+    assert "(unlock: 2 stars in one)" in out
+    assert "(unlock: 1 star in core-circuit; 15 stars in the pack)" in out
+    assert "broken.yaml: skipped, 1 error" in err
 
 
 def test_cli_show_unknown_level_fails_with_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,47 +178,31 @@ def test_cli_show_unknown_level_fails_with_a_hint(capsys: pytest.CaptureFixture[
     assert err == "repquest levels: error: unknown level 'plank'; did you mean 'plank-hold'?"
 
 
-def test_cli_levels_without_action_is_a_usage_error() -> None:
-    with pytest.raises(SystemExit) as info:
-        main(["levels"])
-    assert info.value.code == 2
+def test_every_builtin_exercise_of_every_pack_has_a_coach() -> None:
+    for pack in builtin_packs():
+        for name in {s.exercise for lv in pack.levels for s in lv.stages}:
+            assert Coach(name).exercise == name
 
 
-def test_unknown_exercise_gets_a_did_you_mean() -> None:
-    msg = _error(GOOD.replace("exercise: squat", "exercise: sqaut", 1))
-    assert msg == "pack.yaml:6:15: expected an exercise from the library, found 'sqaut'; did you mean 'squat'?"
-
-
-def test_every_builtin_level_has_a_coach_and_a_demo_source() -> None:
-    for level in load_builtin().levels:
-        coach = Coach(level.exercise)
-        assert coach.exercise == level.exercise
-        sensor = open_source(demo_spec(level.exercise))  # built: the demo's parameters are valid
-        sensor.close()
-
-
-def _own_exercise(folder: Path, signal: str = "knee") -> Path:
-    """A pack's own exercise: the built-in squat renamed 'deep_squat' (optionally with a bad signal)."""
-    from importlib import resources
-
+def _own_exercise(folder: Path, signal: str = "knee", name: str = "deep_squat") -> Path:
+    """A pack's own exercise: the built-in squat renamed (optionally with a bad signal)."""
     text = (resources.files("exercises") / "library" / "squat.yaml").read_text(encoding="utf-8")
-    text = text.replace("name: squat", "name: deep_squat", 1).replace(
-        "primary_signal: knee", f"primary_signal: {signal}"
-    )
-    path = folder / "deep_squat.yaml"
+    text = text.replace("name: squat", f"name: {name}", 1).replace("primary_signal: knee", f"primary_signal: {signal}")
+    path = folder / f"{name}{'_bad' if signal != 'knee' else ''}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
 PACK_WITH_EXERCISE = """\
 id: mine
-name: Mine
+title: Mine
 exercises: [deep_squat.yaml]
 levels:
   - id: deep
     title: Deep
-    exercise: deep_squat
-    goal: {reps: 3}
+    stages:
+      - exercise: deep_squat
+        goal: {reps: 3}
 """
 
 
@@ -181,21 +210,37 @@ def test_a_pack_can_add_its_own_exercise(tmp_path: Path) -> None:
     exercise = _own_exercise(tmp_path)
     (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE, encoding="utf-8")
     pack = load_pack(tmp_path / "pack.yaml")
-    assert pack.exercises == [str(exercise.resolve())]
+    assert pack.exercises == (str(exercise.resolve()),)
     assert Coach("deep_squat", pack.exercises).exercise == "deep_squat"
 
 
 def test_missing_exercise_file_points_at_the_pack_entry(tmp_path: Path) -> None:
     (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE, encoding="utf-8")
-    with pytest.raises(SpecError) as info:
-        load_pack(tmp_path / "pack.yaml")
-    assert str(info.value).startswith(f"{tmp_path / 'pack.yaml'}:3:13: expected an exercise YAML file, found nothing")
+    report = check_file(tmp_path / "pack.yaml")
+    assert next(str(p) for p in report.problems) == (
+        f"{tmp_path / 'pack.yaml'}:3:13: error: expected an exercise file, found no file 'deep_squat.yaml' in the "
+        "pack's folder"
+    )
 
 
 def test_a_broken_exercise_file_reports_its_own_position(tmp_path: Path) -> None:
-    exercise = _own_exercise(tmp_path, signal="kne")
-    (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE, encoding="utf-8")
-    with pytest.raises(SpecError) as info:
-        load_pack(tmp_path / "pack.yaml")
-    assert str(info.value).startswith(f"{exercise.resolve()}:")
-    assert "did you mean 'knee'?" in str(info.value)
+    _own_exercise(tmp_path, signal="kne")
+    (tmp_path / "pack.yaml").write_text(PACK_WITH_EXERCISE.replace("deep_squat.yaml", "deep_squat_bad.yaml"), "utf-8")
+    report = check_file(tmp_path / "pack.yaml")
+    first = str(report.problems[0])
+    assert first.startswith(f"{tmp_path / 'deep_squat_bad.yaml'}:")
+    assert "did you mean 'knee'?" in first
+
+
+def test_a_symlink_leading_out_of_the_pack_is_refused_unread(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = _own_exercise(outside)
+    pack_dir = tmp_path / "pack"
+    pack_dir.mkdir()
+    (pack_dir / "deep_squat.yaml").symlink_to(secret)
+    report = check_text(PACK_WITH_EXERCISE, str(pack_dir / "pack.yaml"))
+    problem, unknown = report.errors  # the file is refused, so its exercise is unknown
+    assert "leads out of it" in problem.message
+    assert "outside" not in str(problem)
+    assert "found 'deep_squat'" in unknown.message

@@ -34,14 +34,15 @@ def test_level_pack_example_is_valid(tmp_path: Path) -> None:
     path = tmp_path / "legs-day.yaml"
     path.write_text(_block("Writing a level pack", "yaml"), encoding="utf-8")
     pack = load_pack(path)
-    assert [level.id for level in pack.levels] == ["warm-up", "lunges", "wall"]
+    assert [level.id for level in pack.levels] == ["warm-up", "lunge-circuit"]
+    assert [level.mode for level in pack.levels] == ["classic", "circuit"]
 
 
 def test_level_pack_error_example_is_what_validate_prints(tmp_path: Path) -> None:
     shown = re.search(r"^(legs-day\.yaml:\d+:\d+: .*)$", README, re.M)
     assert shown is not None
     path = tmp_path / "legs-day.yaml"
-    path.write_text(_block("Writing a level pack", "yaml").replace("exercise: squat", "exercise: squats"), "utf-8")
+    path.write_text(_block("Writing a level pack", "yaml").replace("exercise: squat", "exercise: squats", 1), "utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "game", "levels", "validate", "legs-day.yaml"],
         capture_output=True,

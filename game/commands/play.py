@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from exercises.yaml_source import SpecError
@@ -24,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--level", metavar="ID", help="level to select first, e.g. first-squats")
     parser.add_argument("--pack", type=Path, metavar="FILE", help="a level pack YAML file (default: the built-in pack)")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="with --pack: reload the pack whenever its file changes; its errors show in the game",
+    )
     parser.add_argument(
         "--headless",
         action="store_true",
@@ -78,9 +84,18 @@ def run(args: argparse.Namespace) -> int:
     from game.session import play
     from game.store import ProfileError
     from levels import find_level, load_builtin, load_pack
+    from levels.watch import PackWatcher
 
+    if args.watch and not args.pack:
+        raise UserError("--watch needs --pack FILE (the pack to reload when it changes)")
+    watch = PackWatcher(args.pack) if args.watch else None
     try:
-        pack = load_pack(args.pack) if args.pack else load_builtin()
+        if watch is not None and watch.report.pack is None:
+            for problem in watch.report.problems:
+                print(problem, file=sys.stderr)
+            pack = load_builtin()  # shown once the file is fixed; the game opens on the errors
+        else:
+            pack = load_pack(args.pack) if args.pack else load_builtin()
         if args.level:
             find_level([pack], args.level)
     except SpecError as e:
@@ -98,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         return play(
             pack, source=args.source, level_id=level_id, headless=headless, seconds=seconds,
             screenshots=screenshots, fps=args.fps, seed=args.seed, pose_model=args.pose_model,
-            profile=args.profile, as_json=args.json,
+            profile=args.profile, as_json=args.json, watch=watch,
         )  # fmt: skip
     except ProfileError as e:
         raise UserError(str(e)) from None

@@ -7,6 +7,7 @@ from game.scenes.base import Scene
 from game.scenes.calibrate import CalibrateScene
 from game.scenes.history import HistoryScene
 from game.scenes.levels import LevelSelectScene
+from game.scenes.pack_errors import PackErrorsScene
 from game.scenes.pause import PauseScene
 from game.scenes.play import PlayScene
 from game.scenes.profiles import ProfileScene
@@ -19,11 +20,11 @@ SCENES: dict[str, type[Scene]] = {
     scene.name: scene
     for scene in (
         TitleScene, ProfileScene, LevelSelectScene, SetupScene, CalibrateScene, PlayScene, PauseScene,
-        ResultsScene, HistoryScene, SettingsScene,
+        ResultsScene, HistoryScene, SettingsScene, PackErrorsScene,
     )
 }  # fmt: skip
 
 __all__ = [
-    "SCENES", "CalibrateScene", "HistoryScene", "LevelSelectScene", "PauseScene", "PlayScene", "ProfileScene",
-    "ResultsScene", "Scene", "SettingsScene", "SetupScene", "TitleScene",
+    "SCENES", "CalibrateScene", "HistoryScene", "LevelSelectScene", "PackErrorsScene", "PauseScene", "PlayScene",
+    "ProfileScene", "ResultsScene", "Scene", "SettingsScene", "SetupScene", "TitleScene",
 ]  # fmt: skip

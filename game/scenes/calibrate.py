@@ -14,7 +14,7 @@ from exercises.calibration import Calibration
 from game import assets, draw
 from game.scenes.base import Scene
 from game.setup_check import body_in_frame
-from levels.schema import Level
+from levels.model import Level
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
 
@@ -41,7 +41,7 @@ class CalibrateScene(Scene):
     def enter(self) -> None:
         super().enter()
         exercise = self.then.exercise if self.then is not None else self.app.options.pack.levels[0].exercise
-        self.app.use_source_for(exercise)
+        self.app.use_source_for(self.app.options.pack.demo_motion(exercise))
 
     def back(self) -> None:
         if self.then is not None:

@@ -10,7 +10,8 @@ from game import assets, draw
 from game.hud import fit_text
 from game.scenes.base import Scene
 from game.widgets import HANDS_FREE_HINT, Button, Menu
-from levels.schema import Level
+from levels.model import Level
+from levels.run import unlock_text
 
 if TYPE_CHECKING:
     from game.app import App
@@ -32,13 +33,16 @@ class LevelSelectScene(Scene):
     def __init__(self, app: App, selected: str | None = None) -> None:
         super().__init__(app)
         levels = app.options.pack.levels
-        index = next((i for i, lv in enumerate(levels) if lv.id == selected), 0)
+        playable = [i for i, lv in enumerate(levels) if lv.id not in app.options.refused] or [0]
+        index = next((i for i, lv in enumerate(levels) if lv.id == selected), playable[0])
         self.menu = Menu([Button(lv.title, "start") for lv in levels], index)
         self.message = ""
 
     def enter(self) -> None:
         super().enter()
-        self.app.use_source_for(self.level.exercise)  # hands-free needs frames (a no-op when already delivering)
+        self.app.use_source_for(
+            self.app.options.pack.demo_motion(self.level.exercise)
+        )  # hands-free needs frames (a no-op when already delivering)
 
     @property
     def selected(self) -> int:
@@ -57,11 +61,11 @@ class LevelSelectScene(Scene):
         self.message = ""
 
     def unlock_hint(self, level: Level) -> str:
-        """E.g. ``"earn 1 star in Squat Streak"``."""
-        after = next((lv for lv in self.app.options.pack.levels if lv.id == level.unlock.after), None)
-        n = level.unlock.stars
-        stars = f"{n} star{'s' if n != 1 else ''}"
-        return f"earn {stars} in {after.title}" if after is not None else "finish an earlier level"
+        """E.g. ``"earn 1 star in Squat Streak"`` (or why this source cannot play it)."""
+        refused = self.app.options.refused.get(level.id)
+        if refused:
+            return refused
+        return "earn " + unlock_text(level, {lv.id: lv.title for lv in self.app.options.pack.levels})
 
     def back(self) -> None:
         self.app.goto("title")
@@ -70,7 +74,8 @@ class LevelSelectScene(Scene):
         """Play the selected level (via the camera check); a locked level says what opens it."""
         level = self.level
         if not force and not self.app.unlocked(level):
-            self.message = f"Locked: {self.unlock_hint(level)} first"
+            first = "" if level.id in self.app.options.refused else " first"
+            self.message = f"Locked: {self.unlock_hint(level)}{first}"
             return
         self.app.cue("select")
         self.app.goto("setup", level=level)
@@ -88,7 +93,7 @@ class LevelSelectScene(Scene):
         w, h = surface.get_size()
         surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
         pack = self.app.options.pack
-        draw.text(surface, pack.name, 64, assets.ACCENT, (w // 2, 46), "center")
+        draw.text(surface, pack.title, 64, assets.ACCENT, (w // 2, 46), "center")
         draw.text(surface, f"pick a level  -  player {self.app.store.name}", 28, assets.TEXT_DIM, (w // 2, 92),
                   "center", shadow=False)  # fmt: skip
         rows_h = h - 230
@@ -121,7 +126,7 @@ class LevelSelectScene(Scene):
         name = fit_text(f"{i + 1}. {level.title}", 36, 330, keep="start")
         draw.text(surface, name, 36, colour, (rect.x + 20, rect.centery), "midleft")
         if open_:
-            info = f"{level.exercise.replace('_', ' ')} - {level.goal.describe()} - classic"
+            info = level.describe()
         else:
             info = f"locked: {self.unlock_hint(level)}"
             pygame.draw.rect(surface, assets.LOCKED, (rect.x + 358, rect.centery - 4, 14, 12))  # a padlock

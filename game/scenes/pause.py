@@ -91,7 +91,7 @@ class PauseScene(Scene):
         if self.kind != "sensor":
             return
         self.app.settings.source = "synthetic"
-        self.app.use_source_for(self.held.level.exercise, force=True)
+        self.app.use_source_for(self.app.options.pack.demo_motion(self.held.exercise), force=True)
 
     def select_previous(self) -> None:
         self.menu.move(-1)

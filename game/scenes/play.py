@@ -8,6 +8,7 @@ the pause scene is shown over this one; reps are kept.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
@@ -21,8 +22,8 @@ from game.engine_adapter import Coach, player_calibration, rep_record, severity,
 from game.feed_image import ImageScaler
 from game.outcome import LevelResult
 from game.scenes.base import Scene
-from levels.run import LevelRun, Outcome
-from levels.schema import Level
+from levels.model import Level
+from levels.run import Outcome, RunStatus, start_run
 from sensors.pose import PoseFrame, TrackingState
 from sensors.tracker import PoseTracker
 
@@ -53,7 +54,12 @@ class PlayScene(Scene):
     def __init__(self, app: App, level: Level) -> None:
         super().__init__(app)
         self.level = level
-        self.run = LevelRun(level)
+        self.run = start_run(level)  #: the level's mode (classic, timed, circuit, intervals, boss)
+        self.exercise = self.run.exercise  #: the exercise the coach and the sensor follow now
+        self.coach_held_s = 0.0  #: the coach's in-form hold time already credited
+        self.stage_key = (self.run.stage_index, self.run.round, self.run.resting)
+        self.boss_popup = ""  #: "-87" damage or "+30" heal, shown by the boss bar
+        self.boss_popup_at_s = -99.0
         self.coach: Coach | None = None
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
         self.tracker = PoseTracker()  #: smooths the drawn skeleton and coasts it through short occlusions
@@ -78,9 +84,9 @@ class PlayScene(Scene):
         self.generation = -1  #: the pose service's sensor generation this coach belongs to
         self.stopped_by = ""
         self._screen_size: tuple[int, int] | None = None
-        self.held_before_s = 0.0
         self.held_grew_at_s = -99.0
         self._counted_down = 3
+        self._rest_seen_s = 0.0
         self._beside_key: tuple[int, int, tuple[int, int]] | None = None
         self._beside: tuple[float, float] | None = None
 
@@ -88,23 +94,34 @@ class PlayScene(Scene):
     def enter(self) -> None:
         super().enter()
         if self.session_id is None:
-            self.app.use_source_for(self.level.exercise)
             pack = self.app.options.pack
-            self.session_id = self.app.store.start_session(pack.id, self.level.id, "classic", self.app.source_spec)
+            self.app.use_source_for(pack.demo_motion(self.exercise))
+            self.session_id = self.app.store.start_session(
+                pack.id, self.level.id, self.level.mode, self.app.source_spec
+            )
 
     def exit(self) -> None:
         if self._scaler is not None:
             self._scaler.close()
 
-    def _new_coach(self) -> None:
-        """A coach for the current sensor (again after a reconnect: the engine's clock restarts with it)."""
+    def _new_coach(self, same_sensor: bool = False) -> None:
+        """A coach for the exercise now, for a new sensor (after a reconnect: its clock restarts) or a new stage."""
         saved = self.app.store.settings().get("calibration")
-        self.coach = Coach(self.level.exercise, self.app.options.pack.exercises, player_calibration(saved))
-        self.generation = self.app.poses.generation
-        self.source_label = self.app.poses.label
-        self.tracker = PoseTracker()
+        self.coach = Coach(self.exercise, self.app.options.pack.exercises, player_calibration(saved))
+        self.coach_held_s = 0.0
         self.ready = False
-        self.held_before_s = self.run.held_s
+        if not same_sensor:
+            self.generation = self.app.poses.generation
+            self.source_label = self.app.poses.label
+            self.tracker = PoseTracker()
+
+    def _follow(self, exercise: str) -> None:
+        """A new stage: coach ``exercise``; the sensor changes only when its source does (the demo avatar)."""
+        self.exercise = exercise
+        before = self.app.source_spec
+        self.app.use_source_for(self.app.options.pack.demo_motion(exercise))
+        if self.app.source_spec == before:
+            self._new_coach(same_sensor=True)
 
     # -- keys -----------------------------------------------------------------------
     def pause(self, reason: str = "", kind: str = "manual") -> None:
@@ -168,18 +185,24 @@ class PlayScene(Scene):
             self.lost_s = 0.0
             self.pause(reason="Step back into view", kind="away")
             return
-        if self.play_s < COUNTDOWN_S:
-            self.held_before_s = self.coach.hold_in_form_s
-        else:
+        held_s = self.coach.hold_in_form_s - self.coach_held_s  # in form since the last frame
+        self.coach_held_s = self.coach.hold_in_form_s
+        if self.play_s >= COUNTDOWN_S:  # the countdown's hold time is not credited
             self.run.tick(dt_s)
-            if self.level.goal.hold_s is not None:
-                held_s = self.coach.hold_in_form_s - self.held_before_s
-                if held_s > self.run.held_s:
-                    self.held_grew_at_s = self.play_s
-                self.run.add_hold(max(0.0, held_s - self.run.held_s), in_form=True)
+            if self.coach.is_hold and held_s > 0:
+                self.held_grew_at_s = self.play_s
+                self.run.add_hold(held_s, in_form=True)
         if self.run.outcome is not Outcome.PLAYING:
             self.done_at_s = self.play_s
             self.app.cue("level_end")
+            return
+        key = (self.run.stage_index, self.run.round, self.run.resting)
+        if key != self.stage_key:
+            if self.run.resting or key[:2] != self.stage_key[:2]:
+                self.app.cue("stage_end")
+            self.stage_key = key
+        if self.run.exercise != self.exercise:
+            self._follow(self.run.exercise)
 
     def _countdown_sounds(self) -> None:
         left = int(COUNTDOWN_S - self.play_s) + 1 if self.play_s < COUNTDOWN_S else 0
@@ -192,7 +215,11 @@ class PlayScene(Scene):
         if self.play_s < COUNTDOWN_S:
             return
         rep = event.rep
+        health = self.run.boss_health
         self.last_rep_points = self.run.add_rep(rep.score, rep.good)
+        if health is not None and self.run.boss_health is not None and self.run.boss_health != health:
+            change = self.run.boss_health - health
+            self.boss_popup, self.boss_popup_at_s = f"{change:+.0f} HP", self.play_s
         self.last_rep, self.last_rep_at_s = rep, self.play_s
         self.rep_index += 1
         record = rep_record(rep, self.run.elapsed_s)
@@ -237,9 +264,10 @@ class PlayScene(Scene):
         if self.session_id is not None:
             app.store.end_session(self.session_id, outcome, points, run.stars, run.elapsed_s)
         result = LevelResult(
-            self.level.id, self.level.title, self.level.exercise, self.source_label or app.source_spec, outcome,
-            run.reps, run.good_reps, run.partials, run.held_s, points, run.stars, run.best_combo, run.mean_score,
-            app.poses.frames_seen, hold=self.level.goal.hold_s is not None, mode="classic",
+            self.level.id, self.level.title, ", ".join(self.level.exercises), self.source_label or app.source_spec,
+            outcome, run.reps, run.good_reps, run.partials, run.held_s, points, run.stars, run.best_combo,
+            run.mean_score, app.poses.frames_seen, hold=all(s.goal.is_hold for s in self.level.stages),
+            mode=self.level.mode,
             duration_s=run.elapsed_s, rep_scores=tuple(run.rep_scores), faults=dict(self.faults),
             personal_best=points > previous and run.outcome is Outcome.COMPLETED, previous_best=previous,
             stopped_by=self.stopped_by,
@@ -253,14 +281,17 @@ class PlayScene(Scene):
     def banner(self) -> str:
         if self.frame is None:
             return ""
+        run = self.run
         if self.play_s < COUNTDOWN_S:
             return str(int(COUNTDOWN_S - self.play_s) + 1)
         if self.play_s < COUNTDOWN_S + GO_SHOWN_S:
             return "GO!"
-        if self.run.outcome is Outcome.COMPLETED:
-            return "Level complete!"
-        if self.run.outcome is Outcome.TIME_UP:
+        if run.outcome is Outcome.COMPLETED:
+            return "Boss defeated!" if self.level.mode == "boss" else "Level complete!"
+        if run.outcome is Outcome.TIME_UP:
             return "Time!"
+        if run.resting:
+            return f"Rest - next: {run.stage.describe()}"
         if not self.ready:
             return {"side": "Stand side-on to the camera", "front": "Stand facing the camera"}.get(
                 self.level.view, "Get into the start position"
@@ -268,25 +299,28 @@ class PlayScene(Scene):
         return ""
 
     def hud_state(self) -> hud.HudState:
-        run, goal = self.run, self.level.goal
-        if goal.reps is not None:
-            count_text, count_label = f"{run.reps} / {goal.reps}", "REPS"
-        else:
-            count_text, count_label = f"{run.held_s:.0f} / {goal.hold_s:g} s", "HOLD"
-        left = run.time_left_s
+        run = self.run
+        status = run.status()
+        hold = self.coach.is_hold if self.coach is not None else run.stage.goal.is_hold
+        goal = run.stage.goal
+        count_text = status.goal_text.replace(" reps", "").replace(" good", "") or f"{run.reps}"
+        count_label = "HOLD" if hold else ("GOOD REPS" if goal.good_reps is not None else "REPS")
+        if status.resting:
+            count_text, count_label = f"{math.ceil(status.rest_left_s)} s", "REST"
+        left = status.time_left_s
         cue_age_s = self.play_s - self.cue_t_s
         rep = self.last_rep
         return hud.HudState(
             title=self.level.title,
-            exercise=self.level.exercise,
+            exercise=run.exercise,
             count_text=count_text,
             count_label=count_label,
-            progress=run.progress,
-            time_text=hud.format_time(left if left is not None else run.elapsed_s),
+            progress=status.stage_progress if len(self.level.stages) > 1 or status.rounds > 1 else status.progress,
+            time_text=hud.format_time(left if left is not None else status.elapsed_s),
             time_urgent=left is not None and left < 10,
-            points=round(run.points),
-            multiplier=run.multiplier,
-            combo=run.combo,
+            points=round(status.points),
+            multiplier=status.multiplier,
+            combo=status.combo,
             last_rep_score=None if rep is None else rep.score,
             last_rep_good=rep is not None and rep.good,
             cue=self.cue if cue_age_s < CUE_SHOWN_S else "",
@@ -299,11 +333,33 @@ class PlayScene(Scene):
             popup="" if rep is None else f"+{self.last_rep_points:.0f}",
             popup_age_s=self.play_s - self.last_rep_at_s,
             popup_xy=self._beside_player(),
-            hold=goal.hold_s is not None,
+            hold=hold,
             in_form=self.play_s - self.held_grew_at_s < IN_FORM_SHOWN_S,
             caption=self.app.sound.caption_now(self.app.clock.wall_s),
             large_text=self.app.settings.large_text,
+            mode=status.mode,
+            headline=status.headline,
+            stage_text=_stage_text(status),
+            resting=status.resting,
+            rest_left_s=status.rest_left_s,
+            rest_total_s=self._rest_total_s(),
+            time_clock=self.level.mode == "timed" or (self.level.mode == "boss" and left is not None),
+            boss_name=self.level.boss.name if self.level.boss is not None and status.boss_health is not None else "",
+            boss_health=status.boss_health,
+            boss_max_health=status.boss_max_health,
+            special_charge=status.special_charge,
+            boss_popup=self.boss_popup if self.play_s - self.boss_popup_at_s < 1.2 else "",
+            boss_popup_age_s=self.play_s - self.boss_popup_at_s,
+            hold_progress=status.stage_progress if hold and not status.resting else None,
         )
+
+    def _rest_total_s(self) -> float:
+        """The length of the rest now (for the rest ring): the longest rest seen since it began."""
+        if not self.run.resting:
+            self._rest_seen_s = 0.0
+            return 0.0
+        self._rest_seen_s = max(self._rest_seen_s, self.run.rest_left_s)
+        return self._rest_seen_s
 
     def debug_lines(self) -> list[str]:
         """The F3 overlay: engine phase and view, frame rate and timings."""
@@ -393,3 +449,13 @@ class PlayScene(Scene):
         hud.draw_sidebar(surface, state)
         if self.app.debug:
             hud.draw_debug(surface, self.debug_lines(), area)
+
+
+def _stage_text(status: RunStatus) -> str:
+    """E.g. "Stage 2/3", "Round 3/8", "Round 2/3 - station 1/4" ("" for a one-stage level)."""
+    parts = []
+    if status.rounds > 1:
+        parts.append(f"Round {status.round}/{status.rounds}")
+    if status.stage_count > 1:
+        parts.append(f"{'station' if status.rounds > 1 else 'Stage'} {status.stage_number}/{status.stage_count}")
+    return " - ".join(parts)

@@ -11,7 +11,7 @@ from game.hud import fit_text
 from game.outcome import LevelResult
 from game.scenes.base import Scene
 from game.widgets import HANDS_FREE_HINT, Button, Menu
-from levels.schema import Level
+from levels.model import Level
 
 if TYPE_CHECKING:
     from game.app import App
@@ -94,7 +94,7 @@ class ResultsScene(Scene):
         surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
         r = self.result
         draw.text(surface, headline(r), 76, assets.TEXT, (w // 2, 60), "center")
-        sub = f"{self.level.title}  -  {self.level.goal.describe()}"
+        sub = f"{self.level.title}  -  {self.level.describe()}"
         if r.stopped_by == "time box":
             sub += "  -  stopped by --seconds before the goal (no stars)"
         draw.text(surface, fit_text(sub, 30, w - 80), 30, assets.TEXT_DIM, (w // 2, 112), "center", shadow=False)
@@ -121,7 +121,7 @@ class ResultsScene(Scene):
     def _stats(self, surface: pygame.Surface, w: int) -> None:
         r = self.result
         if r.hold:
-            goal_s = self.level.goal.hold_s or 0.0
+            goal_s = sum(s.goal.hold_s or 0.0 for s in self.level.stages)
             stats: tuple[tuple[str, str], ...] = (("held in form", f"{r.held_s:.1f} s"), ("goal", f"{goal_s:g} s"))
         else:
             stats = (("reps", f"{r.reps}"), ("good form", f"{r.good_reps}"), ("partials", f"{r.partials}"),

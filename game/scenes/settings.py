@@ -60,7 +60,8 @@ class SettingsScene(Scene):
         if key == "source":
             i = SOURCES.index(s.source) if s.source in SOURCES else 0
             s.source = SOURCES[(i + step) % len(SOURCES)]
-            self.app.use_source_for(self.app.options.pack.levels[0].exercise)
+            pack = self.app.options.pack
+            self.app.use_source_for(pack.demo_motion(pack.levels[0].exercise))
         elif key == "volume":
             s.volume = round(max(0.0, min(1.0, s.volume + step * VOLUME_STEP)), 2)
             self.app.sound.volume = s.volume

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, ClassVar
 import pygame
 
 from game import assets, draw
+from game.hud import fit_text
 from game.scenes.base import Scene
 from game.setup_check import Check, run_checks
-from levels.schema import Level
+from levels.model import Level
 from sensors.pose import PoseFrame
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class SetupScene(Scene):
 
     def enter(self) -> None:
         super().enter()
-        self.app.use_source_for(self.level.exercise)
+        self.app.use_source_for(self.app.options.pack.demo_motion(self.level.exercise))
 
     def go(self) -> None:
         self.app.goto("play", level=self.level)
@@ -72,8 +73,8 @@ class SetupScene(Scene):
         w, h = surface.get_size()
         surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
         draw.text(surface, "Camera check", 64, assets.ACCENT, (w // 2, 48), "center")
-        draw.text(surface, f"next: {self.level.title} ({self.level.exercise.replace('_', ' ')}, "
-                  f"view: {self.level.view})", 28, assets.TEXT_DIM, (w // 2, 96), "center", shadow=False)  # fmt: skip
+        draw.text(surface, fit_text(f"next: {self.level.title} - {self.level.describe()} (view: {self.level.view})",
+                  28, w - 80), 28, assets.TEXT_DIM, (w // 2, 96), "center", shadow=False)  # fmt: skip
         area = pygame.Rect(40, 130, FEED_W_PX, h - 220)
         self._picture(surface, area)
         x, y = area.right + 40, 150

@@ -40,8 +40,9 @@ class TitleScene(Scene):
 
     def enter(self) -> None:
         super().enter()
-        first = self.app.options.pack.levels[0]
-        self.app.use_source_for(first.exercise)  # opens off the game thread; menus use it hands-free
+        pack = self.app.options.pack
+        first = next((lv for lv in pack.levels if lv.id not in self.app.options.refused), pack.levels[0])
+        self.app.use_source_for(pack.demo_motion(first.exercise))  # opens off the game thread; menus use it hands-free
 
     def select_previous(self) -> None:
         self.menu.move(-1)
@@ -85,7 +86,7 @@ class TitleScene(Scene):
         surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
         draw.text(surface, "RepQuest", 120, assets.ACCENT, (w // 2, 86), "center")
         app = self.app
-        who = f"player: {app.store.name}   pack: {app.options.pack.name}"
+        who = f"player: {app.store.name}   pack: {app.options.pack.title}"
         draw.text(surface, who, 32, assets.TEXT_DIM, (w // 2, 150), "center", shadow=False)
         self.menu.layout(self.menu.column(surface, 190, 420, 62, 10))
         self.menu.draw(surface, 40, app.settings.large_text)
