@@ -149,7 +149,10 @@ def draw_mode(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> None:
     top = area.y + 16
     if s.boss_health is not None and s.boss_max_health:
         top = _boss_bar(surface, s, area) + 12
-    chip = s.stage_text or (s.headline if s.mode not in ("classic", "boss") else "")
+    # intervals say whether this is work or rest ("Round 2/8 - work"); other modes their stage and round
+    chip = s.headline if s.mode == "intervals" and s.headline else s.stage_text
+    if not chip and s.mode not in ("classic", "boss"):
+        chip = s.headline
     if chip:
         w = assets.font(30).size(chip)[0] + 36
         rect = pygame.Rect(0, top, w, 44)
