@@ -1,29 +1,43 @@
-"""The pygame application: a scene stack driven by ``for dt_s in frames(fps)``.
+"""The pygame application: services (poses, profile store, sound, settings) and a scene stack.
 
-Events are dispatched through a table (event type -> method); the active
-scene gets key presses, game-clock updates and a draw call each frame.
+The loop is ``for dt_s in frames(fps)``; each frame is :meth:`App.step`.
+Scenes are reached by name through the table in :mod:`game.scenes`
+(``app.goto("play", level=level)``) and never import each other. pygame
+events are dispatched through :attr:`App.EVENTS` (event type -> method); a
+gamepad's buttons and hat are mapped to the keys the scenes already know.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pygame
 
 from game import assets
 from game.clock import GameClock
-from game.progress import load_stars, save_stars
+from game.outcome import LevelResult
+from game.poses import PoseService
 from game.scenes.base import Scene
 from game.screenshots import Screenshotter
+from game.settings import Settings
+from game.sound import Sound
 from game.source_choice import SourceChoice
+from game.store import ProfileStore
 from levels.model import Level, Pack
-from levels.run import LevelRun, Outcome, is_unlocked
+from levels.run import is_unlocked
 from levels.watch import PackWatcher
 
 #: after the --seconds deadline, how long the results stay up before the app closes
 CLOSING_GRACE_S = 2.5
+#: gamepad button -> key the scenes understand (A/Cross confirms, B/Circle goes back, Start pauses)
+PAD_BUTTONS: dict[int, int] = {0: pygame.K_RETURN, 1: pygame.K_ESCAPE, 7: pygame.K_p, 9: pygame.K_p}
+PAD_HAT: dict[tuple[int, int], int] = {(0, 1): pygame.K_UP, (0, -1): pygame.K_DOWN, (-1, 0): pygame.K_LEFT,
+                                       (1, 0): pygame.K_RIGHT}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,77 +48,75 @@ class GameOptions:
     autoplay: bool = False  #: demo mode: start the level, show the results, quit
     seconds: float | None = None  #: end the session after this many wall seconds
     screenshots: Path | None = None
-    fps: float = 30.0
-    threaded_feed: bool = True  #: False: read non-live sources on the game thread (deterministic tests)
-    progress_file: Path | None = None  #: keep best stars here between sessions (None: this session only)
+    fps: float = 60.0
+    threaded_feed: bool = True  #: False: open and read sources on the game thread (deterministic tests)
+    sound: bool = True  #: try to open an audio mixer (captions show either way)
+    home: Path | None = None  #: where profiles live (default: game.store.data_home())
     #: level id -> why this source cannot play it (e.g. the demo avatar cannot do a pack's own exercise)
     refused: dict[str, str] = field(default_factory=dict)
     watch: PackWatcher | None = None  #: --watch: reload the pack when its files change
 
 
-@dataclass(frozen=True)
-class LevelResult:
-    """What happened in one level, for the summary printed at the end."""
-
-    level_id: str
-    title: str
-    exercise: str
-    source: str
-    outcome: str
-    reps: int
-    good_reps: int
-    partials: int
-    held_s: float
-    points: int
-    stars: int
-    best_combo: int
-    mean_score: float
-    frames: int
-    hold: bool = False  #: a hold level (seconds in form, not reps)
-
-    def summary(self) -> str:
-        if self.hold:
-            did = f"held in form {self.held_s:.1f} s"
-        else:
-            did = (
-                f"{self.reps} reps ({self.good_reps} good, {self.partials} partial), "
-                f"form {self.mean_score:.0f}/100, best streak {self.best_combo} good reps"
-            )
-        return (
-            f"level {self.level_id} '{self.title}' ({self.exercise}, source {self.source}): {self.outcome}; "
-            f"{did}; score {self.points}, stars {self.stars}/3"
-        )
-
-
 @dataclass
 class Session:
     best_stars: dict[str, int] = field(default_factory=dict)
+    best_points: dict[str, int] = field(default_factory=dict)
     results: list[LevelResult] = field(default_factory=list)
 
 
 class App:
-    def __init__(self, screen: pygame.Surface, options: GameOptions) -> None:
+    def __init__(self, screen: pygame.Surface, options: GameOptions, store: ProfileStore | None = None) -> None:
         self.screen = screen
         self.options = options
         self.clock = GameClock()
+        self.store = store if store is not None else ProfileStore.memory()
+        self.settings = Settings.load(self.store)
+        assets.set_palette(self.settings.colour_blind)
+        self.sound = Sound(self.settings.volume, self.settings.muted, enabled=options.sound)
+        self.poses = PoseService(threaded=options.threaded_feed)
+        self.source_spec = ""  #: the spec the pose service was started with
         self.session = Session()
-        if options.progress_file is not None:
-            self.session.best_stars.update(load_stars(options.pack.id, options.progress_file))
+        self.reload_progress()
+        self.notices: list[str] = list(self.store.notices)  #: told to the player on the title screen
         self.stack: list[Scene] = []  #: the active scene is last; a pause scene sits on the play scene
         self.running = True
         self.wall_dt_s = 0.0
         self.closing_at_s: float | None = None
+        self.debug = False  #: F3: fps, inference, pipeline and latency overlay
+        self.frame_ms: list[float] = []  #: recent App.step times (debug overlay)
         self.shots = Screenshotter(options.screenshots) if options.screenshots else None
         self.shot_wanted = ""  #: a scene asks for a screenshot of this frame (e.g. the first form cue)
         self.EVENTS: dict[int, Callable[[pygame.event.Event], None]] = {
             pygame.QUIT: self._on_quit,
             pygame.KEYDOWN: self._on_key,
+            pygame.VIDEORESIZE: self._on_resize,
+            pygame.JOYBUTTONDOWN: self._on_pad_button,
+            pygame.JOYHATMOTION: self._on_pad_hat,
+            pygame.JOYDEVICEADDED: self._on_pad_added,
         }
+        self.pads: list[Any] = []
 
-    # -- scene stack --------------------------------------------------------------
+    # -- scenes ------------------------------------------------------------------------
     @property
     def scene(self) -> Scene:
         return self.stack[-1]
+
+    def make(self, name: str, **kwargs: Any) -> Scene:
+        from game.scenes import SCENES
+
+        return SCENES[name](self, **kwargs)
+
+    def goto(self, name: str, **kwargs: Any) -> Scene:
+        """Leave every scene and show scene ``name`` (built with ``kwargs``)."""
+        scene = self.make(name, **kwargs)
+        self.replace(scene)
+        return scene
+
+    def open_over(self, name: str, **kwargs: Any) -> Scene:
+        """Show scene ``name`` over the current one (e.g. pause over play); :meth:`pop` returns."""
+        scene = self.make(name, **kwargs)
+        self.push(scene)
+        return scene
 
     def push(self, scene: Scene) -> None:
         self.stack.append(scene)
@@ -114,32 +126,77 @@ class App:
         self.stack.pop().exit()
 
     def replace(self, scene: Scene) -> None:
-        """Leave every scene on the stack and show ``scene``."""
         while self.stack:
             self.pop()
         self.push(scene)
 
-    # -- levels -------------------------------------------------------------------
-    def record(self, run: LevelRun, source: str, frames: int) -> LevelResult:
-        level = run.level
-        outcome = {Outcome.COMPLETED: "completed", Outcome.TIME_UP: "time up"}.get(run.outcome, "stopped")
-        result = LevelResult(
-            level.id, level.title, level.exercise, source, outcome, run.reps, run.good_reps, run.partials,
-            run.held_s, round(run.points), run.stars, run.best_combo, run.mean_score, frames,
-            hold=level.goal.hold_s is not None,
-        )  # fmt: skip
-        self.session.results.append(result)
-        self.session.best_stars[level.id] = max(run.stars, self.session.best_stars.get(level.id, 0))
-        if self.options.progress_file is not None:
-            save_stars(self.options.pack.id, {level.id: run.stars}, self.options.progress_file)
-        return result
+    # -- services ------------------------------------------------------------------------
+    @property
+    def source(self) -> SourceChoice:
+        """The player's source: the settings' choice, else the command line's."""
+        chosen = self.settings.source or self.options.source.spec
+        o = self.options.source
+        return SourceChoice(chosen, o.seed, o.pose_model)
+
+    def use_source_for(self, exercise: str, force: bool = False) -> None:
+        """Make sure the pose service delivers from the source for ``exercise`` (opened off the game thread)."""
+        choice = self.source
+        try:
+            spec = choice.spec_for(exercise)
+        except Exception as e:  # noqa: BLE001 - e.g. the demo cannot do this exercise: shown, not raised
+            self.poses.close()
+            self.poses.error = str(e)
+            self.source_spec = ""
+            return
+        if not force and spec == self.source_spec and not self.poses.error:
+            return
+        self.source_spec = spec
+        realtime = True if self.options.threaded_feed else None
+        self.poses.start(lambda: choice.open(exercise, realtime=realtime))
+
+    @property
+    def home(self) -> Path:
+        from game.store import data_home
+
+        return self.options.home or data_home()
+
+    @property
+    def home_is_real(self) -> bool:
+        """False for the headless demo's in-memory profile (it lists and switches no profiles)."""
+        return self.store.path is not None
+
+    def switch_profile(self, name: str, create: bool = False) -> None:
+        """Close the current profile and open ``name`` (its progress, history and settings)."""
+        store = ProfileStore.open(name, self.home, create=create)
+        self.store.close()
+        self.store = store
+        self.notices = list(store.notices)
+        self.settings = Settings.load(store)
+        assets.set_palette(self.settings.colour_blind)
+        self.sound.volume, self.sound.muted = self.settings.volume, self.settings.muted
+        self.reload_progress()
+
+    def reload_progress(self) -> None:
+        pack_id = self.options.pack.id
+        self.session.best_stars = self.store.best_stars(pack_id)
+        self.session.best_points = self.store.best_points(pack_id)
 
     def unlocked(self, level: Level) -> bool:
         if level.id in self.options.refused:
             return False
-        return self.options.autoplay or is_unlocked(level, self.session.best_stars)
+        return is_unlocked(level, self.session.best_stars)
 
-    # -- events -------------------------------------------------------------------
+    def level_after(self, level: Level) -> Level | None:
+        """The next level in the pack, if it is open."""
+        levels = self.options.pack.levels
+        i = next(i for i, lv in enumerate(levels) if lv.id == level.id)
+        return next((lv for lv in levels[i + 1 :] if self.unlocked(lv)), None)
+
+    def cue(self, name: str) -> None:
+        """Play a sound cue (its caption shows even without sound)."""
+        self.sound.play(name, self.clock.wall_s)
+
+    # -- events ------------------------------------------------------------------------
     def _on_quit(self, event: pygame.event.Event) -> None:
         self.running = False
 
@@ -147,7 +204,35 @@ class App:
         if event.key == pygame.K_F12 and self.shots is not None:
             self.shots.save(self.screen, self.scene.name)
             return
+        if event.key == pygame.K_F3:
+            self.debug = not self.debug
+            return
         self.scene.handle(event)
+
+    def press(self, key: int) -> None:
+        """Act as if ``key`` was pressed (gamepad, tests)."""
+        self._on_key(pygame.event.Event(pygame.KEYDOWN, key=key))
+
+    def _on_pad_button(self, event: pygame.event.Event) -> None:
+        key = PAD_BUTTONS.get(event.button)
+        if key is not None:
+            self.press(key)
+
+    def _on_pad_hat(self, event: pygame.event.Event) -> None:
+        key = PAD_HAT.get(tuple(event.value))
+        if key is not None:
+            self.press(key)
+
+    def _on_pad_added(self, event: pygame.event.Event) -> None:
+        if pygame.joystick.get_init():
+            self.pads.append(pygame.joystick.Joystick(event.device_index))
+
+    def _on_resize(self, event: pygame.event.Event) -> None:
+        w, h = max(event.w, 800), max(event.h, 480)
+        surface = pygame.display.get_surface()
+        if surface is None or surface.get_size() != (w, h):
+            flags = surface.get_flags() if surface is not None else 0
+            self.screen = pygame.display.set_mode((w, h), flags | pygame.RESIZABLE)
 
     def quit(self) -> None:
         self.running = False
@@ -157,10 +242,10 @@ class App:
         if self.closing_at_s is None:
             self.closing_at_s = self.clock.wall_s + CLOSING_GRACE_S
 
-    # -- the loop -------------------------------------------------------------------
-    def run(self, frames: Iterable[float], first_scene: Scene) -> None:
-        """Show ``first_scene`` and run one :meth:`step` per frame until the app quits."""
-        self.push(first_scene)
+    # -- the loop ---------------------------------------------------------------------------------------------------
+    def run(self, frames: Iterable[float], first: str = "title", **kwargs: Any) -> None:
+        """Show scene ``first`` and run one :meth:`step` per frame until the app quits."""
+        self.push(self.make(first, **kwargs))
         try:
             for wall_dt_s in frames:
                 if not self.step(wall_dt_s):
@@ -169,7 +254,8 @@ class App:
             self.close()
 
     def step(self, wall_dt_s: float) -> bool:
-        """One frame: events, update, draw, screenshots. False once the app should stop."""
+        """One frame: events, update, draw. False once the app should stop."""
+        t0 = time.perf_counter()
         self.wall_dt_s = wall_dt_s
         dt_s = self.clock.advance(wall_dt_s)
         for event in pygame.event.get():
@@ -188,12 +274,13 @@ class App:
             return False
         self.scene.draw(self.screen)
         pygame.display.flip()
-        if self.shots is not None:
+        if self.shots is not None:  # a copy of the frame; PNG encoding happens on the writer thread
             if self.shot_wanted:
                 self.shots.save(self.screen, self.shot_wanted)
             else:
                 self.shots.maybe_save(self.screen, self.scene.name, self.scene.age_s, self.scene.settle_s)
         self.shot_wanted = ""
+        self.frame_ms = [*self.frame_ms[-119:], (time.perf_counter() - t0) * 1000]
         return self.closing_at_s is None or self.clock.wall_s < self.closing_at_s
 
     def _reload_pack(self) -> None:
@@ -202,21 +289,23 @@ class App:
         report = self.options.watch.poll()
         if report is None:
             return
-        from game.scenes.pack_errors import PackErrorsScene
-        from game.scenes.title import TitleScene
-
         if report.pack is None:
-            self.replace(PackErrorsScene(self, [str(p) for p in report.problems]))
+            self.goto("pack-errors", lines=[str(p) for p in report.problems])
             return
         from game.session import refused_levels
 
         self.options = replace(self.options, pack=report.pack, refused=refused_levels(report.pack, self.options.source))
-        self.replace(TitleScene(self))
+        self.reload_progress()
+        self.goto("title")
 
     def close(self) -> None:
-        """Leave every scene (closing the sensor); harmless twice."""
+        """Leave every scene, close the pose service and flush screenshots; harmless twice."""
         while self.stack:
             self.pop()
+        self.poses.close()
+        self.poses.wait_closed()
+        if self.shots is not None:
+            self.shots.flush()
 
     def _check_deadline(self) -> None:
         limit = self.options.seconds
@@ -225,20 +314,30 @@ class App:
         for scene in reversed(self.stack):
             stop = getattr(scene, "stop_level", None)
             if stop is not None:
-                stop()
+                stop(reason="time box")
                 return
         self.close_soon()
 
 
 def make_screen(size_px: tuple[int, int] = assets.SCREEN_SIZE_PX, title: str = "RepQuest") -> pygame.Surface:
-    """Initialise pygame (display and fonts only; no sound needed) and open the window."""
+    """Initialise pygame (display, fonts, joysticks) and open a resizable window."""
     pygame.display.init()
     pygame.font.init()
+    with contextlib.suppress(pygame.error):
+        pygame.joystick.init()
     pygame.display.set_caption(title)
-    return pygame.display.set_mode(size_px)
+    return pygame.display.set_mode(size_px, pygame.RESIZABLE)
 
 
 def shutdown() -> None:
+    from game import draw
+
+    draw.clear_caches()
     assets.font.cache_clear()
     pygame.font.quit()
+    if pygame.mixer.get_init():
+        pygame.mixer.quit()
     pygame.display.quit()
+
+
+__all__ = ["App", "GameOptions", "LevelResult", "Session", "make_screen", "shutdown"]

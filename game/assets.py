@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import pygame
 
+from game.skeleton import PALETTES
+
 Colour = tuple[int, int, int]
 
 BG_TOP: Colour = (14, 18, 32)
@@ -24,6 +26,11 @@ BONE: Colour = (235, 240, 255)
 SCREEN_SIZE_PX = (1280, 720)
 
 
+def set_palette(colour_blind: bool) -> None:
+    """Switch GOOD/WARN/BAD (read at draw time everywhere) to the colour-blind palette or back."""
+    globals().update(PALETTES[colour_blind])
+
+
 @lru_cache(maxsize=32)
 def font(size_px: int, bold: bool = False) -> pygame.font.Font:
     """pygame's bundled font at ``size_px``; cached so each size is built once."""
@@ -32,14 +39,13 @@ def font(size_px: int, bold: bool = False) -> pygame.font.Font:
     return f
 
 
+def palette() -> dict[str, Colour]:
+    """The palette in use (GOOD/WARN/BAD), for the skeleton drawer."""
+    return {"GOOD": GOOD, "WARN": WARN, "BAD": BAD}
+
+
 def confidence_colour(confidence: float) -> Colour:
-    """Red (0) -> amber (0.5) -> green (1) for a joint's confidence."""
-    c = max(0.0, min(1.0, confidence))
-    if c < 0.5:
-        k = c / 0.5
-        return _mix(BAD, WARN, k)
-    return _mix(WARN, GOOD, (c - 0.5) / 0.5)
+    """Red (0) -> amber (0.5) -> green (1) for a joint's confidence, in the palette in use."""
+    from game.skeleton import confidence_colour as colour
 
-
-def _mix(a: Colour, b: Colour, k: float) -> Colour:
-    return (round(a[0] + (b[0] - a[0]) * k), round(a[1] + (b[1] - a[1]) * k), round(a[2] + (b[2] - a[2]) * k))
+    return colour(confidence, palette())

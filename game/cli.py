@@ -24,7 +24,10 @@ COMMANDS: dict[str, str] = {
     "levels": "List, show and validate level packs.",
     "devices": "List cameras and RealSense devices.",
     "bench": "Run the benchmarks and print their figures.",
+    "profile": "List, create and export player profiles (progress, sessions, every rep).",
 }
+#: other spellings a subcommand answers to
+ALIASES: dict[str, tuple[str, ...]] = {"analyze": ("analyse",)}
 
 EXIT_USER_ERROR = 2
 
@@ -49,16 +52,46 @@ def build_parser() -> argparse.ArgumentParser:
         "synthetic[:exercise[,key=value...]], webcam[:index], video:PATH, "
         "realsense[:serial], realsense-file:PATH, recording:PATH.",
     )
+    parser.add_argument("--version", action="version", version=f"repquest {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         module = importlib.import_module(f"game.commands.{name}")
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, aliases=ALIASES.get(name, ()))
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser
 
 
+def version() -> str:
+    """The installed package's version (the source tree's pyproject when not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("repquest")
+    except PackageNotFoundError:
+        return "0.1.0+source"
+
+
+def unknown_command(word: str) -> str | None:
+    """A one-line error for a misspelt subcommand (with a did-you-mean), or None when ``word`` is known."""
+    import difflib
+
+    known = [*COMMANDS, *(a for names in ALIASES.values() for a in names)]
+    if word.startswith("-") or word in known:
+        return None
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (commands: {', '.join(COMMANDS)})"
+    return f"repquest: error: unknown command '{word}'{hint}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv:
+        problem = unknown_command(argv[0])
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return EXIT_USER_ERROR
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -8,16 +8,9 @@ from functools import lru_cache
 import numpy as np
 import pygame
 
-from game import assets
+from game import assets, skeleton
 from game.assets import Colour
-from sensors.joints import SKELETON_EDGES, Joint
-from sensors.pose import JointSource, PoseFrame
-
-#: joints drawn as dots (the face is drawn as the nose only, to keep the figure clean)
-BODY_JOINTS: tuple[Joint, ...] = (Joint.NOSE, *(j for j in Joint if j >= Joint.LEFT_SHOULDER))
-FACE_JOINTS = frozenset(j for j in Joint if j < Joint.LEFT_SHOULDER)
-#: bones drawn: the body's edges plus a neck (nose to shoulder midpoint is drawn separately)
-BODY_EDGES = tuple((a, b) for a, b in SKELETON_EDGES if a not in FACE_JOINTS and b not in FACE_JOINTS)
+from sensors.pose import PoseFrame
 
 
 def fit_rect(image_size_px: tuple[int, int], area: pygame.Rect) -> pygame.Rect:
@@ -35,11 +28,28 @@ def to_screen(xy_px: np.ndarray, image_size_px: tuple[int, int], rect: pygame.Re
     return np.asarray(xy_px, dtype=float) * scale + np.array([rect.x, rect.y])
 
 
+def mirrored(frame: PoseFrame) -> PoseFrame:
+    """``frame`` as seen in a mirror (image x flipped), for a mirrored camera feed."""
+    xy = np.array(frame.image_xy_px, dtype=float)
+    xy[:, 0] = frame.image_size_px[0] - xy[:, 0]
+    return frame.with_changes(image_xy_px=xy)
+
+
 def rgb_surface(rgb: np.ndarray, size_px: tuple[int, int]) -> pygame.Surface:
-    """An (H, W, 3) uint8 image as a surface scaled to ``size_px``."""
+    """An (H, W, 3) uint8 image as a surface scaled to ``size_px``.
+
+    Scaled with OpenCV's bilinear resize (about 1 ms for 640x480 -> 960x720, and it releases the GIL),
+    not ``pygame.transform.smoothscale`` (over 10 ms: a dropped frame at 60 fps).
+    """
+    import cv2
+
     h, w = rgb.shape[:2]
-    surf = pygame.image.frombuffer(np.ascontiguousarray(rgb).tobytes(), (w, h), "RGB")
-    return pygame.transform.smoothscale(surf, size_px) if (w, h) != size_px else surf.copy()
+    if (w, h) != tuple(size_px):
+        rgb = cv2.resize(rgb, size_px, interpolation=cv2.INTER_LINEAR)
+    rgb = np.ascontiguousarray(rgb)
+    surf = pygame.image.frombuffer(rgb.tobytes(), (rgb.shape[1], rgb.shape[0]), "RGB")
+    # in the display's pixel format once per camera frame, so each of the (more) render frames blits it fast
+    return surf.convert() if pygame.display.get_surface() is not None else surf
 
 
 @lru_cache(maxsize=8)
@@ -55,6 +65,8 @@ def gradient(size_px: tuple[int, int], top: Colour, bottom: Colour) -> pygame.Su
 def backdrop(surface: pygame.Surface, rect: pygame.Rect) -> None:
     """The "no camera image" background: a dark gradient with a floor grid."""
     surface.blit(gradient(rect.size, assets.BG_TOP, assets.BG_BOTTOM), rect.topleft)
+    clip = surface.get_clip()
+    surface.set_clip(rect.clip(clip))
     horizon_y = rect.y + rect.height * 0.62
     grid = (52, 50, 92)
     for i in range(1, 9):
@@ -63,52 +75,33 @@ def backdrop(surface: pygame.Surface, rect: pygame.Rect) -> None:
     cx = rect.centerx
     for i in range(-8, 9):
         pygame.draw.line(surface, grid, (cx + i * 18, horizon_y), (cx + i * rect.width / 9, rect.bottom), 1)
+    surface.set_clip(clip)
 
 
 def joint_colour(confidence: float, source: int) -> Colour:
     """Colour of a joint: cyan when depth-measured, grey when predicted, else by confidence."""
-    if source == JointSource.DEPTH:
-        return assets.ACCENT_2
-    if source == JointSource.PREDICTED:
-        return assets.LOCKED
-    return assets.confidence_colour(confidence)
+    return skeleton.joint_colour(confidence, source, assets.palette())
 
 
 def draw_skeleton(surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, width_px: int = 6) -> int:
-    """Draw the body's bones and joints of ``frame`` mapped into ``rect``; returns joints drawn."""
+    """Draw ``frame``'s skeleton (:func:`game.skeleton.plan`) mapped into ``rect``; returns joints drawn."""
     xy = to_screen(frame.image_xy_px, frame.image_size_px, rect)
-    visible = frame.visible & np.isfinite(xy).all(axis=1)
-    conf, src = frame.confidence, frame.source
+    bones, dots = skeleton.plan(frame, xy, assets.palette())
+    for bone in bones:
+        pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 4)  # contrast on any feed
+        pygame.draw.line(surface, bone.colour, bone.a_xy, bone.b_xy, width_px)
     r_px = max(4, width_px)
-    for a, b in BODY_EDGES:
-        if visible[a] and visible[b]:
-            colour = joint_colour(float(min(conf[a], conf[b])), int(max(src[a], src[b])))
-            pa, pb = xy[a], xy[b]
-            pygame.draw.line(surface, (12, 12, 20), pa, pb, width_px + 4)  # outline for contrast on any feed
-            pygame.draw.line(surface, _lighten(colour), pa, pb, width_px)
-    sh = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)
-    if visible[Joint.NOSE] and visible[sh[0]] and visible[sh[1]]:
-        neck = (xy[sh[0]] + xy[sh[1]]) / 2
-        pygame.draw.line(surface, (12, 12, 20), xy[Joint.NOSE], neck, width_px + 4)
-        pygame.draw.line(surface, assets.BONE, xy[Joint.NOSE], neck, width_px)
-    drawn = 0
-    for j in BODY_JOINTS:
-        if not visible[j]:
-            continue
-        centre = xy[j]
-        colour = joint_colour(float(conf[j]), int(src[j]))
-        radius = r_px * 2 if j == Joint.NOSE else r_px
-        pygame.draw.circle(surface, (12, 12, 20), centre, radius + 2)
-        if src[j] == JointSource.PREDICTED:
-            pygame.draw.circle(surface, colour, centre, radius, 2)
-        else:
-            pygame.draw.circle(surface, colour, centre, radius)
-        drawn += 1
-    return drawn
+    for dot in dots:  # every outline first, so no outline cuts through a neighbouring joint
+        pygame.draw.circle(surface, skeleton.OUTLINE, dot.xy, (r_px * 2 if dot.big else r_px) + 2)
+    for dot in dots:
+        pygame.draw.circle(surface, dot.colour, dot.xy, r_px * 2 if dot.big else r_px, 2 if dot.hollow else 0)
+    return len(dots)
 
 
-def _lighten(c: Colour, k: float = 0.35) -> Colour:
-    return (round(c[0] + (255 - c[0]) * k), round(c[1] + (255 - c[1]) * k), round(c[2] + (255 - c[2]) * k))
+@lru_cache(maxsize=256)
+def _rendered(message: str, size_px: int, colour: Colour) -> pygame.Surface:
+    """A rendered line of text (cached: the HUD draws the same few dozen strings every frame)."""
+    return assets.font(size_px).render(message, True, colour)
 
 
 def text(
@@ -121,20 +114,31 @@ def text(
     shadow: bool = True,
 ) -> pygame.Rect:
     """Draw one line of text anchored at ``pos`` (any pygame.Rect attribute name); returns its rect."""
-    f = assets.font(size_px)
-    img = f.render(message, True, colour)
+    img = _rendered(message, size_px, tuple(colour))
     rect = img.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
     if shadow:
-        surface.blit(f.render(message, True, (0, 0, 0)), rect.move(2, 2))
+        surface.blit(_rendered(message, size_px, (0, 0, 0)), rect.move(2, 2))
     surface.blit(img, rect)
     return rect
 
 
-def panel(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 180, colour: Colour = assets.PANEL) -> None:
-    """A translucent rounded panel."""
-    layer = pygame.Surface(rect.size, pygame.SRCALPHA)
+@lru_cache(maxsize=128)
+def _panel_layer(size_px: tuple[int, int], alpha: int, colour: Colour) -> pygame.Surface:
+    layer = pygame.Surface(size_px, pygame.SRCALPHA)
     pygame.draw.rect(layer, (*colour, alpha), layer.get_rect(), border_radius=14)
-    surface.blit(layer, rect.topleft)
+    return layer
+
+
+def panel(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 180, colour: Colour = assets.PANEL) -> None:
+    """A translucent rounded panel (the layer is cached per size, alpha and colour)."""
+    surface.blit(_panel_layer(tuple(rect.size), int(alpha), tuple(colour)), rect.topleft)
+
+
+def clear_caches() -> None:
+    """Forget rendered text and panels (fonts are rebuilt after pygame.font.quit)."""
+    _rendered.cache_clear()
+    _panel_layer.cache_clear()
+    gradient.cache_clear()
 
 
 def dim(surface: pygame.Surface, alpha: int = 150) -> None:

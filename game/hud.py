@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pygame
@@ -39,6 +40,23 @@ class HudState:
     popup_xy: tuple[float, float] | None = None  #: screen point beside the player (None: feed centre)
     hold: bool = False  #: a hold level: show whether the hold is in form instead of combo and last rep
     in_form: bool = False
+    caption: str = ""  #: the caption of the last sound cue ("[good rep!]"), shown with or without sound
+    large_text: bool = False
+    # -- the level's mode (levels.run.RunStatus) -----------------------------------------
+    mode: str = "classic"
+    headline: str = ""  #: the run's own short line, e.g. "Round 2/8 - work"
+    stage_text: str = ""  #: "Stage 2/3", "Round 3/8 - station 1/2" ("" for one stage)
+    resting: bool = False
+    rest_left_s: float = 0.0
+    rest_total_s: float = 0.0
+    time_clock: bool = False  #: a timed challenge (or boss fight): a big clock on the feed
+    boss_name: str = ""
+    boss_health: float | None = None
+    boss_max_health: float | None = None
+    special_charge: float | None = None  #: 0..1
+    boss_popup: str = ""  #: "-87 HP" (damage) or "+30 HP" (healed)
+    boss_popup_age_s: float = 99.0
+    hold_progress: float | None = None  #: 0..1 of a hold stage (None when not holding)
 
 
 def feed_area(screen: pygame.Surface) -> pygame.Rect:
@@ -82,6 +100,9 @@ def draw_sidebar(surface: pygame.Surface, s: HudState) -> None:
     else:
         _combo_and_last_rep(surface, s, x)
 
+    if s.caption:  # every sound has a caption, shown here whether or not sound plays
+        size_px = 30 if s.large_text else 24
+        draw.text(surface, fit_text(s.caption, size_px, SIDEBAR_W_PX - 2 * x), size_px, assets.ACCENT_2, (x, h - 132))
     _legend(surface, x, h - 92)
     draw.text(surface, fit_text(s.source, 20, SIDEBAR_W_PX - 2 * x), 20, assets.TEXT_DIM, (x, h - 30), shadow=False)
 
@@ -102,32 +123,117 @@ def _combo_and_last_rep(surface: pygame.Surface, s: HudState, x: int) -> None:
 
 
 def _legend(surface: pygame.Surface, x: int, y: int) -> None:
-    items = (("sure", assets.GOOD), ("unsure", assets.WARN), ("depth", assets.ACCENT_2), ("predicted", assets.LOCKED))
-    for i, (name, colour) in enumerate(items):
-        cx, cy = x + 8 + (i % 2) * 130, y + 10 + (i // 2) * 26
-        pygame.draw.circle(surface, colour, (cx, cy), 7)
-        draw.text(surface, name, 22, assets.TEXT_DIM, (cx + 14, cy - 8), shadow=False)
+    """What the joint colours mean; a predicted joint is a ring, not a dot (shape as well as colour)."""
+    items = (
+        ("sure", assets.GOOD, 0), ("unsure", assets.WARN, 0), ("low", assets.BAD, 0),
+        ("depth", assets.ACCENT_2, 0), ("predicted", assets.LOCKED, 2),
+    )  # fmt: skip
+    for i, (name, colour, ring) in enumerate(items):
+        cx, cy = x + 8 + (i % 3) * 92, y + 10 + (i // 3) * 26
+        pygame.draw.circle(surface, colour, (cx, cy), 7, ring)
+        draw.text(surface, name, 20, assets.TEXT_DIM, (cx + 12, cy - 7), shadow=False)
+
+
+def draw_debug(surface: pygame.Surface, lines: list[str], area: pygame.Rect) -> None:
+    """The F3 overlay (top right of the feed): phase, view, fps and timings."""
+    f = assets.font(22)
+    w = max(f.size(line)[0] for line in lines) + 24
+    rect = pygame.Rect(area.right - w - 12, 12, w, 12 + 24 * len(lines))
+    draw.panel(surface, rect, 200)
+    for i, line in enumerate(lines):
+        draw.text(surface, line, 22, assets.ACCENT_2, (rect.x + 12, rect.y + 8 + 24 * i), shadow=False)
+
+
+def draw_mode(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> None:
+    """What the level's mode adds on the feed: stage/round chip, boss bar, rest ring, hold bar, challenge clock."""
+    top = area.y + 16
+    if s.boss_health is not None and s.boss_max_health:
+        top = _boss_bar(surface, s, area) + 12
+    # intervals say whether this is work or rest ("Round 2/8 - work"); other modes their stage and round
+    chip = s.headline if s.mode == "intervals" and s.headline else s.stage_text
+    if not chip and s.mode not in ("classic", "boss"):
+        chip = s.headline
+    if chip:
+        w = assets.font(30).size(chip)[0] + 36
+        rect = pygame.Rect(0, top, w, 44)
+        rect.centerx = area.centerx
+        draw.panel(surface, rect, 190)
+        pygame.draw.rect(surface, assets.ACCENT_2, rect, 2, border_radius=14)
+        draw.text(surface, chip, 30, assets.TEXT, rect.center, "center", shadow=False)
+    if s.time_clock:
+        colour = assets.BAD if s.time_urgent else assets.ACCENT
+        rect = pygame.Rect(area.right - 190, top, 170, 84)
+        draw.panel(surface, rect, 200)
+        pygame.draw.rect(surface, colour, rect, 3, border_radius=14)
+        draw.text(surface, "CLOCK", 20, assets.TEXT_DIM, (rect.x + 14, rect.y + 8), shadow=False)
+        draw.text(surface, s.time_text, 60, colour, (rect.centerx, rect.y + 52), "center")
+    if s.resting and s.rest_total_s > 0:
+        centre = (area.right - 100, area.centery - 80)
+        pygame.draw.circle(surface, (10, 12, 24), centre, 70)
+        _ring(surface, centre, 64, s.rest_left_s / s.rest_total_s, assets.ACCENT_2, 10)
+        draw.text(surface, f"{max(0.0, s.rest_left_s):.0f}", 64, assets.TEXT, centre, "center")
+        draw.text(surface, "REST", 22, assets.TEXT_DIM, (centre[0], centre[1] + 42), "center", shadow=False)
+    if s.hold_progress is not None:
+        bar_rect = pygame.Rect(0, 0, min(520, area.width - 120), 26)
+        bar_rect.midbottom = (area.centerx, area.bottom - 112)
+        draw.panel(surface, bar_rect.inflate(24, 40).move(0, -8), 170)
+        draw.text(surface, f"HOLD {s.count_text}", 22, assets.TEXT, (bar_rect.x, bar_rect.y - 26), shadow=False)
+        draw.bar(surface, bar_rect, s.hold_progress, assets.GOOD if s.in_form else assets.WARN)
+
+
+def _boss_bar(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> int:
+    """The boss's health (and the special attack's charge) across the top of the feed; returns its bottom."""
+    assert s.boss_health is not None
+    assert s.boss_max_health
+    rect = pygame.Rect(area.x + 60, area.y + 14, area.width - 120, 70)
+    draw.panel(surface, rect, 200)
+    pygame.draw.rect(surface, assets.BAD, rect, 2, border_radius=14)
+    draw.text(surface, s.boss_name.upper(), 26, assets.BAD, (rect.x + 16, rect.y + 8))
+    hp = f"{max(0.0, s.boss_health):.0f} / {s.boss_max_health:.0f} HP"
+    draw.text(surface, hp, 24, assets.TEXT, (rect.right - 16, rect.y + 10), "topright", shadow=False)
+    bar = pygame.Rect(rect.x + 16, rect.y + 36, rect.width - 32, 14)
+    draw.bar(surface, bar, s.boss_health / s.boss_max_health, assets.BAD)
+    if s.special_charge is not None:
+        charge = pygame.Rect(rect.x + 16, rect.y + 54, rect.width // 3, 8)
+        draw.bar(surface, charge, s.special_charge, assets.ACCENT_2)
+        draw.text(surface, "special", 18, assets.ACCENT_2, (charge.right + 10, charge.y - 5), shadow=False)
+    if s.boss_popup:
+        healed = s.boss_popup.startswith("+")
+        x = bar.x + bar.width * max(0.0, s.boss_health) / s.boss_max_health
+        draw.text(surface, s.boss_popup, 48, assets.WARN if healed else assets.ACCENT,
+                  (x, rect.bottom + 24 - 40 * s.boss_popup_age_s), "center")  # fmt: skip
+    return rect.bottom
+
+
+def _ring(
+    surface: pygame.Surface,
+    centre: tuple[int, int],
+    radius_px: int,
+    fraction: float,
+    colour: draw.Colour,
+    width_px: int,
+) -> None:
+    rect = pygame.Rect(0, 0, 2 * radius_px, 2 * radius_px)
+    rect.center = centre
+    pygame.draw.circle(surface, (50, 52, 72), centre, radius_px, width_px)
+    if fraction > 0:
+        pygame.draw.arc(surface, colour, rect, math.pi / 2, math.pi / 2 + 2 * math.pi * min(1.0, fraction), width_px)
 
 
 def draw_overlays(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> None:
-    """Phase/view chips, the form cue, the centre banner and the rep popup over the feed."""
-    chips = [f"phase: {s.phase or '-'}", f"view: {s.view or '-'}"]
-    x = area.right - 16
-    for chip in reversed(chips):
-        w = assets.font(26).size(chip)[0] + 28
-        rect = pygame.Rect(x - w, 16, w, 36)
-        draw.panel(surface, rect, 170)
-        draw.text(surface, chip, 26, assets.TEXT, rect.center, "center", shadow=False)
-        x = rect.x - 10
-
+    """The mode's elements, the form cue, the sound caption, the centre banner and the rep popup over the feed."""
+    draw_mode(surface, s, area)
     if s.cue and s.cue_alpha > 0:
         colour = assets.BAD if s.cue_severity >= 0.7 else assets.WARN
-        w = assets.font(44).size(s.cue)[0] + 60
-        rect = pygame.Rect(0, 0, w, 64)
+        size_px = 56 if s.large_text else 44
+        text = fit_text(s.cue, size_px, area.width - 100, keep="start")
+        w = assets.font(size_px).size(text)[0] + 60
+        rect = pygame.Rect(0, 0, w, size_px + 20)
         rect.midbottom = (area.centerx, area.bottom - 28)
         draw.panel(surface, rect, round(200 * s.cue_alpha))
         pygame.draw.rect(surface, colour, rect, 3, border_radius=14)
-        draw.text(surface, s.cue, 44, colour, rect.center, "center")
+        # a severe cue is also marked with a "!" so it does not rely on colour alone
+        draw.text(surface, ("! " if s.cue_severity >= 0.7 else "") + text, size_px, colour, rect.center, "center")
 
     if s.banner:
         size_px = 150 if len(s.banner) <= 4 else 60

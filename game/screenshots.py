@@ -1,9 +1,18 @@
-"""Screenshots with ``pygame.image.save``: one when each scene settles, and every few seconds of play."""
+"""Screenshots: one when each scene settles, and every few seconds of play.
+
+The frame is copied on the game thread (a fast pixel copy); PNG encoding
+and writing happen on a writer thread (OpenCV releases the GIL while it
+encodes), so a screenshot never stretches a frame. :meth:`Screenshotter.flush`
+waits for the files.
+"""
 
 from __future__ import annotations
 
+import queue
+import threading
 from pathlib import Path
 
+import numpy as np
 import pygame
 
 SETTLE_S = 0.8  #: a scene is captured once it has been shown this long
@@ -19,13 +28,44 @@ class Screenshotter:
         self._last_age_s = -1.0
         self._next_s = 0.0
         self._just_saved = False
+        self._queue: queue.Queue[tuple[Path, np.ndarray] | None] = queue.Queue()
+        self._writer = threading.Thread(target=self._write, name="screenshots", daemon=True)
+        self._writer.start()
+        self.errors: list[str] = []
 
     def save(self, surface: pygame.Surface, label: str) -> Path:
+        """Copy ``surface`` now; the PNG is written by the writer thread (see :meth:`flush`)."""
         path = self.folder / f"{len(self.saved) + 1:02d}-{label}.png"
-        pygame.image.save(surface, str(path))
+        rgb = pygame.surfarray.array3d(surface)  # (w, h, 3) copy
+        self._queue.put((path, rgb))
         self.saved.append(path)
         self._just_saved = True
         return path
+
+    def _write(self) -> None:
+        import cv2
+
+        while True:
+            item = self._queue.get()
+            if item is None:
+                self._queue.task_done()
+                return
+            path, rgb = item
+            try:
+                bgr = np.ascontiguousarray(rgb.transpose(1, 0, 2)[:, :, ::-1])
+                tmp = path.with_name(path.stem + ".part.png")  # the file appears whole, never half-written
+                if cv2.imwrite(str(tmp), bgr):
+                    tmp.replace(path)
+                else:
+                    self.errors.append(f"could not write {path}")
+            except Exception as e:  # noqa: BLE001 - a failed screenshot never stops the game
+                self.errors.append(f"{path}: {e}")
+            finally:
+                self._queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until every screenshot asked for is on disk."""
+        self._queue.join()
 
     def maybe_save(self, surface: pygame.Surface, scene: str, age_s: float, settle_s: float = SETTLE_S) -> Path | None:
         """Save once ``scene`` (shown for ``age_s``) has settled (``settle_s``), then every PLAY_EVERY_S in play."""

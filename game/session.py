@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 from game.app import App, GameOptions, make_screen, shutdown
 from game.loop import frames
-from game.progress import progress_path
-from game.scenes.base import Scene
-from game.scenes.pack_errors import PackErrorsScene
-from game.scenes.play import PlayScene
-from game.scenes.title import TitleScene
 from game.source_choice import SourceChoice
+from game.store import ProfileStore
 from levels.model import Pack
 from levels.watch import PackWatcher
 from sensors.errors import SensorError, SourceSpecError
@@ -39,12 +36,18 @@ def play(
     headless: bool = False,
     seconds: float | None = None,
     screenshots: Path | None = None,
-    fps: float = 30.0,
+    fps: float = 60.0,
     seed: int | None = None,
     pose_model: Path | None = None,
+    profile: str | None = None,
+    as_json: bool = False,
     watch: PackWatcher | None = None,
 ) -> int:
-    """Play ``pack``; headless runs the demo (title -> level -> results) and prints a summary."""
+    """Play ``pack``; headless runs the demo (title -> level -> results) and prints a summary.
+
+    The player's progress goes to ``profile`` (default: 'player' in a window); the headless demo
+    keeps nothing unless a profile is named.
+    """
     options = GameOptions(
         pack=pack,
         source=SourceChoice(source, seed, pose_model),
@@ -53,33 +56,46 @@ def play(
         seconds=seconds,
         screenshots=screenshots,
         fps=fps,
-        progress_file=None if headless else progress_path(),  # the demo leaves the player's progress alone
+        sound=not headless,
         watch=watch,
     )
     refused = refused_levels(pack, options.source)
     if len(refused) == len(pack.levels):
         raise SourceSpecError("; ".join(f"level {k}: {v}" for k, v in refused.items()))
-    options = replace(options, refused=refused)
     if level_id in refused:
         raise SourceSpecError(f"level {level_id}: {refused[level_id]}")
+    if level_id is None and headless:  # the demo plays the first level it can
+        level_id = next(lv.id for lv in pack.levels if lv.id not in refused)
+    options = replace(options, refused=refused, start_level=level_id)
+    store = ProfileStore.memory() if profile is None and headless else ProfileStore.open(profile or "player")
+    say = print if not as_json else _quiet
+    for notice in store.notices:
+        say(f"profile: {notice}")
     screen = make_screen()
     try:
-        app = App(screen, options)
+        app = App(screen, options, store)
         if headless:
             broken = watch is not None and watch.report.pack is None
             shown = f"pack file {watch.path} (with errors)" if watch and broken else f"pack '{pack.id}'"
-            print(f"RepQuest headless demo: {shown}, camera: {options.source.label()}, up to {seconds:g} s")
+            cap = f"until the level's results, at most {seconds:g} s" if seconds else "until the level's results"
+            say(f"RepQuest headless demo: {shown}, camera: {options.source.label()}, {cap}")
         for refused_id, why in options.refused.items():
-            print(f"level {refused_id} not played: {why}")
-        first: Scene = TitleScene(app)
-        if watch is not None and watch.report.pack is None:
-            first = PackErrorsScene(app, [str(p) for p in watch.report.problems])
-        app.run(frames(fps), first)
+            say(f"level {refused_id} not played: {why}")
+        first = "pack-errors" if watch is not None and watch.report.pack is None else "title"
+        kwargs = {"lines": [str(p) for p in watch.report.problems]} if first == "pack-errors" and watch else {}
+        app.run(frames(fps), first, **kwargs)
     finally:
+        app.store.close()
+        app.sound.close()
         shutdown()
-    for result in app.session.results:
+    results = app.session.results
+    if as_json:
+        doc = results[-1].as_json() if results else {"level": None, "outcome": "not played"}
+        print(json.dumps(doc))
+        return 0
+    for result in results:
         print(result.summary())
-    if not app.session.results:
+    if not results:
         print("no level was played")
     if app.shots is not None:
         names = ", ".join(p.name for p in app.shots.saved)
@@ -87,4 +103,5 @@ def play(
     return 0
 
 
-__all__ = ["PlayScene", "play"]
+def _quiet(*args: object) -> None:
+    pass

@@ -21,15 +21,49 @@ def _play(
 def test_headless_play_exits_zero_and_writes_screenshots(tmp_path: Path) -> None:
     shots = tmp_path / "shots"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    proc = _play(tmp_path, "--headless", "--seconds", "5", "--screenshots", str(shots), env=env)
+    proc = _play(tmp_path, "--headless", "--seconds", "8", "--screenshots", str(shots), env=env)
     assert proc.returncode == 0, proc.stderr
     pngs = sorted(shots.glob("*.png"))
-    assert any("title" in p.name for p in pngs)
-    assert any("play" in p.name for p in pngs)
-    assert any("results" in p.name for p in pngs)
+    for scene in ("title", "levels", "setup", "play", "results"):
+        assert any(p.stem.endswith(f"-{scene}") for p in pngs), scene
+    assert not list(shots.glob("*.part.png"))
     assert pygame.image.load(str(pngs[0])).get_size() == (1280, 720)
+    # 8 s is too short for the level: the summary says so instead of claiming a result
     assert "level first-squats" in proc.stdout
+    assert "stopped by --seconds before the goal" in proc.stdout
     assert f"screenshots in {shots}" in proc.stdout
+
+
+def test_headless_json_prints_one_document_for_a_finished_level(tmp_path: Path) -> None:
+    import json
+
+    proc = _play(tmp_path, "--headless", "--json", "--source", "synthetic:squat,reps=0,noise_px=0", timeout_s=180)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)  # the whole output is one JSON document
+    assert doc["level"] == "first-squats"
+    assert doc["mode"] == "classic"
+    assert doc["outcome"] == "completed"
+    assert doc["reps"] == 5
+    assert doc["stars"] >= 2
+    assert {"score", "good_reps", "faults", "duration_s"} <= doc.keys()
+    assert doc["duration_s"] > 0
+
+
+def test_headless_with_a_profile_keeps_the_session(tmp_path: Path) -> None:
+    import json
+
+    env = {**os.environ, "REPQUEST_HOME": str(tmp_path / "home")}
+    proc = _play(tmp_path, "--headless", "--json", "--profile", "Ann", "--source", "synthetic:squat,reps=0",
+                 env=env, timeout_s=180)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    played = json.loads(proc.stdout)
+    cmd = [sys.executable, "-m", "game", "profile", "export", "Ann"]
+    export = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    doc = json.loads(export.stdout)
+    [session] = doc["sessions"]
+    assert len(session["reps"]) == played["reps"]
+    assert session["points"] == played["score"]
+    assert doc["levels"][0]["stars"] == played["stars"]
 
 
 def test_play_rejects_an_unknown_level_in_one_line(tmp_path: Path) -> None:

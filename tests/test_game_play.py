@@ -17,7 +17,7 @@ from game.app import App, GameOptions, make_screen, shutdown
 from game.scenes import PauseScene, PlayScene, ResultsScene
 from game.source_choice import SourceChoice
 from levels import load_builtin
-from levels.schema import Goal, Level, Pack
+from levels.model import Goal, Level, Pack
 from sensors.contract import Sensor
 from sensors.joints import Joint
 from sensors.pose import PoseFrame, TrackingState
@@ -229,6 +229,7 @@ def test_rep_popup_shows_the_points_the_rep_added_to_the_score(screen: pygame.Su
 
 def test_results_screenshot_shows_every_star_earned(screen: pygame.Surface, tmp_path: Path) -> None:
     from game import assets
+    from game.scenes.results import STAR_Y
 
     level = Level(id="one", title="One squat", exercise="squat", goal=Goal(reps=1), stars=(1, 2, 3))
     pack = Pack(id="t", name="T", levels=[level])
@@ -248,5 +249,5 @@ def test_results_screenshot_shows_every_star_earned(screen: pygame.Surface, tmp_
     shot = pygame.image.load(str(next(tmp_path.glob("*-results.png"))))
     w = shot.get_width()
     for i in range(3):  # the centres of the three stars (see ResultsScene.draw)
-        centre = (w // 2 + (i - 1) * 150, 270 - (24 if i == 1 else 0))
+        centre = (w // 2 + (i - 1) * 130, STAR_Y - (20 if i == 1 else 0))
         assert tuple(shot.get_at(centre))[:3] == assets.ACCENT, f"star {i + 1} is not filled in the screenshot"

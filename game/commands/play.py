@@ -10,8 +10,8 @@ from pathlib import Path
 from exercises.yaml_source import SpecError
 from game.sources import check_output_folder, existing_file, output_folder, positive_float, positive_int
 
-#: a headless run with no --seconds plays this long (the first level usually completes sooner)
-HEADLESS_DEFAULT_S = 25.0
+#: a headless run with no --seconds stops after this long at most; it ends sooner, with the results of the level
+HEADLESS_DEFAULT_S = 120.0
 DEFAULT_SCREENSHOTS = Path("out/screenshots")
 
 
@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seconds",
         type=positive_float,
         metavar="N",
-        help=f"end after N seconds (headless default {HEADLESS_DEFAULT_S:g})",
+        help=f"end after N seconds even if the level is not over (headless: at most {HEADLESS_DEFAULT_S:g}; "
+        "the demo ends by itself once the level's results are shown)",
     )
     parser.add_argument(
         "--screenshots",
@@ -48,7 +49,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"save screenshots here (headless default: ./{DEFAULT_SCREENSHOTS}); F12 saves one when windowed",
     )
-    parser.add_argument("--fps", type=positive_int, default=30, metavar="N", help="frames per second (default 30)")
+    parser.add_argument(
+        "--fps",
+        type=positive_int,
+        default=60,
+        metavar="N",
+        help="frames drawn per second, whatever the camera's rate (default 60)",
+    )
+    parser.add_argument(
+        "--profile", metavar="NAME", help="the player's profile (default 'player'; headless: none kept)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="headless: print one JSON document with the level's result instead of text"
+    )
     parser.add_argument("--seed", type=int, help="seed for the synthetic demo's noise")
     parser.add_argument(
         "--pose-model", type=existing_file, metavar="FILE", help="a MediaPipe Tasks .task pose model for camera sources"
@@ -69,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
     from game.session import play
+    from game.store import ProfileError
     from levels import find_level, load_builtin, load_pack
     from levels.watch import PackWatcher
 
@@ -93,7 +107,13 @@ def run(args: argparse.Namespace) -> int:
     if screenshots is not None:
         check_output_folder(screenshots, "--screenshots")
     seconds = args.seconds or (HEADLESS_DEFAULT_S if headless else None)
-    return play(
-        pack, source=args.source, level_id=level_id, headless=headless, seconds=seconds,
-        screenshots=screenshots, fps=args.fps, seed=args.seed, pose_model=args.pose_model, watch=watch,
-    )  # fmt: skip
+    if args.json and not headless:
+        raise UserError("--json needs --headless (a window has no single result to print)")
+    try:
+        return play(
+            pack, source=args.source, level_id=level_id, headless=headless, seconds=seconds,
+            screenshots=screenshots, fps=args.fps, seed=args.seed, pose_model=args.pose_model,
+            profile=args.profile, as_json=args.json, watch=watch,
+        )  # fmt: skip
+    except ProfileError as e:
+        raise UserError(str(e)) from None

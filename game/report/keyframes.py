@@ -13,51 +13,30 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from game import skeleton
 from sensors.errors import SourceUnavailable
-from sensors.joints import SKELETON_EDGES, Joint
 from sensors.pose import PoseFrame
 
 #: joints below this confidence are not drawn
 MIN_DRAW_CONFIDENCE = 0.3
 #: a blank canvas when the source has no images (RGB)
 CANVAS_RGB = (32, 34, 40)
-LEFT_RGB = (80, 170, 255)
-RIGHT_RGB = (255, 150, 60)
-CENTRE_RGB = (235, 235, 235)
 TEXT_RGB = (255, 255, 255)
 FAULT_RGB = (255, 70, 70)
 GOOD_RGB = (90, 220, 110)
 
 
-def _side_colour(a: Joint, b: Joint) -> tuple[int, int, int]:
-    names = a.name + b.name
-    if "LEFT" in names and "RIGHT" not in names:
-        return LEFT_RGB
-    if "RIGHT" in names and "LEFT" not in names:
-        return RIGHT_RGB
-    return CENTRE_RGB
-
-
 def draw_skeleton(image_rgb: np.ndarray, frame: PoseFrame, scale: float = 1.0) -> np.ndarray:
-    """Draw ``frame``'s bones and joints on a copy of ``image_rgb`` (H, W, 3) uint8.
+    """Draw ``frame``'s bones and joints on a copy of ``image_rgb`` (H, W, 3) uint8, with the game's
+    skeleton drawer (:mod:`game.skeleton`: the same bones, joints and colours as on the play screen).
 
     Positions are ``frame.image_xy_px`` times ``scale`` (for a resized image).
     Joints that are missing or below :data:`MIN_DRAW_CONFIDENCE` are skipped.
     """
     out = np.ascontiguousarray(image_rgb, dtype=np.uint8).copy()
     h, w = out.shape[:2]
-    thick = max(2, round(min(w, h) / 200))
-    xy = frame.image_xy_px * scale
-    ok = frame.visible & (frame.confidence >= MIN_DRAW_CONFIDENCE) & np.isfinite(xy).all(axis=1)
-    pts = np.nan_to_num(xy).round().astype(np.int32)
-    for a, b in SKELETON_EDGES:
-        if ok[a] and ok[b]:
-            cv2.line(out, tuple(pts[a]), tuple(pts[b]), _side_colour(a, b), thick, cv2.LINE_AA)
-    for j in Joint:
-        if ok[j]:
-            cv2.circle(out, tuple(pts[j]), thick + 1, (255, 255, 255), -1, cv2.LINE_AA)
-            cv2.circle(out, tuple(pts[j]), thick + 1, (0, 0, 0), 1, cv2.LINE_AA)
-    return out
+    bones, dots = skeleton.plan(frame, frame.image_xy_px * scale, min_confidence=MIN_DRAW_CONFIDENCE)
+    return skeleton.render_cv2(out, bones, dots, max(2, round(min(w, h) / 200)))
 
 
 def blank_canvas(size_px: tuple[int, int]) -> np.ndarray:

@@ -1,9 +1,30 @@
-"""The game's screens: title/level select, play, pause and results."""
+"""The game's screens, reached by name through :data:`SCENES` (``app.goto("play", level=...)``).
+
+Scene modules never import each other; only this table knows them all.
+"""
 
 from game.scenes.base import Scene
+from game.scenes.calibrate import CalibrateScene
+from game.scenes.history import HistoryScene
+from game.scenes.levels import LevelSelectScene
+from game.scenes.pack_errors import PackErrorsScene
 from game.scenes.pause import PauseScene
 from game.scenes.play import PlayScene
+from game.scenes.profiles import ProfileScene
 from game.scenes.results import ResultsScene
+from game.scenes.settings import SettingsScene
+from game.scenes.setup import SetupScene
 from game.scenes.title import TitleScene
 
-__all__ = ["PauseScene", "PlayScene", "ResultsScene", "Scene", "TitleScene"]
+SCENES: dict[str, type[Scene]] = {
+    scene.name: scene
+    for scene in (
+        TitleScene, ProfileScene, LevelSelectScene, SetupScene, CalibrateScene, PlayScene, PauseScene,
+        ResultsScene, HistoryScene, SettingsScene, PackErrorsScene,
+    )
+}  # fmt: skip
+
+__all__ = [
+    "SCENES", "CalibrateScene", "HistoryScene", "LevelSelectScene", "PackErrorsScene", "PauseScene", "PlayScene",
+    "ProfileScene", "ResultsScene", "Scene", "SettingsScene", "SetupScene", "TitleScene",
+]  # fmt: skip

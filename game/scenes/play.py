@@ -1,19 +1,29 @@
-"""The play scene: camera feed, skeleton, HUD; feeds poses to the coach and the level run."""
+"""The play scene: countdown, camera feed, skeleton, HUD; feeds poses to the coach and the level run.
+
+The engine's events are dispatched through :attr:`PlayScene.ON_EVENT`
+(event type -> method). Every counted rep is written to the profile in its
+own transaction as it happens. When the player leaves, or the sensor fails,
+the pause scene is shown over this one; reps are kept.
+"""
 
 from __future__ import annotations
 
 import math
+import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pygame
 
+import exercises as ex
 from game import assets, draw, hud
-from game.engine_adapter import Coach, Cue, GameEvent, PartialDone, PhaseNow, ReadyNow, RepDone
-from game.feed import PoseFeed
+from game.engine_adapter import Coach, player_calibration, rep_record, severity, worst_cue, worst_faults
+from game.feed_image import ImageScaler
+from game.outcome import LevelResult
 from game.scenes.base import Scene
 from levels.model import Level
-from levels.run import Outcome, start_run
+from levels.run import Outcome, RunStatus, start_run
 from sensors.pose import PoseFrame, TrackingState
 from sensors.tracker import PoseTracker
 
@@ -24,85 +34,117 @@ COUNTDOWN_S = 3.0  #: "3, 2, 1" before the level clock starts
 GO_SHOWN_S = 0.8
 LOST_BEFORE_PAUSE_S = 0.5  #: the player must be out of view this long before the game auto-pauses
 CUE_SHOWN_S = 2.5
+CUE_MIN_GAP_S = 1.5  #: one short cue at a time: a new cue waits this long unless it is more severe
 RESULTS_AFTER_S = 1.5  #: pause on the last rep before the results
 IN_FORM_SHOWN_S = 0.5  #: a hold shows "in form" while its in-form time grew this recently
 SIDEBAR_TEXT_W_PX = 280  #: the sidebar's title lines are cut to this width
+OUTCOME_WORDS = {Outcome.COMPLETED: "completed", Outcome.TIME_UP: "time up"}
 
 
 class PlayScene(Scene):
     name = "play"
-    KEYS: ClassVar[dict[int, str]] = {pygame.K_ESCAPE: "pause", pygame.K_p: "pause", pygame.K_q: "stop_level"}
+    KEYS: ClassVar[dict[int, str]] = {pygame.K_ESCAPE: "pause", pygame.K_p: "pause", pygame.K_q: "quit_level"}
+    #: engine event type -> method name
+    ON_EVENT: ClassVar[dict[type, str]] = {
+        ex.RepCompleted: "_on_rep",
+        ex.PartialRep: "_on_partial",
+        ex.FormCue: "_on_cue",
+        ex.Ready: "_on_ready",
+    }
 
     def __init__(self, app: App, level: Level) -> None:
         super().__init__(app)
         self.level = level
-        self.run = start_run(level)
+        self.run = start_run(level)  #: the level's mode (classic, timed, circuit, intervals, boss)
         self.exercise = self.run.exercise  #: the exercise the coach and the sensor follow now
-        self.coach_held_s = 0.0  #: the coach's in-form hold time already seen
-        self.feed: PoseFeed | None = None
+        self.coach_held_s = 0.0  #: the coach's in-form hold time already credited
+        self.stage_key = (self.run.stage_index, self.run.round, self.run.resting)
+        self.boss_popup = ""  #: "-87" damage or "+30" heal, shown by the boss bar
+        self.boss_popup_at_s = -99.0
         self.coach: Coach | None = None
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
         self.tracker = PoseTracker()  #: smooths the drawn skeleton and coasts it through short occlusions
         self.shown: PoseFrame | None = None  #: the tracked pose that is drawn
         self._image: pygame.Surface | None = None
-        self._image_for: int = -1
+        self._image_key: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
+        self._asked: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
+        #: scales camera images off the game thread in a threaded (real-time) game; tests draw in step
+        self._scaler: ImageScaler | None = ImageScaler() if app.options.threaded_feed else None
         self.play_s = 0.0  #: game seconds since the level started (countdown included)
         self.lost_s = 0.0
         self.ready = False  #: the engine saw the ready pose; counting has started
         self.cue, self.cue_severity, self.cue_t_s = "", 0.0, -99.0
-        self.phase = ""
-        self.last_rep: RepDone | None = None
+        self.last_rep: ex.RepResult | None = None
         self.last_rep_at_s = -99.0
         self.last_rep_points = 0.0  #: what the last rep earned (form score x combo multiplier)
         self.done_at_s: float | None = None
         self.source_label = ""
+        self.session_id: int | None = None
+        self.rep_index = 0  #: reps stored for this session (survives a reconnect)
+        self.faults: dict[str, int] = {}
+        self.generation = -1  #: the pose service's sensor generation this coach belongs to
+        self.stopped_by = ""
         self._screen_size: tuple[int, int] | None = None
         self.held_grew_at_s = -99.0
+        self._counted_down = 3
+        self._rest_seen_s = 0.0
+        self._beside_key: tuple[int, int, tuple[int, int]] | None = None
+        self._beside: tuple[float, float] | None = None
 
     # -- lifecycle ------------------------------------------------------------------
     def enter(self) -> None:
         super().enter()
-        if self.feed is None:
-            # a real game plays files in real time; a stepped test reads one frame per game frame
-            self._follow(self.run.exercise)
-
-    def _follow(self, exercise: str) -> None:
-        """Coach ``exercise`` (a new stage); reopen the sensor only when its source changes (the demo avatar)."""
-        pack, source = self.app.options.pack, self.app.options.source
-        motion = pack.demo_motion(exercise)
-        if self.feed is None or source.spec_for(motion) != source.spec_for(pack.demo_motion(self.exercise)):
-            if self.feed is not None:
-                self.feed.close()
-            threaded = self.app.options.threaded_feed
-            # a real game plays files in real time; a stepped test reads one frame per game frame
-            sensor = source.open(motion, realtime=True if threaded else None)
-            self.source_label = sensor.describe()
-            self.feed = PoseFeed(sensor, threaded=threaded)
-        self.exercise = exercise
-        self.coach = Coach(exercise, pack.exercises)
-        self.coach_held_s = 0.0
+        if self.session_id is None:
+            pack = self.app.options.pack
+            self.app.use_source_for(pack.demo_motion(self.exercise))
+            self.session_id = self.app.store.start_session(
+                pack.id, self.level.id, self.level.mode, self.app.source_spec
+            )
 
     def exit(self) -> None:
-        if self.feed is not None:
-            self.feed.close()
+        if self._scaler is not None:
+            self._scaler.close()
+
+    def _new_coach(self, same_sensor: bool = False) -> None:
+        """A coach for the exercise now, for a new sensor (after a reconnect: its clock restarts) or a new stage."""
+        saved = self.app.store.settings().get("calibration")
+        self.coach = Coach(self.exercise, self.app.options.pack.exercises, player_calibration(saved))
+        self.coach_held_s = 0.0
+        self.ready = False
+        if not same_sensor:
+            self.generation = self.app.poses.generation
+            self.source_label = self.app.poses.label
+            self.tracker = PoseTracker()
+
+    def _follow(self, exercise: str) -> None:
+        """A new stage: coach ``exercise``; the sensor changes only when its source does (the demo avatar)."""
+        self.exercise = exercise
+        before = self.app.source_spec
+        self.app.use_source_for(self.app.options.pack.demo_motion(exercise))
+        if self.app.source_spec == before:
+            self._new_coach(same_sensor=True)
 
     # -- keys -----------------------------------------------------------------------
-    def pause(self, reason: str = "") -> None:
-        from game.scenes.pause import PauseScene
+    def pause(self, reason: str = "", kind: str = "manual") -> None:
+        self.app.cue("pause")
+        self.app.open_over("pause", held=self, reason=reason, kind=kind)
 
-        self.app.push(PauseScene(self.app, self, reason))
+    def quit_level(self) -> None:
+        self.stop_level(reason="player")
 
-    def stop_level(self) -> None:
+    def stop_level(self, reason: str = "player") -> None:
         """End the level now (Q, or the demo's time box) and show the results."""
+        self.stopped_by = reason if self.run.outcome is Outcome.PLAYING else ""
         self.run.stop()
         self._finish()
 
     # -- per frame ----------------------------------------------------------------
     def watch(self) -> PoseFrame | None:
         """Take the newest frame for display (also used by the pause scene); None when nothing new."""
-        assert self.feed is not None
-        frame = self.feed.poll()
+        frame = self.app.poses.poll()
         if frame is not None:
+            if self.app.poses.generation != self.generation:
+                self._new_coach()
             self.frame = frame
             self.shown = self.tracker.update(frame)
         return frame
@@ -112,154 +154,309 @@ class PlayScene(Scene):
         return self.frame is not None and self.frame.tracking is TrackingState.TRACKED and self.frame.has_player
 
     def update(self, dt_s: float) -> None:
-        assert self.feed is not None
-        assert self.coach is not None
+        poses = self.app.poses
         frame = self.watch()
-        if self.frame is None:  # waiting for the camera: the countdown starts with the first frame
-            if self.feed.ended:
-                self.stop_level()
+        if poses.error:
+            self.pause(reason="The camera stopped", kind="sensor")
+            return
+        if self.frame is None or self.coach is None:  # waiting for the camera: the countdown starts with it
+            if poses.ended:
+                self.stop_level(reason="source ended")
             return
         self.play_s += dt_s
+        self._countdown_sounds()
         if frame is not None and self.run.outcome is Outcome.PLAYING:
-            for event in self.coach.update(frame):
-                self._on_event(event)
+            events = self.coach.update(frame)
+            worst = worst_cue(events)
+            for event in events:
+                if isinstance(event, ex.FormCue) and event is not worst:
+                    continue
+                method = self.ON_EVENT.get(type(event))
+                if method is not None:
+                    getattr(self, method)(event)
         if self.done_at_s is not None:
             if self.play_s - self.done_at_s >= RESULTS_AFTER_S:
                 self._finish()
             return
-        if self.feed.ended:
-            self.stop_level()
+        if poses.ended:
+            self.stop_level(reason="source ended")
             return
-        self.lost_s = 0.0 if (self.frame is None or self.player_in_view) else self.lost_s + dt_s
+        self.lost_s = 0.0 if self.player_in_view else self.lost_s + dt_s
         if self.lost_s >= LOST_BEFORE_PAUSE_S:
             self.lost_s = 0.0
-            self.pause(reason="Step back into view")
+            self.pause(reason="Step back into view", kind="away")
             return
-        held_s = self.coach.hold_in_form_s - self.coach_held_s
+        held_s = self.coach.hold_in_form_s - self.coach_held_s  # in form since the last frame
         self.coach_held_s = self.coach.hold_in_form_s
-        if self.play_s >= COUNTDOWN_S:
+        if self.play_s >= COUNTDOWN_S:  # the countdown's hold time is not credited
             self.run.tick(dt_s)
             if self.coach.is_hold and held_s > 0:
                 self.held_grew_at_s = self.play_s
                 self.run.add_hold(held_s, in_form=True)
         if self.run.outcome is not Outcome.PLAYING:
             self.done_at_s = self.play_s
-        elif self.run.exercise != self.exercise:
+            self.app.cue("level_end")
+            return
+        key = (self.run.stage_index, self.run.round, self.run.resting)
+        if key != self.stage_key:
+            if self.run.resting or key[:2] != self.stage_key[:2]:
+                self.app.cue("stage_end")
+            self.stage_key = key
+        if self.run.exercise != self.exercise:
             self._follow(self.run.exercise)
 
-    def _on_event(self, event: GameEvent) -> None:
-        counting = self.play_s >= COUNTDOWN_S
-        if isinstance(event, RepDone) and counting:
-            self.last_rep_points = self.run.add_rep(event.score, event.good)
-            self.last_rep, self.last_rep_at_s = event, self.play_s
-            if event.cues:
-                self._show_cue(event.cues[0], 0.8)
-        elif isinstance(event, PartialDone) and counting:
+    def _countdown_sounds(self) -> None:
+        left = int(COUNTDOWN_S - self.play_s) + 1 if self.play_s < COUNTDOWN_S else 0
+        if left < self._counted_down:
+            self._counted_down = left
+            self.app.cue("go" if left == 0 else "countdown")
+
+    # -- engine events (through ON_EVENT) ------------------------------------------------
+    def _on_rep(self, event: ex.RepCompleted) -> None:
+        if self.play_s < COUNTDOWN_S:
+            return
+        rep = event.rep
+        health = self.run.boss_health
+        self.last_rep_points = self.run.add_rep(rep.score, rep.good)
+        if health is not None and self.run.boss_health is not None and self.run.boss_health != health:
+            change = self.run.boss_health - health
+            self.boss_popup, self.boss_popup_at_s = f"{change:+.0f} HP", self.play_s
+        self.last_rep, self.last_rep_at_s = rep, self.play_s
+        self.rep_index += 1
+        record = rep_record(rep, self.run.elapsed_s)
+        if self.session_id is not None:
+            self.app.store.add_rep(self.session_id, replace(record, index=self.rep_index))
+        for cue in record.faults:
+            self.faults[cue] = self.faults.get(cue, 0) + 1
+        faults = worst_faults(rep)
+        if faults:  # said after the rep, so say which rep it was about
+            self._show_cue(f"Rep {self.run.reps}: {faults[0].cue}", severity(faults[0].severity), force=True)
+            self.app.cue("fault")
+        else:
+            self.app.cue("good_rep" if rep.good else "rep")
+
+    def _on_partial(self, event: ex.PartialRep) -> None:
+        if self.play_s >= COUNTDOWN_S:
             self.run.add_partial()
             self._show_cue("Partial rep - use the full range", 0.5)
-        elif isinstance(event, Cue):
-            self._show_cue(event.text, event.severity)
-        elif isinstance(event, PhaseNow):
-            self.phase = event.name
-        elif isinstance(event, ReadyNow):
-            self.ready = True
 
-    def _show_cue(self, text: str, severity: float) -> None:
+    def _on_cue(self, event: ex.FormCue) -> None:
+        self._show_cue(event.cue, severity(event.severity))
+
+    def _on_ready(self, event: ex.Ready) -> None:
+        self.ready = True
+
+    def _show_cue(self, text: str, level: float, force: bool = False) -> None:
+        """One cue at a time: a new one replaces the shown one after CUE_MIN_GAP_S, or sooner if more severe."""
+        age_s = self.play_s - self.cue_t_s
+        if not force and age_s < CUE_MIN_GAP_S and level <= self.cue_severity and text != self.cue:
+            return
         if not self.cue:
             self.app.shot_wanted = "play-cue"  # the first form cue of the level makes a good picture
-        self.cue, self.cue_severity, self.cue_t_s = text, severity, self.play_s
+        self.cue, self.cue_severity, self.cue_t_s = text, level, self.play_s
 
     def _finish(self) -> None:
-        from game.scenes.results import ResultsScene
-
-        frames = self.feed.frames_seen if self.feed is not None else 0
-        result = self.app.record(self.run, self.source_label, frames)
-        self.app.replace(ResultsScene(self.app, self.level, result))
+        run, app = self.run, self.app
+        if self.done_at_s is None or self.stopped_by:
+            app.cue("level_end")
+        outcome = OUTCOME_WORDS.get(run.outcome, "stopped")
+        previous = app.session.best_points.get(self.level.id, 0)
+        points = round(run.points)
+        if self.session_id is not None:
+            app.store.end_session(self.session_id, outcome, points, run.stars, run.elapsed_s)
+        result = LevelResult(
+            self.level.id, self.level.title, ", ".join(self.level.exercises), self.source_label or app.source_spec,
+            outcome, run.reps, run.good_reps, run.partials, run.held_s, points, run.stars, run.best_combo,
+            run.mean_score, app.poses.frames_seen, hold=all(s.goal.is_hold for s in self.level.stages),
+            mode=self.level.mode,
+            duration_s=run.elapsed_s, rep_scores=tuple(run.rep_scores), faults=dict(self.faults),
+            personal_best=points > previous and run.outcome is Outcome.COMPLETED, previous_best=previous,
+            stopped_by=self.stopped_by,
+        )  # fmt: skip
+        app.session.results.append(result)
+        app.reload_progress()
+        self.session_id = None
+        app.goto("results", level=self.level, result=result)
 
     # -- drawing ----------------------------------------------------------------------
+    def banner(self) -> str:
+        if self.frame is None:
+            return ""
+        run = self.run
+        if self.play_s < COUNTDOWN_S:
+            return str(int(COUNTDOWN_S - self.play_s) + 1)
+        if self.play_s < COUNTDOWN_S + GO_SHOWN_S:
+            return "GO!"
+        if run.outcome is Outcome.COMPLETED:
+            return "Boss defeated!" if self.level.mode == "boss" else "Level complete!"
+        if run.outcome is Outcome.TIME_UP:
+            return "Time!"
+        if run.resting:
+            return f"Rest - next: {run.stage.describe()}"
+        if not self.ready:
+            return {"side": "Stand side-on to the camera", "front": "Stand facing the camera"}.get(
+                self.level.view, "Get into the start position"
+            )
+        return ""
+
     def hud_state(self) -> hud.HudState:
         run = self.run
         status = run.status()
-        hold = self.coach is not None and self.coach.is_hold
-        count_text = status.goal_text.replace(" reps", "").replace(" good", "")
-        count_label = "HOLD" if hold else ("GOOD REPS" if run.stage.goal.good_reps is not None else "REPS")
+        hold = self.coach.is_hold if self.coach is not None else run.stage.goal.is_hold
+        goal = run.stage.goal
+        count_text = status.goal_text.replace(" reps", "").replace(" good", "") or f"{run.reps}"
+        count_label = "HOLD" if hold else ("GOOD REPS" if goal.good_reps is not None else "REPS")
         if status.resting:
             count_text, count_label = f"{math.ceil(status.rest_left_s)} s", "REST"
-        left = run.time_left_s
-        time_text = hud.format_time(left if left is not None else run.elapsed_s)
+        left = status.time_left_s
         cue_age_s = self.play_s - self.cue_t_s
-        banner = ""
-        if self.play_s < COUNTDOWN_S:
-            banner = str(int(COUNTDOWN_S - self.play_s) + 1)
-        elif self.play_s < COUNTDOWN_S + GO_SHOWN_S:
-            banner = "GO!"
-        elif status.resting:
-            banner = f"Rest - next: {run.stage.describe()}"
-        elif not self.ready:
-            banner = {
-                "side": "Stand side-on to the camera",
-                "front": "Stand facing the camera",
-            }.get(self.level.view, "Get into the start position")
-        elif run.outcome is Outcome.COMPLETED:
-            banner = "Level complete!"
-        elif run.outcome is Outcome.TIME_UP:
-            banner = "Time!"
         rep = self.last_rep
-        subtitle = run.exercise.replace("_", " ") + (f"  -  {status.headline}" if status.headline else "")
         return hud.HudState(
             title=hud.fit_text(self.level.title, 40, SIDEBAR_TEXT_W_PX, keep="start"),
-            exercise=hud.fit_text(subtitle, 26, SIDEBAR_TEXT_W_PX, keep="start"),
+            exercise=hud.fit_text(run.exercise, 26, SIDEBAR_TEXT_W_PX, keep="start"),
             count_text=count_text,
             count_label=count_label,
-            progress=run.stage_progress if len(self.level.stages) > 1 else run.progress,
-            time_text=time_text,
+            progress=status.stage_progress if len(self.level.stages) > 1 or status.rounds > 1 else status.progress,
+            time_text=hud.format_time(left if left is not None else status.elapsed_s),
             time_urgent=left is not None and left < 10,
-            points=round(run.points),
-            multiplier=run.multiplier,
-            combo=run.combo,
+            points=round(status.points),
+            multiplier=status.multiplier,
+            combo=status.combo,
             last_rep_score=None if rep is None else rep.score,
             last_rep_good=rep is not None and rep.good,
             cue=self.cue if cue_age_s < CUE_SHOWN_S else "",
             cue_severity=self.cue_severity,
             cue_alpha=max(0.0, min(1.0, (CUE_SHOWN_S - cue_age_s) / 0.5)),
-            phase=self.phase,
+            phase=self.coach.phase if self.coach is not None else "",
             view=self.coach.view if self.coach is not None else "",
-            source=self.source_label,
-            banner=banner,
-            popup="" if rep is None else f"+{self.last_rep_points:.0f}",  # the points added to the score
+            source=self.source_label or self.app.source_spec,
+            banner=self.banner(),
+            popup="" if rep is None else f"+{self.last_rep_points:.0f}",
             popup_age_s=self.play_s - self.last_rep_at_s,
             popup_xy=self._beside_player(),
             hold=hold,
             in_form=self.play_s - self.held_grew_at_s < IN_FORM_SHOWN_S,
+            caption=self.app.sound.caption_now(self.app.clock.wall_s),
+            large_text=self.app.settings.large_text,
+            mode=status.mode,
+            headline=status.headline,
+            stage_text=_stage_text(status),
+            resting=status.resting,
+            rest_left_s=status.rest_left_s,
+            rest_total_s=self._rest_total_s(),
+            time_clock=self.level.mode == "timed" or (self.level.mode == "boss" and left is not None),
+            boss_name=self.level.boss.name if self.level.boss is not None and status.boss_health is not None else "",
+            boss_health=status.boss_health,
+            boss_max_health=status.boss_max_health,
+            special_charge=status.special_charge,
+            boss_popup=self.boss_popup if self.play_s - self.boss_popup_at_s < 1.2 else "",
+            boss_popup_age_s=self.play_s - self.boss_popup_at_s,
+            hold_progress=status.stage_progress if hold and not status.resting else None,
         )
 
+    def _rest_total_s(self) -> float:
+        """The length of the rest now (for the rest ring): the longest rest seen since it began."""
+        if not self.run.resting:
+            self._rest_seen_s = 0.0
+            return 0.0
+        self._rest_seen_s = max(self._rest_seen_s, self.run.rest_left_s)
+        return self._rest_seen_s
+
+    def debug_lines(self) -> list[str]:
+        """The F3 overlay: engine phase and view, frame rate and timings."""
+        ms = self.app.frame_ms
+        fps = 1000.0 / (sum(ms) / len(ms)) if ms else 0.0
+        frame = self.frame
+        inference = frame.meta.get("inference_ms") if frame is not None else None
+        pipeline = frame.meta.get("pipeline_ms") if frame is not None else None
+        latency = "n/a"
+        if frame is not None:
+            age_s = time.monotonic() - frame.t_s
+            if 0 <= age_s < 5:  # a live source stamps frames with the monotonic clock
+                latency = f"{age_s * 1000:.0f} ms"
+        step = f"{np.percentile(ms, 50):.1f} / {max(ms):.1f} ms" if ms else "-"
+        return [
+            f"phase: {self.coach.phase if self.coach else '-'}   view: {self.coach.view if self.coach else '-'}",
+            f"render: {fps:.0f} fps  frame p50/max {step}",
+            f"inference: {f'{inference:.1f} ms' if isinstance(inference, float | int) else 'n/a'}"
+            f"   pipeline: {f'{pipeline:.1f} ms' if isinstance(pipeline, float | int) else 'n/a'}",
+            f"end-to-end latency: {latency}   frames: {self.app.poses.frames_seen}",
+        ]
+
     def _beside_player(self) -> tuple[float, float] | None:
-        """A screen point right of the player's shoulders, for the rep popup."""
+        """A screen point right of the player's shoulders, for the rep popup (worked out once per frame)."""
         frame = self.frame
         if frame is None or not frame.visible.any() or self._screen_size is None:
             return None
+        key = (self.generation, frame.index, self._screen_size)
+        if key != self._beside_key:
+            self._beside_key, self._beside = key, self._beside_now(frame)
+        return self._beside
+
+    def _beside_now(self, frame: PoseFrame) -> tuple[float, float] | None:
+        assert self._screen_size is not None
         rect = draw.fit_rect(frame.image_size_px, hud.feed_area_for(self._screen_size))
+        if self.app.settings.mirror:
+            frame = draw.mirrored(frame)
         xy = draw.to_screen(frame.image_xy_px[frame.visible], frame.image_size_px, rect)
         return float(np.nanmax(xy[:, 0]) + 110), float(np.nanmin(xy[:, 1]) + 40)
+
+    def _show_image(self, surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, mirror: bool) -> None:
+        """The camera image, scaled on the scaler's thread when it runs (else here), blitted every frame."""
+        assert frame.rgb is not None
+        key = (self.generation, frame.index)
+        if self._scaler is None:
+            if self._image_key != (*key, rect.size) or self._image is None:
+                self._image = self._oriented(draw.rgb_surface(frame.rgb, rect.size), mirror)
+                self._image_key = (*key, rect.size)
+        else:
+            if self._asked != (*key, rect.size):
+                self._scaler.request(key, frame.rgb, rect.size)
+                self._asked = (*key, rect.size)
+            done = self._scaler.take()
+            if done is not None and done[1] == rect.size:
+                image = pygame.image.frombuffer(done[2], done[1], "RGB")
+                self._image = self._oriented(image.convert() if surface.get_bitsize() == 32 else image.copy(), mirror)
+        if self._image is not None and self._image.get_size() == rect.size:
+            surface.blit(self._image, rect.topleft)
+        else:
+            draw.backdrop(surface, rect)
+
+    @staticmethod
+    def _oriented(image: pygame.Surface, mirror: bool) -> pygame.Surface:
+        return pygame.transform.flip(image, True, False) if mirror else image
 
     def draw(self, surface: pygame.Surface) -> None:
         self._screen_size = surface.get_size()
         area = hud.feed_area(surface)
-        surface.fill((8, 8, 14), area)
         frame = self.frame
+        if frame is None or frame.rgb is None or draw.fit_rect(frame.image_size_px, area) != area:
+            surface.fill((8, 8, 14), area)  # letterbox bars (a camera image that fills the area covers it all)
         if frame is None:
             draw.backdrop(surface, area)
-            draw.text(surface, "Waiting for the camera...", 40, assets.TEXT_DIM, area.center, "center")
+            waiting = "Opening the camera..." if self.app.poses.opening else "Waiting for the camera..."
+            draw.text(surface, waiting, 40, assets.TEXT_DIM, area.center, "center")
         else:
             rect = draw.fit_rect(frame.image_size_px, area)
+            mirror = self.app.settings.mirror
             if frame.rgb is not None:
-                if self._image_for != frame.index or self._image is None:
-                    self._image = draw.rgb_surface(frame.rgb, rect.size)
-                    self._image_for = frame.index
-                surface.blit(self._image, rect.topleft)
+                self._show_image(surface, frame, rect, mirror)
             else:
                 draw.backdrop(surface, rect)
-            draw.draw_skeleton(surface, self.shown if self.shown is not None else frame, rect)
+            pose = self.shown if self.shown is not None else frame
+            draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect)
         state = self.hud_state()
         hud.draw_overlays(surface, state, area)
         hud.draw_sidebar(surface, state)
+        if self.app.debug:
+            hud.draw_debug(surface, self.debug_lines(), area)
+
+
+def _stage_text(status: RunStatus) -> str:
+    """E.g. "Stage 2/3", "Round 3/8", "Round 2/3 - station 1/4" ("" for a one-stage level)."""
+    parts = []
+    if status.rounds > 1:
+        parts.append(f"Round {status.round}/{status.rounds}")
+    if status.stage_count > 1:
+        parts.append(f"{'station' if status.rounds > 1 else 'Stage'} {status.stage_number}/{status.stage_count}")
+    return " - ".join(parts)

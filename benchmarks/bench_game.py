@@ -1,0 +1,137 @@
+"""The game loop: frame time at 1280x720 and memory over a long session.
+
+What is measured (real pygame with SDL's dummy video driver, the real App,
+play scene, HUD and skeleton, fed by the synthetic avatar with RGB images at
+30 fps through the threaded pose feed, paced by ``game.loop.frames(60)``):
+
+- ``render_fps``: frames drawn per second. Target: 60, whatever the camera's rate.
+- ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the time of one
+  ``App.step`` (events, update, draw, flip). Target: p99 <= 16.7 ms.
+- ``with_screenshots.*``: the same while a screenshot is taken every second
+  (the frame is copied; PNG encoding happens on a writer thread).
+- ``rss_mb_start`` / ``rss_mb_end`` / ``rss_mb_max`` and ``rss_growth_mb_per_min``
+  over a long session (full run: 10 minutes of play; quick: 20 s). Target:
+  <= 600 MB and flat.
+
+    python benchmarks/bench_game.py [--quick]
+    repquest bench game [--quick]
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import numpy as np
+
+FULL_FRAME_S = 40.0
+QUICK_FRAME_S = 4.0
+FULL_SESSION_S = 600.0
+QUICK_SESSION_S = 12.0
+RSS_EVERY_S = 5.0
+WARM_UP_S = 4.0  #: the countdown and the first frames are left out
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[str, Any]:
+    from game.app import App, GameOptions, make_screen, shutdown
+    from game.loop import frames
+    from game.source_choice import SourceChoice
+    from levels.model import Goal, Level, Pack
+
+    # a level that never ends during the run: 1000 reps, no time limit
+    level = Level(id="endless", title="Endless Squats", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
+    pack = Pack(id="bench", name="Bench", levels=[level])
+    options = GameOptions(
+        pack=pack, source=SourceChoice("synthetic:squat,reps=0,realtime=1", seed=1), fps=fps, sound=False,
+        screenshots=screenshots,
+    )  # fmt: skip
+    screen = make_screen()
+    app = App(screen, options)
+    step_ms: list[float] = []
+    rss: list[tuple[float, float]] = []
+    try:
+        app.push(app.make("play", level=level))
+        t0 = time.perf_counter()
+        next_rss = 0.0
+        drawn = 0
+        for dt_s in frames(fps):
+            s = time.perf_counter()
+            if not app.step(dt_s):
+                break
+            e = time.perf_counter()
+            elapsed = e - t0
+            if elapsed >= WARM_UP_S:
+                step_ms.append((e - s) * 1000)
+                drawn += 1
+            if elapsed >= next_rss:
+                rss.append((elapsed, rss_mb()))
+                next_rss += RSS_EVERY_S
+            if screenshots is not None and app.shots is not None and int(elapsed) != int(elapsed - dt_s):
+                app.shot_wanted = "bench"  # one a second
+            if elapsed >= seconds:
+                break
+        wall = time.perf_counter() - t0 - WARM_UP_S
+        frames_in = app.poses.frames_seen
+        reps = app.scene.run.reps if hasattr(app.scene, "run") else 0
+    finally:
+        app.close()
+        shutdown()
+    ms = np.asarray(step_ms)
+    return {
+        "render_fps": round(drawn / max(wall, 1e-9), 1),
+        "frame_ms_p50": round(float(np.percentile(ms, 50)), 2),
+        "frame_ms_p99": round(float(np.percentile(ms, 99)), 2),
+        "frame_ms_max": round(float(ms.max()), 2),
+        "frames_over_16_7ms_pct": round(100.0 * float((ms > 1000 / 60).mean()), 2),
+        "sensor_frames_per_s": round(frames_in / (wall + WARM_UP_S), 1),
+        "reps_counted": reps,
+        "_rss": rss,
+    }
+
+
+def main(quick: bool = False) -> dict[str, Any]:
+    frame_s = QUICK_FRAME_S if quick else FULL_FRAME_S
+    plain = _session(frame_s, None)
+    plain.pop("_rss")
+    with tempfile.TemporaryDirectory() as tmp:
+        shots = _session(frame_s, Path(tmp))
+        shots.pop("_rss")
+        shots["screenshots_saved"] = len(list(Path(tmp).glob("*.png")))
+    long = _session(QUICK_SESSION_S if quick else FULL_SESSION_S, None)
+    rss = long["_rss"]
+    after_warm = [(t, m) for t, m in rss if t >= 30.0] or rss
+    t = np.array([p[0] for p in after_warm])
+    m = np.array([p[1] for p in after_warm])
+    slope = float(np.polyfit(t / 60.0, m, 1)[0]) if len(t) >= 2 else float("nan")
+    return {
+        **plain,
+        "with_screenshots": shots,
+        "session_s": QUICK_SESSION_S if quick else FULL_SESSION_S,
+        "session_frame_ms_p99": long["frame_ms_p99"],
+        "session_reps": long["reps_counted"],
+        "rss_mb_start": round(float(m[0]), 1),
+        "rss_mb_end": round(float(m[-1]), 1),
+        "rss_mb_max": round(float(max(x for _, x in rss)), 1),
+        "rss_growth_mb_per_min": round(slope, 2),
+    }
+
+
+if __name__ == "__main__":
+    from game.commands.bench import script_main
+
+    script_main(main, "game")

@@ -1,0 +1,140 @@
+"""The App-owned pose service: opens a source off the game thread and hands the newest pose to scenes.
+
+Opening a camera or loading the pose model can take seconds; the game loop
+never waits for it. :meth:`PoseService.start` returns at once; a worker
+thread opens the sensor (``opening`` is True meanwhile), then a
+:class:`~game.feed.PoseFeed` keeps only the newest frame. A sensor error
+(unplugged camera, a backend that raises) is caught and kept in
+:attr:`PoseService.error` as one line, never raised into the loop;
+:meth:`retry` opens the same source again, :meth:`start` another one.
+:meth:`close` does not block: the worker closes the sensor on its own thread.
+
+``threaded=False`` opens and reads on the caller's thread (deterministic
+tests: one sensor frame per game frame).
+
+Drawing at the predicted display-time pose belongs to the pipeline
+(``sensors``); this service passes on what the sensor delivers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from game.feed import PoseFeed
+from sensors.contract import Sensor
+from sensors.errors import SensorError
+from sensors.pose import PoseFrame
+
+Opener = Callable[[], Sensor]
+
+
+class PoseService:
+    def __init__(self, threaded: bool = True) -> None:
+        self.threaded = threaded
+        self.error = ""  #: one line when the source failed ("" when fine)
+        self.label = ""  #: the open source's description
+        self.generation = 0  #: goes up each time a new sensor starts delivering (time may restart)
+        self.frames_seen = 0
+        self.latest: PoseFrame | None = None
+        self.opened_at_s = float("nan")  #: perf_counter when the current sensor finished opening
+        self._opener: Opener | None = None
+        self._feed: PoseFeed | None = None
+        self._lock = threading.Lock()
+        self._opening: threading.Thread | None = None
+        self._token = 0
+        self._closers: list[threading.Thread] = []
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self, opener: Opener) -> None:
+        """Open a new source (closing any current one) without blocking the caller."""
+        self.close()
+        self._opener = opener
+        self.error = ""
+        self._token += 1
+        token = self._token
+        if not self.threaded:
+            self._open(opener, token)
+            return
+        self._opening = threading.Thread(target=self._open, args=(opener, token), name="pose-open", daemon=True)
+        self._opening.start()
+
+    def retry(self) -> None:
+        """Open the last source again (after an error or an unplug)."""
+        if self._opener is not None:
+            self.start(self._opener)
+
+    def _open(self, opener: Opener, token: int) -> None:
+        try:
+            sensor = opener()
+            feed = PoseFeed(sensor, threaded=self.threaded)
+        except SensorError as e:
+            if token == self._token:
+                self.error = str(e)
+            return
+        except Exception as e:  # noqa: BLE001 - a source that breaks while opening is reported, never raised
+            if token == self._token:
+                self.error = f"{type(e).__name__}: {e}"
+            return
+        with self._lock:
+            if token != self._token:  # closed or restarted while opening
+                stale = feed
+            else:
+                stale = None
+                self._feed = feed
+                self.label = sensor.describe()
+                self.generation += 1
+                self.opened_at_s = time.perf_counter()
+        if stale is not None:
+            stale.close()
+
+    @property
+    def opening(self) -> bool:
+        return self._feed is None and not self.error and self._opener is not None
+
+    @property
+    def ended(self) -> bool:
+        """A finite source ran out (and every frame was polled)."""
+        feed = self._feed
+        return feed is not None and feed.ended
+
+    def poll(self) -> PoseFrame | None:
+        """The newest frame not returned before, or None; an error is kept in :attr:`error`, not raised."""
+        with self._lock:
+            feed = self._feed
+        if feed is None or self.error:
+            return None
+        try:
+            frame = feed.poll()
+        except SensorError as e:
+            self.error = str(e) or type(e).__name__
+            self._drop()
+            return None
+        if frame is not None:
+            self.latest = frame
+            self.frames_seen += 1
+        return frame
+
+    def _drop(self) -> None:
+        with self._lock:
+            feed, self._feed = self._feed, None
+        if feed is None:
+            return
+        if not self.threaded:
+            feed.close()
+            return
+        closer = threading.Thread(target=feed.close, name="pose-close", daemon=True)
+        closer.start()
+        self._closers = [t for t in self._closers if t.is_alive()] + [closer]
+
+    def close(self) -> None:
+        """Stop delivering and close the sensor off the game thread; harmless twice."""
+        self._token += 1
+        self._drop()
+
+    def wait_closed(self, timeout_s: float = 3.0) -> None:
+        """At exit: give the closing threads (and an open in progress) a moment to finish."""
+        deadline = time.perf_counter() + timeout_s
+        for t in [*self._closers, *([self._opening] if self._opening is not None else [])]:
+            t.join(max(0.0, deadline - time.perf_counter()))

@@ -1,0 +1,93 @@
+"""The camera setup check, as pure functions of a pose frame: whole body, distance, light, view.
+
+Each check says whether it passes and, when it does not, what the player
+should do, in words a player understands.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from exercises.view import classify_yaw, estimate_yaw_deg
+from sensors.joints import Joint
+from sensors.pose import PoseFrame
+
+J = Joint
+#: joints that must be in the picture for the whole body to count as seen
+WHOLE_BODY: tuple[Joint, ...] = (J.NOSE, J.LEFT_SHOULDER, J.RIGHT_SHOULDER, J.LEFT_HIP, J.RIGHT_HIP,
+                                 J.LEFT_KNEE, J.RIGHT_KNEE, J.LEFT_ANKLE, J.RIGHT_ANKLE)  # fmt: skip
+MIN_CONFIDENCE = 0.3  #: a joint the tracker is at least this sure of counts as seen
+EDGE_MARGIN = 0.02  #: joints this close to the image border (fraction of the size) count as cut off
+#: body height (nose to ankles) as a fraction of the image height: closer than MAX, farther than MIN
+BODY_HEIGHT_MIN, BODY_HEIGHT_MAX = 0.40, 0.88
+#: mean image brightness (0..255) that counts as well lit
+BRIGHTNESS_MIN, BRIGHTNESS_MAX = 55.0, 225.0
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str  #: "body", "distance", "light", "view"
+    ok: bool
+    says: str  #: what the player sees: "Whole body in view" or "Step back: your feet are cut off"
+
+
+def body_in_frame(frame: PoseFrame) -> Check:
+    if not frame.has_player:
+        return Check("body", False, "Stand in front of the camera")
+    w, h = frame.image_size_px
+    xy, ok = frame.image_xy_px, frame.visible & (frame.confidence >= MIN_CONFIDENCE)
+    missing = [j for j in WHOLE_BODY if not ok[j]]
+    inside = all(
+        EDGE_MARGIN * w <= xy[j, 0] <= (1 - EDGE_MARGIN) * w and EDGE_MARGIN * h <= xy[j, 1] <= (1 - EDGE_MARGIN) * h
+        for j in WHOLE_BODY if ok[j]
+    )  # fmt: skip
+    if missing or not inside:
+        feet = any(j in missing for j in (J.LEFT_ANKLE, J.RIGHT_ANKLE))
+        return Check("body", False, "Your feet are cut off - step back" if feet else "Move so your whole body shows")
+    return Check("body", True, "Whole body in view")
+
+
+def distance(frame: PoseFrame) -> Check:
+    ok = frame.visible & (frame.confidence >= MIN_CONFIDENCE)
+    xy = frame.image_xy_px
+    if not (ok[J.NOSE] and (ok[J.LEFT_ANKLE] or ok[J.RIGHT_ANKLE])):
+        return Check("distance", False, "Step back until your feet show")
+    ankles = [xy[j, 1] for j in (J.LEFT_ANKLE, J.RIGHT_ANKLE) if ok[j]]
+    height = (max(ankles) - xy[J.NOSE, 1]) / max(1, frame.image_size_px[1])
+    if height > BODY_HEIGHT_MAX:
+        return Check("distance", False, "A little too close - step back")
+    if height < BODY_HEIGHT_MIN:
+        return Check("distance", False, "Too far - come closer")
+    return Check("distance", True, "Good distance")
+
+
+def light(frame: PoseFrame) -> Check:
+    if frame.rgb is None:
+        return Check("light", True, "Light: no image to judge (depth or pose-only source)")
+    small = np.asarray(frame.rgb[::8, ::8], dtype=np.float32)
+    brightness = float(small.mean())
+    if brightness < BRIGHTNESS_MIN:
+        return Check("light", False, "Too dark - turn on a light in front of you")
+    if brightness > BRIGHTNESS_MAX:
+        return Check("light", False, "Too bright - avoid a window behind you")
+    return Check("light", True, "Light is fine")
+
+
+def view(frame: PoseFrame, wanted: str) -> Check:
+    """``wanted``: the level's hint, "front", "side" or "any"."""
+    if wanted == "any":
+        return Check("view", True, "Any view works for this level")
+    yaw_deg = estimate_yaw_deg(frame)
+    if not math.isfinite(yaw_deg):
+        return Check("view", False, f"Stand {'side-on to' if wanted == 'side' else 'facing'} the camera")
+    seen = classify_yaw(yaw_deg).value
+    if seen == wanted:
+        return Check("view", True, f"{'Side-on' if wanted == 'side' else 'Facing the camera'} - right for this level")
+    return Check("view", False, "Turn side-on to the camera" if wanted == "side" else "Turn to face the camera")
+
+
+def run_checks(frame: PoseFrame, wanted_view: str) -> list[Check]:
+    return [body_in_frame(frame), distance(frame), light(frame), view(frame, wanted_view)]
