@@ -112,7 +112,8 @@ def make_stream(target: str, seed: int, reps: int | None) -> Stream:
     fusion_s = 0.0
     with sensor:
         for f in sensor:
-            assert f.truth_camera_xyz_m is not None and f.depth_m is not None
+            assert f.truth_camera_xyz_m is not None
+            assert f.depth_m is not None
             tr = f.truth_camera_xyz_m
             truth.append(tr)
             swapped.append(bool(f.meta.get("swapped")) and f.has_player)
@@ -122,7 +123,7 @@ def make_stream(target: str, seed: int, reps: int | None) -> Stream:
                 fused = fuse_depth(f.image_xy_px, f.world_xyz_m, f.confidence, f.visible, f.depth_m, intr, FUSION)
                 fusion_s += time.process_time() - t0
                 if sensor.config.occluder == "plate":
-                    hidden = sensor._plate_hidden(tr, sensor._plate(tr))  # noqa: SLF001 - bench-only truth
+                    hidden = sensor._plate_hidden(tr, sensor._plate(tr))
                     on = hidden & f.visible & (fused.measured_depth_m < tr[:, 2] - 0.05)
                 f = f.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source)
             fused_d.append(f.source == JointSource.DEPTH)
@@ -190,8 +191,9 @@ def run_tracker(s: Stream, config: TrackerConfig) -> TrackerRun:
             ok = p is not None and p.tracking is TrackingState.TRACKED
             ahead_cam[ms].append(p.camera_xyz_m if ok else np.full((NUM_JOINTS, 3), np.nan))  # type: ignore[union-attr]
             ahead_px[ms].append(p.image_xy_px if ok else np.full((NUM_JOINTS, 2), np.nan))  # type: ignore[union-attr]
-    return TrackerRun(np.array(cams), np.array(pxs), {k: np.array(v) for k, v in ahead_cam.items()},
-                      {k: np.array(v) for k, v in ahead_px.items()}, np.array(depth), np.array(undone), cpu)  # fmt: skip
+    cam_ahead = {k: np.array(v) for k, v in ahead_cam.items()}
+    px_ahead = {k: np.array(v) for k, v in ahead_px.items()}
+    return TrackerRun(np.array(cams), np.array(pxs), cam_ahead, px_ahead, np.array(depth), np.array(undone), cpu)
 
 
 def _ahead_errors(est: np.ndarray, truth: np.ndarray, mask: np.ndarray, frames: int) -> float:
@@ -254,11 +256,8 @@ def score(s: Stream, oe_m: OneEuroParams, oe_px: OneEuroParams, tr: TrackerRun, 
             "tracker": mm * dynamic_jitter(tr_cam, mv),
         }
         row["predict_mm"] = {
-            f"{ms}ms": mm * _ahead_errors(hold_last(tr.ahead_cam[ms]), s.truth, m, k)
-            for k, ms in ((1, 33), (2, 66))
-        } | {
-            f"{ms}ms_show_current": mm * _ahead_errors(tr_cam, s.truth, m, k) for k, ms in ((1, 33), (2, 66))
-        }
+            f"{ms}ms": mm * _ahead_errors(hold_last(tr.ahead_cam[ms]), s.truth, m, k) for k, ms in ((1, 33), (2, 66))
+        } | {f"{ms}ms_show_current": mm * _ahead_errors(tr_cam, s.truth, m, k) for k, ms in ((1, 33), (2, 66))}
     occ = s.on_occluder
     if occ.any():
         row["occluder"] = {
@@ -331,7 +330,11 @@ def plot(name: str, s: Stream, traces: tuple[np.ndarray, ...], joint: Joint, out
     return str(path)
 
 
-PLOTS = {"jumping_jack_2.5m": Joint.RIGHT_WRIST, "high_knees_fast_2m": Joint.LEFT_KNEE, "curl_plate_2m": Joint.LEFT_WRIST}
+PLOTS = {
+    "jumping_jack_2.5m": Joint.RIGHT_WRIST,
+    "high_knees_fast_2m": Joint.LEFT_KNEE,
+    "curl_plate_2m": Joint.LEFT_WRIST,
+}
 
 
 def main(quick: bool = False) -> dict[str, Any]:

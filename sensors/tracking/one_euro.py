@@ -56,7 +56,9 @@ class OneEuroFilter:
             self._dx = np.zeros_like(x)
             self._t = np.where(np.isfinite(x), t_s, np.nan)
             return self._x.copy()
-        assert self._raw is not None and self._dx is not None and self._t is not None
+        assert self._raw is not None
+        assert self._dx is not None
+        assert self._t is not None
         seen = np.isfinite(x)
         fresh = seen & ~np.isfinite(self._x)
         self._x[fresh], self._raw[fresh], self._dx[fresh], self._t[fresh] = x[fresh], x[fresh], 0.0, t_s
