@@ -14,8 +14,9 @@ for J joints and A axes. The equations are filterpy's, written next to the code:
 
 Adaptive process noise (One Euro's idea inside the Kalman filter): each
 joint's acceleration std grows with its speed,
-``sigma_a = accel_min + accel_per_speed * |v|_smoothed``, where ``|v|`` is the
-norm of the joint's velocity estimate low-passed with ``speed_tau_s``. A held
+``sigma_a = accel_min + accel_per_speed * max(|v_lp| - deadband, 0)``, where ``v_lp`` is the
+joint's velocity estimate low-passed (as a vector, so noise averages out)
+with ``speed_tau_s``. A held
 joint gets a tiny ``sigma_a`` (the filter averages over many frames: low
 jitter); a moving one a large ``sigma_a`` (gain near 1: no lag). The smoothed
 speed decays slowly, so a reversal, where the speed passes through zero, still
@@ -46,6 +47,21 @@ class MotionNoise:
     accel_per_speed: float  #: extra acceleration std per unit of speed (1/s)
     accel_max: float  #: cap on the acceleration std
     speed_tau_s: float = 0.15  #: time constant of the speed low-pass
+    speed_deadband: float = 0.0  #: speeds below this (the noise's apparent speed) count as rest
+
+
+_Q_CACHE: dict[float, np.ndarray] = {}
+
+
+def _unit_q(dt_s: float) -> np.ndarray:
+    """(1, 3) [q00, q01, q11] of filterpy's ``Q_discrete_white_noise(2, dt, var=1)``."""
+    q = _Q_CACHE.get(dt_s)
+    if q is None:
+        full = Q_discrete_white_noise(dim=2, dt=dt_s, var=1.0)
+        q = np.array([[full[0, 0], full[0, 1], full[1, 1]]])
+        if len(_Q_CACHE) < 256:
+            _Q_CACHE[dt_s] = q
+    return q
 
 
 class KalmanBank:
@@ -56,21 +72,27 @@ class KalmanBank:
         self.x = np.zeros((n_joints, n_axes, 2))
         self.P = np.zeros((n_joints, n_axes, 2, 2))
         self.alive = np.zeros(n_joints, bool)
-        self.speed = np.zeros(n_joints)  #: low-passed speed, unit/s
+        self.v_lp = np.zeros((n_joints, n_axes))  #: low-passed velocity, unit/s
+        self.speed = np.zeros(n_joints)  #: |v_lp|, unit/s
 
     def sigma_a(self) -> np.ndarray:
         """(J,) acceleration std used by the next predict."""
         n = self.noise
-        return np.minimum(n.accel_min + n.accel_per_speed * self.speed, n.accel_max)
+        moving = np.maximum(self.speed - n.speed_deadband, 0.0)
+        return np.minimum(n.accel_min + n.accel_per_speed * moving, n.accel_max)
 
     def predict(self, dt_s: float) -> None:
         if dt_s <= 0:
             return
-        F = np.array([[1.0, dt_s], [0.0, 1.0]])
-        q = Q_discrete_white_noise(dim=2, dt=dt_s, var=1.0)
-        s2 = self.sigma_a() ** 2
-        self.x = self.x @ F.T  # x = F x
-        self.P = F @ self.P @ F.T + q * s2[:, None, None, None]  # P = F P F' + Q
+        q = _unit_q(dt_s) * (self.sigma_a() ** 2)[:, None, None]  # (J, 3): q00, q01, q11
+        x, P = self.x, self.P
+        x[..., 0] += dt_s * x[..., 1]  # x = F x
+        # P = F P F' + Q, written out for F = [[1, dt], [0, 1]]
+        P00, P01, P11 = P[..., 0, 0], P[..., 0, 1], P[..., 1, 1]
+        P00 += 2 * dt_s * P01 + dt_s * dt_s * P11 + q[:, :, 0]
+        P01 += dt_s * P11 + q[:, :, 1]
+        P11 += q[:, :, 2]
+        P[..., 1, 0] = P01
 
     def predicted(self, dt_s: float) -> np.ndarray:
         """Positions ``dt_s`` ahead without changing the filter, (J, A)."""
@@ -97,6 +119,7 @@ class KalmanBank:
             self.P[fresh, :, 0, 0] = R[fresh]
             self.P[fresh, :, 1, 1] = (0.5 * self.noise.accel_max) ** 2 * 0.1
             self.speed[fresh] = 0.0
+            self.v_lp[fresh] = 0.0
             self.alive |= fresh
         upd = use & ~fresh
         if upd.any():
@@ -114,10 +137,10 @@ class KalmanBank:
             newP[..., 1, 0] = P01 - K1 * P00
             newP[..., 1, 1] = P11 - K1 * P01
             self.P[upd] = newP
-        if dt_s > 0:  # speed low-pass (coasting joints keep theirs)
+        if dt_s > 0:  # velocity low-pass (coasting joints keep theirs); noise averages out, motion stays
             a = dt_s / (self.noise.speed_tau_s + dt_s)
-            v = np.linalg.norm(self.x[..., 1], axis=1)
-            self.speed = np.where(use, self.speed + a * (v - self.speed), self.speed)
+            self.v_lp = np.where(use[:, None], self.v_lp + a * (self.x[..., 1] - self.v_lp), self.v_lp)
+            self.speed = np.sqrt((self.v_lp * self.v_lp).sum(axis=1))
 
     def reset(self, mask: np.ndarray) -> None:
         self.alive &= ~mask

@@ -40,7 +40,7 @@ from sensors.tracking.limbs import SEGMENTS, stretched_children
 from sensors.tracking.swap import best_relabelling, relabel
 
 DEFAULT_FX_PX = 500.0  #: focal length assumed when a frame carries no intrinsics
-IMAGE_NOISE = MotionNoise(accel_min=30.0, accel_per_speed=12.0, accel_max=8000.0)  #: pixels
+IMAGE_NOISE = MotionNoise(accel_min=10.0, accel_per_speed=25.0, accel_max=8000.0)  #: pixels
 METRIC_NOISE = MotionNoise(accel_min=0.08, accel_per_speed=12.0, accel_max=40.0)  #: metres
 
 
@@ -144,6 +144,7 @@ class PoseTracker:
         world_ok = accept & np.isfinite(frame.world_xyz_m).all(axis=1)
         self._world.update(frame.world_xyz_m, r_world, world_ok, dt)
 
+        self._share_speed(frame)
         depth = self._update_camera(frame, conf, accept, dt)
         self._last_seen_s[accept] = frame.t_s
         self._last = frame
@@ -199,6 +200,16 @@ class PoseTracker:
         self.report.swap_undone = True
         return relabel(frame, perm)
 
+    def _share_speed(self, frame: PoseFrame) -> None:
+        """The pixels' speed, in metres at the joint's distance, also drives the 3D banks' process
+        noise: a limb seen moving in the image moves in 3D even when its depth is a poor guess."""
+        fx = frame.intrinsics.fx_px if frame.intrinsics is not None else DEFAULT_FX_PX
+        z = np.where(self._camera.alive, self._camera.x[:, 2, 0], np.nan)
+        z = np.where(np.isfinite(z) & (z > 0), z, np.nanmedian(z) if np.isfinite(z).any() else 2.5)
+        metric = self._image.speed * z / fx
+        for bank in (self._world, self._camera):
+            bank.speed = np.maximum(bank.speed, metric)
+
     def _update_camera(self, frame: PoseFrame, conf: np.ndarray, accept: np.ndarray, dt: float) -> np.ndarray:
         """Update the camera-space bank; returns the (33,) joints whose depth sample was used."""
         c, cam = self.config, self._camera
@@ -216,7 +227,8 @@ class PoseTracker:
         s_pred = cam.P[:, 2, 0, 0]
         d2z = (z - pred[:, 2]) ** 2 / (s_pred + sz_depth**2)
         gate_fail = offered & cam.alive & (d2z > c.depth_gate_chi2)
-        fallback = np.where(cam.alive[:, None], pred, np.nan)
+        # a parent stands in with its prediction only while its depth is well known (std < 3 cm)
+        fallback = np.where((cam.alive & (s_pred < 0.03**2))[:, None], pred, np.nan)
         abs_tol = c.limb_abs_tol_m + 2 * sz_depth
         stretched = stretched_children(xyz, offered & ~gate_fail, fallback, self._lengths, c.limb_rel_tol, abs_tol)
         self._depth_run = np.where(gate_fail & ~stretched, self._depth_run + 1, 0)
