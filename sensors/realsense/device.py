@@ -94,7 +94,9 @@ class RealSenseLiveSensor(RealSenseSensor):
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(has_depth=True, has_images=True, nominal_fps=self._fps, is_live=True, is_finite=False)
+        return Capabilities(
+            has_depth=True, has_images=True, nominal_fps=self._fps, is_live=True, is_finite=False, fuses_depth=True
+        )
 
     @property
     def _lossless(self) -> bool:
