@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -13,8 +14,8 @@ from game.feed import PoseFeed
 from game.scenes.base import Scene
 from levels.run import LevelRun, Outcome
 from levels.schema import Level
+from sensors.pipeline import PipelineSensor
 from sensors.pose import PoseFrame, TrackingState
-from sensors.tracker import PoseTracker
 
 if TYPE_CHECKING:
     from game.app import App
@@ -38,8 +39,9 @@ class PlayScene(Scene):
         self.feed: PoseFeed | None = None
         self.coach: Coach | None = None
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
-        self.tracker = PoseTracker()  #: smooths the drawn skeleton and coasts it through short occlusions
-        self.shown: PoseFrame | None = None  #: the tracked pose that is drawn
+        self.pipeline: PipelineSensor | None = None  #: the source behind the pose pipeline
+        self.shown: PoseFrame | None = None  #: the pipeline's pose at the display time, drawn
+        self._frame_arrived_s = 0.0
         self._image: pygame.Surface | None = None
         self._image_for: int = -1
         self.play_s = 0.0  #: game seconds since the level started (countdown included)
@@ -64,7 +66,8 @@ class PlayScene(Scene):
             # a real game plays files in real time; a stepped test reads one frame per game frame
             sensor = self.app.options.source.open(self.level.exercise, realtime=True if threaded else None)
             self.source_label = sensor.describe()
-            self.feed = PoseFeed(sensor, threaded=threaded)
+            self.pipeline = PipelineSensor(sensor).open()  # the engine and the skeleton see the pipeline's poses
+            self.feed = PoseFeed(self.pipeline, threaded=threaded)
             self.coach = Coach(self.level.exercise, self.app.options.pack.exercises)
 
     def exit(self) -> None:
@@ -87,9 +90,12 @@ class PlayScene(Scene):
         """Take the newest frame for display (also used by the pause scene); None when nothing new."""
         assert self.feed is not None
         frame = self.feed.poll()
+        now_s = time.monotonic()
         if frame is not None:
-            self.frame = frame
-            self.shown = self.tracker.update(frame)
+            self.frame, self._frame_arrived_s = frame, now_s
+        if self.frame is not None and self.pipeline is not None:  # the pose at the display time
+            display_t_s = self.frame.t_s + (now_s - self._frame_arrived_s)
+            self.shown = self.pipeline.predict(display_t_s) or self.frame
         return frame
 
     @property

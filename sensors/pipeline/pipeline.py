@@ -17,10 +17,11 @@ itself (``Capabilities.fuses_depth``).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sensors.contract import Capabilities, Sensor
+from sensors.contract import Capabilities, Sensor, SensorState
 from sensors.pipeline.stages import DepthFusionStage, GravityStage, LockStage, SwapFixStage, TrackStage
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, open_source
@@ -67,28 +68,32 @@ class PosePipeline:
             stages.append(TrackStage(self.tracker))
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.last: PoseFrame | None = None  #: the last processed frame
+        self._lock = threading.Lock()  # a worker thread processes while the game thread predicts
 
     def process(self, frame: PoseFrame) -> PoseFrame:
-        for stage in self.stages:
-            frame = stage(frame)
-        self.last = frame
-        return frame
+        with self._lock:
+            for stage in self.stages:
+                frame = stage(frame)
+            self.last = frame
+            return frame
 
     def predict(self, t_s: float) -> PoseFrame | None:
         """The player's pose at ``t_s`` (the display time): the tracker's prediction, bounded
         by its ``max_extrapolate_s`` and ``max_coast_s``; the last frame when not tracking."""
-        if not self.config.track:
-            return self.last
-        return self.tracker.predict(t_s)
+        with self._lock:
+            if not self.config.track:
+                return self.last
+            return self.tracker.predict(t_s)
 
     def reset(self) -> None:
-        for stage in self.stages:
-            stage.reset()
-        self.last = None
+        with self._lock:
+            for stage in self.stages:
+                stage.reset()
+            self.last = None
 
 
 class PipelineSensor(Sensor):
-    """Any sensor with the pipeline applied to every frame it delivers."""
+    """Any sensor with the pipeline applied to every frame it delivers (``inner`` may already be open)."""
 
     def __init__(self, inner: Sensor, config: PipelineConfig | None = None) -> None:
         super().__init__()
@@ -105,7 +110,8 @@ class PipelineSensor(Sensor):
 
     def _open(self) -> None:
         self.pipeline.reset()
-        self.inner.open()
+        if self.inner.state is SensorState.CREATED:
+            self.inner.open()
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
         frame = self.inner.read(timeout_s)
