@@ -70,6 +70,9 @@ class RawPose:
 
 
 def _import_mediapipe() -> Any:
+    from sensors.native_log import quiet_native_logs
+
+    quiet_native_logs()  # MediaPipe and TFLite print from C++ straight to fd 2
     try:
         import mediapipe as mp
     except ImportError as e:  # pragma: no cover - mediapipe is a hard dependency
@@ -133,6 +136,7 @@ class _TasksGraph:
         self, path: Path, static_image_mode: bool, min_detection_confidence: float, min_tracking_confidence: float
     ):
         mp = _import_mediapipe()
+        _import_mediapipe()  # quiets the native log first
         from mediapipe.tasks.python import BaseOptions, vision
 
         self._mp = mp
