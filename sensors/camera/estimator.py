@@ -136,7 +136,6 @@ class _TasksGraph:
         self, path: Path, static_image_mode: bool, min_detection_confidence: float, min_tracking_confidence: float
     ):
         mp = _import_mediapipe()
-        _import_mediapipe()  # quiets the native log first
         from mediapipe.tasks.python import BaseOptions, vision
 
         self._mp = mp
