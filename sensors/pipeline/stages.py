@@ -14,7 +14,6 @@ from sensors.player_lock import LockConfig, PlayerLock
 from sensors.pose import JointSource, PoseFrame
 from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, fuse_depth
 from sensors.tracking import PoseTracker
-from sensors.tracking.swap import best_relabelling, relabel
 
 
 class LockStage:
@@ -42,25 +41,9 @@ class SwapFixStage:
         self.undone = 0  #: frames relabelled so far
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
-        if not frame.has_player:
-            return frame
-        predicted = self.tracker.predict(frame.t_s)
-        if predicted is None or not predicted.has_player or int(predicted.visible.sum()) < 8:
-            return frame
-        sigma = self.tracker.config.image_sigma_px
-        conf = np.clip(frame.confidence.astype(np.float64), 0.05, 1.0)
-        var_px = np.repeat(((2 * sigma / conf) ** 2)[:, None], 2, axis=1)
-        positions, means, variances = [frame.image_xy_px], [predicted.image_xy_px], [var_px]
-        if np.isfinite(frame.world_xyz_m).any() and np.isfinite(predicted.world_xyz_m).any():
-            var_m = np.repeat(((0.04 / conf) ** 2)[:, None], 3, axis=1)
-            positions.append(frame.world_xyz_m)
-            means.append(predicted.world_xyz_m)
-            variances.append(var_m)
-        perm = best_relabelling(positions, means, variances)
-        if perm is None:
-            return frame
-        self.undone += 1
-        return relabel(frame, perm)
+        out = self.tracker.fix_swap(frame)
+        self.undone += out is not frame
+        return out
 
     def reset(self) -> None:
         self.undone = 0

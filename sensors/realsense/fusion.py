@@ -85,9 +85,11 @@ def sample_depth_m(
     n_pixels = in_image.reshape(len(xy), -1).sum(axis=1)
     ok = inside & (n_valid > 0) & (n_valid >= min_valid_fraction * np.maximum(n_pixels, 1))
     out = np.full(len(xy), np.nan)
-    if ok.any():
-        values = np.where(valid[ok], patch[ok], np.nan).reshape(int(ok.sum()), -1)
-        out[ok] = np.nanmedian(values, axis=1)
+    if ok.any():  # median of the valid pixels: sort with invalid ones last (faster than nanmedian)
+        values = np.sort(np.where(valid[ok], patch[ok], np.inf).reshape(int(ok.sum()), -1), axis=1)
+        n = n_valid[ok]
+        rows_ok = np.arange(len(n))
+        out[ok] = 0.5 * (values[rows_ok, (n - 1) // 2] + values[rows_ok, n // 2])
     return out
 
 

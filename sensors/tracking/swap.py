@@ -36,18 +36,23 @@ SWAPS: tuple[np.ndarray, ...] = (
 _SIDED = np.array([j for pair in LEFT_RIGHT_PAIRS for j in pair if j not in (Joint.MOUTH_LEFT, Joint.MOUTH_RIGHT)])
 
 
-def fit_cost(
-    positions: list[np.ndarray], predicted: list[np.ndarray], variances: list[np.ndarray], perm: np.ndarray
-) -> float:
-    """Sum over sided joints of the capped squared Mahalanobis distance between
-    the relabelled measurement ``positions[k][perm]`` and ``predicted[k]`` (each (33, A)),
-    with per-axis ``variances[k]`` (33, A); unknown entries count nothing."""
-    total = 0.0
+def fit_costs(
+    positions: list[np.ndarray], predicted: list[np.ndarray], variances: list[np.ndarray], perms: np.ndarray
+) -> np.ndarray:
+    """(P,) for each relabelling ``perms[k]`` (a permutation of 33): the sum over sided joints of
+    the capped squared Mahalanobis distance between the relabelled measurement
+    ``positions[i][perm]`` and ``predicted[i]`` (each (33, A)) with per-axis
+    ``variances[i]`` (33, A); unknown entries count nothing."""
+    total = np.zeros(len(perms))
+    idx = perms[:, _SIDED]  # (P, S)
     for z, mu, var in zip(positions, predicted, variances, strict=True):
-        d2 = (z[perm][_SIDED] - mu[_SIDED]) ** 2 / var[_SIDED]
+        d2 = (z[idx] - mu[_SIDED][None]) ** 2 / var[_SIDED][None]  # (P, S, A)
         d2 = np.where(np.isfinite(d2), np.minimum(d2, 50.0), 0.0)
-        total += float(d2.sum())
+        total += d2.sum(axis=(1, 2))
     return total
+
+
+_CANDIDATES = np.stack([np.arange(NUM_JOINTS), *SWAPS])
 
 
 def best_relabelling(
@@ -57,16 +62,12 @@ def best_relabelling(
 
     "Clearly": its cost is below ``margin`` times the unchanged cost, and the
     unchanged cost is itself improbable (above 3 per sided joint)."""
-    identity = np.arange(NUM_JOINTS)
-    keep = fit_cost(positions, predicted, variances, identity)
+    costs = fit_costs(positions, predicted, variances, _CANDIDATES)
+    keep = costs[0]
     if keep < 3.0 * len(_SIDED):
         return None
-    best, best_cost = None, margin * keep
-    for perm in SWAPS:
-        cost = fit_cost(positions, predicted, variances, perm)
-        if cost < best_cost:
-            best, best_cost = perm, cost
-    return best
+    best = int(np.argmin(costs[1:])) + 1
+    return _CANDIDATES[best] if costs[best] < margin * keep else None
 
 
 def relabel(frame: PoseFrame, perm: np.ndarray) -> PoseFrame:

@@ -117,14 +117,15 @@ class PoseTracker:
     # -- the filter ------------------------------------------------------------------
     def update(self, frame: PoseFrame) -> PoseFrame:
         c = self.config
+        swapped_before = self.report.swap_undone  # a pipeline's swap-fix stage may have relabelled it
+        self.report = StepReport(swap_undone=swapped_before)
+        if c.fix_swaps:
+            frame = self.fix_swap(frame)
         dt = self._advance(frame.t_s)
-        self.report = StepReport()
         if frame.tracking is not TrackingState.TRACKED:
             # not the player: learn nothing from it, let the filters coast and age
             self._last = frame
             return frame
-        if c.fix_swaps and self._image.alive.sum() >= 8:
-            frame = self._undo_swap(frame)
         conf = np.clip(frame.confidence.astype(np.float64), c.min_confidence, 1.0)
         seen = frame.visible & (frame.confidence >= c.min_confidence) & np.isfinite(frame.image_xy_px).all(axis=1)
 
@@ -175,25 +176,27 @@ class PoseTracker:
             bank.reset(stale)
         return dt
 
-    def _undo_swap(self, frame: PoseFrame) -> PoseFrame:
+    def fix_swap(self, frame: PoseFrame) -> PoseFrame:
+        """``frame`` relabelled when left and right fit the tracker's prediction for its time
+        clearly better exchanged (``swap.py``); the frame itself otherwise. Changes no filter;
+        ``report.swap_undone`` says whether it relabelled."""
         c = self.config
+        self.report.swap_undone = False
+        if self._t_s is None or frame.tracking is not TrackingState.TRACKED or self._image.alive.sum() < 8:
+            return frame
+        dt = max(0.0, frame.t_s - self._t_s)
         conf = np.clip(frame.confidence.astype(np.float64), c.min_confidence, 1.0)
         positions, predicted, variances = [], [], []
-        for bank, z, sigma in (
-            (self._image, frame.image_xy_px, c.image_sigma_px),
-            (self._world, frame.world_xyz_m, c.world_sigma_m),
+        for bank, z, r in (
+            (self._image, frame.image_xy_px, (c.image_sigma_px / conf) ** 2),
+            (self._world, frame.world_xyz_m, (c.world_sigma_m / conf) ** 2),
+            (self._camera, frame.camera_xyz_m, np.full(NUM_JOINTS, 0.05**2)),
         ):
-            if not bank.alive.any():
+            if not bank.alive.any() or not np.isfinite(z).any():
                 continue
-            mu = np.where(bank.alive[:, None], bank.x[..., 0], np.nan)
             positions.append(z)
-            predicted.append(mu)
-            variances.append(bank.P[..., 0, 0] + ((sigma / conf) ** 2)[:, None])
-        cam = self._camera
-        if cam.alive.any() and np.isfinite(frame.camera_xyz_m).any():
-            positions.append(frame.camera_xyz_m)
-            predicted.append(np.where(cam.alive[:, None], cam.x[..., 0], np.nan))
-            variances.append(cam.P[..., 0, 0] + 0.05**2)
+            predicted.append(np.where(bank.alive[:, None], bank.predicted(dt), np.nan))
+            variances.append(bank.position_var(dt) + r[:, None])
         perm = best_relabelling(positions, predicted, variances)
         if perm is None:
             return frame
