@@ -62,6 +62,8 @@ class TrackerConfig:
     max_coast_s: float = 0.5  #: how long a joint may be predicted without measurement
     max_extrapolate_s: float = 0.1  #: predict() never extrapolates further than this past the last frame
     min_confidence: float = 0.05  #: measurements below this count as missing
+    #: measurement std = sigma / confidence ** visibility_power (1: the std grows as 1 / visibility)
+    visibility_power: float = 1.0
     fix_swaps: bool = True  #: detect and undo left/right swaps
     #: the player's bone lengths (metres, one per ``limbs.SEGMENTS``; NaN = unknown); None: unchecked
     segment_lengths_m: tuple[float, ...] | None = None
@@ -126,7 +128,7 @@ class PoseTracker:
             # not the player: learn nothing from it, let the filters coast and age
             self._last = frame
             return frame
-        conf = np.clip(frame.confidence.astype(np.float64), c.min_confidence, 1.0)
+        conf = np.clip(frame.confidence.astype(np.float64), c.min_confidence, 1.0) ** c.visibility_power
         seen = frame.visible & (frame.confidence >= c.min_confidence) & np.isfinite(frame.image_xy_px).all(axis=1)
 
         # pixels: gate, then update
@@ -185,7 +187,7 @@ class PoseTracker:
         if self._t_s is None or frame.tracking is not TrackingState.TRACKED or self._image.alive.sum() < 8:
             return frame
         dt = max(0.0, frame.t_s - self._t_s)
-        conf = np.clip(frame.confidence.astype(np.float64), c.min_confidence, 1.0)
+        conf = np.clip(frame.confidence.astype(np.float64), c.min_confidence, 1.0) ** c.visibility_power
         positions, predicted, variances = [], [], []
         for bank, z, r in (
             (self._image, frame.image_xy_px, (c.image_sigma_px / conf) ** 2),
