@@ -365,7 +365,8 @@ def main(quick: bool = False) -> dict[str, Any]:
     tune_seeds, eval_seeds = (TUNE_SEEDS[:1], EVAL_SEEDS[:1]) if quick else (TUNE_SEEDS, EVAL_SEEDS)
     config = calibrated_config(quick)
     out_dir = Path(os.environ.get("REPQUEST_BENCH_OUT", "out")) / "bench_tracking"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if not quick:
+        out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {}
     ratios_mm, ratios_px, lags, plots = [], [], [], []
     static_red, occ_pct, mpjpe_23, cpu = [], [], [], []
