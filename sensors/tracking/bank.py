@@ -94,6 +94,20 @@ class KalmanBank:
         P11 += q[:, :, 2]
         P[..., 1, 0] = P01
 
+    def maneuver_var(self, dt_s: float) -> float:
+        """Position variance a step of ``dt_s`` at the largest acceleration adds (``accel_max``)."""
+        return float(_unit_q(dt_s)[0, 0]) * self.noise.accel_max**2 if dt_s > 0 else 0.0
+
+    def start_maneuver(self, mask: np.ndarray, dt_s: float) -> None:
+        """The joints in ``mask`` accelerate hard now (a kick, a reversal): add the process noise
+        of ``accel_max`` for this step so the update follows the measurement."""
+        if dt_s > 0 and mask.any():
+            q = _unit_q(dt_s)[0] * self.noise.accel_max**2
+            self.P[mask, :, 0, 0] += q[0]
+            self.P[mask, :, 0, 1] += q[1]
+            self.P[mask, :, 1, 0] += q[1]
+            self.P[mask, :, 1, 1] += q[2]
+
     def predicted(self, dt_s: float) -> np.ndarray:
         """Positions ``dt_s`` ahead without changing the filter, (J, A)."""
         return self.x[..., 0] + dt_s * self.x[..., 1]

@@ -12,7 +12,9 @@ fusion). Each frame, in this order:
    and, for depth, from the depth camera's noise model (``k z^2``) and the
    pixel noise at the joint's distance;
 4. **gate before update**: a pixel measurement whose innovation is improbable
-   (Mahalanobis d^2 over ``gate_chi2``) is not used; one that stays away for
+   (Mahalanobis d^2 over ``gate_chi2``) even when the joint may accelerate at
+   ``accel_max`` this step is not used (if only the hard acceleration makes it
+   plausible, that process noise is added: a kick or a reversal is followed); one that stays away for
    ``reacquire_frames`` frames re-initialises the joint (the body really
    moved). A depth sample is used only when its depth innovation passes its
    own gate and it keeps the bone to its parent near the player's calibrated
@@ -135,6 +137,12 @@ class PoseTracker:
         r_img = np.repeat(((c.image_sigma_px / conf) ** 2)[:, None], 2, axis=1)
         d2 = np.where(self._image.alive, self._image.innovation_d2(frame.image_xy_px, r_img), 0.0)
         outlier = seen & self._image.alive & (d2 > c.gate_chi2)
+        # a kick or a reversal, not a glitch: plausible once the largest acceleration is allowed
+        d2_hard = self._image.innovation_d2(frame.image_xy_px, r_img + self._image.maneuver_var(dt))
+        maneuver = outlier & (d2_hard <= c.gate_chi2)
+        for bank in self.banks:
+            bank.start_maneuver(maneuver, dt)
+        outlier &= ~maneuver
         self._gated_run = np.where(outlier, self._gated_run + 1, 0)
         reinit = outlier & (self._gated_run >= c.reacquire_frames)
         for bank in self.banks:
