@@ -136,21 +136,23 @@ class KalmanBank:
             self.v_lp[fresh] = 0.0
             self.alive |= fresh
         upd = use & ~fresh
-        if upd.any():
-            x, P = self.x[upd], self.P[upd]
-            y = z[upd] - x[..., 0]  # y = z - H x
-            S = P[..., 0, 0] + R[upd]  # S = H P H' + R
-            K = P[..., :, 0] / S[..., None]  # K = P H' S^-1
-            self.x[upd] = x + K * y[..., None]  # x = x + K y
-            # P = (I - K H) P, written out for H = [1, 0]
+        if upd.any():  # on whole arrays (33 joints): cheaper than gathering the used rows
+            m = upd[:, None]
+            x, P = self.x, self.P
             P00, P01, P11 = P[..., 0, 0], P[..., 0, 1], P[..., 1, 1]
-            K0, K1 = K[..., 0], K[..., 1]
-            newP = np.empty_like(P)
-            newP[..., 0, 0] = (1 - K0) * P00
-            newP[..., 0, 1] = (1 - K0) * P01
-            newP[..., 1, 0] = P01 - K1 * P00
-            newP[..., 1, 1] = P11 - K1 * P01
-            self.P[upd] = newP
+            y = np.where(m, z - x[..., 0], 0.0)  # y = z - H x
+            S = P00 + np.where(m, R, 1.0)  # S = H P H' + R
+            K0 = np.where(m, P00 / S, 0.0)  # K = P H' S^-1
+            K1 = np.where(m, P01 / S, 0.0)
+            x[..., 0] += K0 * y  # x = x + K y
+            x[..., 1] += K1 * y
+            # P = (I - K H) P, written out for H = [1, 0]
+            new01 = (1 - K0) * P01
+            new11 = P11 - K1 * P01
+            P00 *= 1 - K0
+            P01[...] = new01
+            P[..., 1, 0] = new01
+            P11[...] = new11
         if dt_s > 0:  # velocity low-pass (coasting joints keep theirs); noise averages out, motion stays
             a = dt_s / (self.noise.speed_tau_s + dt_s)
             self.v_lp = np.where(use[:, None], self.v_lp + a * (self.x[..., 1] - self.v_lp), self.v_lp)
