@@ -34,7 +34,6 @@ depth-fused MPJPE <= 30 mm at 2-3 m; pipeline (fusion + tracker) <= 1 ms/frame.
 Run: ``python benchmarks/bench_tracking.py [--quick]`` or ``repquest bench tracking``.
 """
 
-
 import itertools
 import os
 import time
