@@ -1,7 +1,9 @@
 """Recording write/read speed (target: >= 5,000 pose frames/s each way).
 
 Frames are built here (random poses, smooth 640x480 images with noise, a
-noisy depth ramp) so the figures measure the file format alone.
+noisy depth ramp in whole millimetres, as a RealSense delivers it) so the
+figures measure the file format alone; ``synthetic_squat`` is what
+``record --images`` writes for the synthetic avatar (target <= 150 kB a frame).
 Run: ``python benchmarks/bench_recording.py [--quick]`` or ``repquest bench recording``.
 """
 
@@ -31,6 +33,7 @@ def make_frames(n: int, images: bool, seed: int = 0) -> list[PoseFrame]:
         rgbs.append(np.clip(base_rgb + rng.integers(-6, 7, base_rgb.shape), 0, 255).astype(np.uint8))
         depth = base_depth + rng.normal(0, 0.004, base_depth.shape).astype(np.float32)
         depth[:, :8] = 0  # invalid band at the edge, as a RealSense gives
+        depth = np.rint(depth * np.float32(1000)).astype(np.uint16).astype(np.float32) * np.float32(0.001)  # z16 mm
         depths.append(depth)
     frames = []
     for i in range(n):
@@ -75,6 +78,18 @@ def measure(frames: list[PoseFrame], codec: ImageCodec | None, path: Path) -> di
     }
 
 
+def synthetic_squat(path: Path, frames: int) -> dict[str, float]:
+    """``record --images`` of the synthetic squat (640x480 JPEG colour + whole-mm depth):
+    bytes per frame and the size of a 12 s recording (target <= 150 kB a frame)."""
+    from sensors.registry import open_source
+
+    with open_source("synthetic:squat,reps=0,images=1,seed=1") as cam:
+        got = [cam.read() for _ in range(frames)]
+    figures = measure([f for f in got if f is not None], ImageCodec(rgb="jpeg"), path)
+    figures["mb_per_12_s"] = figures["bytes_per_frame"] * 30 * 12 / 1e6
+    return figures
+
+
 def main(quick: bool = False) -> dict[str, Any]:
     n_pose, n_images = (2_000, 30) if quick else (30_000, 300)
     figures: dict[str, Any] = {}
@@ -88,6 +103,7 @@ def main(quick: bool = False) -> dict[str, Any]:
             frames = make_frames(n, images=codec is not None)
             for key, value in measure(frames, codec, Path(tmp) / f"{name}.rq").items():
                 figures[f"{name}_{key}"] = value
+        figures["synthetic_squat"] = synthetic_squat(Path(tmp) / "squat.rq", 30 if quick else 360)
     figures["pose_frames"] = n_pose
     figures["image_frames_640x480"] = n_images
     return figures

@@ -455,7 +455,10 @@ def _phase_events(evs: list) -> list[Event]:
 
 
 def _gravity(frame: PoseFrame) -> np.ndarray | None:
-    """Gravity in the camera frame from the frame's meta (an IMU's ``gravity_xyz``, or ``up_camera``)."""
+    """Gravity in the camera frame: the pipeline's ``frame.gravity_camera`` (IMU, floor plane or
+    image vertical); frames that never went through the pipeline fall back to their meta."""
+    if frame.gravity_camera is not None:
+        return frame.gravity_camera
     meta = frame.meta
     if not meta:
         return None

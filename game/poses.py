@@ -12,8 +12,10 @@ thread opens the sensor (``opening`` is True meanwhile), then a
 ``threaded=False`` opens and reads on the caller's thread (deterministic
 tests: one sensor frame per game frame).
 
-Drawing at the predicted display-time pose belongs to the pipeline
-(``sensors``); this service passes on what the sensor delivers.
+Every source is wrapped in the pose pipeline (:class:`~sensors.pipeline.PipelineSensor`:
+player lock, swap fix, depth fusion, gravity, Kalman tracker), so the engine
+counts on the pipeline's poses and :meth:`PoseService.predict` gives the pose
+at the display time for drawing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from game.feed import PoseFeed
 from sensors.contract import Sensor
 from sensors.errors import SensorError
+from sensors.pipeline import PipelineSensor
 from sensors.pose import PoseFrame
 
 Opener = Callable[[], Sensor]
@@ -41,6 +44,7 @@ class PoseService:
         self.opened_at_s = float("nan")  #: perf_counter when the current sensor finished opening
         self._opener: Opener | None = None
         self._feed: PoseFeed | None = None
+        self._pipeline: PipelineSensor | None = None
         self._lock = threading.Lock()
         self._opening: threading.Thread | None = None
         self._token = 0
@@ -67,7 +71,8 @@ class PoseService:
 
     def _open(self, opener: Opener, token: int) -> None:
         try:
-            sensor = opener()
+            opened = opener()
+            sensor = opened if isinstance(opened, PipelineSensor) else PipelineSensor(opened).open()
             feed = PoseFeed(sensor, threaded=self.threaded)
         except SensorError as e:
             if token == self._token:
@@ -83,6 +88,7 @@ class PoseService:
             else:
                 stale = None
                 self._feed = feed
+                self._pipeline = sensor
                 self.label = sensor.describe()
                 self.generation += 1
                 self.opened_at_s = time.perf_counter()
@@ -116,9 +122,16 @@ class PoseService:
             self.frames_seen += 1
         return frame
 
+    def predict(self, t_s: float) -> PoseFrame | None:
+        """The pipeline's pose at ``t_s`` (the display time), or None before the first frame."""
+        with self._lock:
+            pipeline = self._pipeline
+        return pipeline.predict(t_s) if pipeline is not None else None
+
     def _drop(self) -> None:
         with self._lock:
             feed, self._feed = self._feed, None
+            self._pipeline = None
         if feed is None:
             return
         if not self.threaded:

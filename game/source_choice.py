@@ -71,7 +71,7 @@ class SourceChoice:
     def check(self, exercises: Iterable[str]) -> None:
         """Build (not open) the sensor for each exercise, so a bad source fails before the game starts."""
         for spec in dict.fromkeys(self.spec_for(e) for e in exercises):
-            if not spec.startswith("webcam"):  # a webcam is found when opened
+            if self.spec is not None or not spec.startswith("webcam"):  # a named webcam must exist now
                 open_source(spec, SourceOptions(images=True, seed=self.seed)).close()
 
     def open(self, exercise: str, realtime: bool | None = True) -> Sensor:

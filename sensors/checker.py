@@ -71,11 +71,26 @@ def check_frame(frame: object, problems: list[str], where: str = "frame") -> Non
         problems.append(f"{where}.depth_m: expected shape {(h, w)}, found {frame.depth_m.shape}")
 
 
-def check_sensor(make: Callable[[], Sensor], frames: int = 10, timeout_s: float = 10.0) -> None:
+def _check_replay(first: list[PoseFrame], second: list[PoseFrame], problems: list[str]) -> None:
+    if len(second) != len(first):
+        problems.append(f"replay: a second run delivered {len(second)} frames, the first {len(first)}")
+        return
+    offset = second[0].t_s - first[0].t_s
+    for a, b in zip(first, second, strict=True):
+        if not a.same_pose_as(b.with_changes(t_s=b.t_s - offset)):
+            problems.append(f"replay: frame {a.index} differs between two runs of the same finite source")
+            return
+
+
+def check_sensor(make: Callable[[], Sensor], frames: int = 10, timeout_s: float = 10.0, replay: bool = True) -> None:
     """Run a sensor through the whole contract; raise :class:`ConformanceError` on any breach.
 
     ``make`` must build a new, unopened sensor each call. Up to ``frames``
-    frames are read, each within ``timeout_s``.
+    frames are read, each within ``timeout_s``. A finite, non-live source must
+    replay identically: a second sensor from ``make`` delivers the same frames
+    (same indices and poses, timestamps equal up to a constant offset);
+    ``replay=False`` skips this for sources paced by the wall clock (real-time
+    playback drops frames by design).
     """
     problems: list[str] = []
     sensor = make()
@@ -131,9 +146,17 @@ def check_sensor(make: Callable[[], Sensor], frames: int = 10, timeout_s: float 
     with make() as ctx:
         if ctx.state is not SensorState.OPEN:
             problems.append("'with' did not open the sensor")
-        ctx.read(timeout_s=timeout_s)
+        again: list[PoseFrame] = []
+        while len(again) < len(got) and not ctx.ended:
+            frame = ctx.read(timeout_s=timeout_s)
+            if frame is not None:
+                again.append(frame)
+            if not (replay and caps.is_finite and not caps.is_live):
+                break
     if ctx.state is not SensorState.CLOSED:
         problems.append("leaving 'with' did not close the sensor")
+    if replay and caps.is_finite and not caps.is_live and got:
+        _check_replay(got, again, problems)
 
     if problems:
         raise ConformanceError(f"{sensor.describe()} breaks the sensor contract:\n- " + "\n- ".join(problems))

@@ -39,11 +39,13 @@ class Capabilities:
     """What a source can deliver."""
 
     has_depth: bool = False  #: frames carry ``depth_m`` and DEPTH-sourced joints
-    has_imu: bool = False  #: frames carry gravity in ``meta['gravity_camera']``
+    has_imu: bool = False  #: frames carry gravity in ``gravity_camera`` (or IMU samples in ``meta['accel_xyz']``)
     has_images: bool = False  #: frames can carry ``rgb``
     nominal_fps: float = 30.0
     is_live: bool = False  #: a live camera (frames are dropped, never queued)
     is_finite: bool = True  #: the stream ends (file, recording, fixed-length synthetic)
+    locks_player: bool = False  #: frames already went through the player lock (the pipeline skips it)
+    fuses_depth: bool = False  #: frames already carry fused depth (the pipeline skips fusion)
 
 
 class Sensor(ABC):

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from sensors.intrinsics import Intrinsics
 from sensors.joints import NUM_JOINTS
 
 
@@ -62,7 +63,11 @@ class PoseFrame:
     ``camera_xyz_m`` and ``world_xyz_m`` (33, 3), ``confidence`` (33,) in
     [0, 1], ``source`` (33,) of :class:`JointSource` values (uint8),
     ``rgb`` (H, W, 3) uint8, ``depth_m`` (H, W) float32 with 0 for "no depth",
-    ``truth_camera_xyz_m`` (33, 3) ground truth (synthetic sources only).
+    ``truth_camera_xyz_m`` (33, 3) ground truth (synthetic sources only),
+    ``gravity_camera`` (3,) the unit vector pointing down (towards the
+    ground) in camera coordinates, from an IMU, the floor plane or the image
+    vertical (see :mod:`sensors.pipeline.gravity`; None: unknown),
+    ``intrinsics`` the colour camera's (None: unknown).
 
     The frame takes ownership of the arrays it is given and makes them
     read-only; pass fresh arrays.
@@ -81,6 +86,8 @@ class PoseFrame:
     depth_m: np.ndarray | None = None
     truth_camera_xyz_m: np.ndarray | None = None
     meta: Mapping[str, Any] = field(default_factory=lambda: _EMPTY_META)
+    gravity_camera: np.ndarray | None = None
+    intrinsics: Intrinsics | None = None
 
     def __post_init__(self) -> None:
         n = NUM_JOINTS
@@ -96,6 +103,9 @@ class PoseFrame:
         s(self, "rgb", _frozen(self.rgb, np.uint8, None, "rgb"))
         s(self, "depth_m", _frozen(self.depth_m, np.float32, None, "depth_m"))
         s(self, "truth_camera_xyz_m", _frozen(self.truth_camera_xyz_m, np.float64, (n, 3), "truth_camera_xyz_m"))
+        s(self, "gravity_camera", _frozen(self.gravity_camera, np.float64, (3,), "gravity_camera"))
+        if self.intrinsics is not None and not isinstance(self.intrinsics, Intrinsics):
+            raise ValueError(f"PoseFrame.intrinsics: expected an Intrinsics, found {type(self.intrinsics).__name__}")
         if not isinstance(self.meta, MappingProxyType):
             s(self, "meta", MappingProxyType(dict(self.meta)))
 
@@ -151,6 +161,14 @@ class PoseFrame:
             and self.tracking is other.tracking
             and all(
                 eq(getattr(self, f), getattr(other, f))
-                for f in ("image_xy_px", "camera_xyz_m", "world_xyz_m", "confidence", "source", "truth_camera_xyz_m")
+                for f in (
+                    "image_xy_px",
+                    "camera_xyz_m",
+                    "world_xyz_m",
+                    "confidence",
+                    "source",
+                    "truth_camera_xyz_m",
+                    "gravity_camera",
+                )
             )
         )

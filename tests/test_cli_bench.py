@@ -148,3 +148,12 @@ def test_json_output_is_strict_json_with_null_for_nan(capsys: pytest.CaptureFixt
     assert figures["undefined"]["precision"] is None
     assert figures["undefined"]["rows"] == [{"ratio": None}]
     assert figures["undefined"]["fps"] == 3.0
+
+
+def test_tracking_benchmark_runs_quick_and_scores_the_tracker(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "bench", "tracking", "--quick")
+    assert code == 0, err
+    rows = {line.split()[1]: line.split()[2] for line in out.splitlines()[1:]}
+    assert float(rows["summary.occluder_rejected_pct_min"]) >= 95.0
+    assert float(rows["jumping_jack_2.5m.swaps.undone_pct"]) >= 90.0
+    assert float(rows["jumping_jack_2.5m.tracker_vs_one_euro.rmse_mm_ratio"]) < 1.0

@@ -116,6 +116,19 @@ def test_source_passes_the_sensor_contract(case: str, tmp_path: Path, request: p
     check_sensor(build(tmp_path, data), frames=5)
 
 
+@pytest.mark.parametrize("case", list(CASES))
+def test_source_passes_the_contract_through_the_pipeline(
+    case: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The same sources wrapped in the pose pipeline (lock, swap fix, fusion, gravity, tracker)."""
+    from sensors.pipeline import PipelineSensor
+
+    build, needs_data = CASES[case]
+    data = request.getfixturevalue("shared_data") if needs_data else None
+    make = build(tmp_path, data)
+    check_sensor(lambda: PipelineSensor(make()), frames=5)
+
+
 def test_every_builtin_scheme_is_covered() -> None:
     from sensors.registry import BUILTIN_BACKENDS
 

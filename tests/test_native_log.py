@@ -40,3 +40,22 @@ def test_without_a_stderr_nothing_is_redirected(monkeypatch: pytest.MonkeyPatch)
     with native_stderr_to_log() as path:
         assert path is None
     assert sys.stderr is None
+
+
+def test_the_sensors_library_is_quiet_by_default_outside_repquest_commands(shared_data: Path, tmp_path: Path) -> None:
+    """The README's plain-script use: MediaPipe's lines go to the log, the script's own output stays."""
+    log = tmp_path / "native.log"
+    image = shared_data / "mediapipe_testdata" / "pose.jpg"
+    script = (
+        "import sys\n"
+        "from sensors import open_source\n"
+        f"with open_source('image:{image}') as cam:\n"
+        "    frame = cam.read(timeout_s=60)\n"
+        "print('player', frame.has_player, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "REPQUEST_NATIVE_LOG": str(log)}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "player True" in result.stderr
+    assert "XNNPACK" not in result.stderr
+    assert "XNNPACK" in log.read_text()

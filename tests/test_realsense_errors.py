@@ -198,3 +198,38 @@ def test_checking_a_recording_leaves_no_file_open(good_recording: Path) -> None:
     check_recording_file(good_recording)
     assert str(good_recording.resolve()) not in open_files()
     assert len(open_files()) <= len(before)
+
+
+def test_usb2_link_too_slow_for_the_chosen_streams_lists_the_modes_that_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A D435i that librealsense reports on a USB 2.1 link: 1280x720 colour + depth at 30 fps
+    cannot fit; the message says so on one line and names modes that do."""
+    from sensors.realsense import device
+
+    on_usb2 = {"name": "Intel RealSense D435I", "serial": "0123", "firmware": "5.15.1", "usb_type": "2.1"}
+    monkeypatch.setattr(device, "list_devices", lambda: [on_usb2])
+    message = open_error_with("realsense:0123", SourceOptions(width_px=1280, height_px=720, fps=30))
+    assert "USB 2.1" in message
+    assert "1280x720" in message
+    assert "--width 640 --height 480 --fps 30" in message
+    assert "USB 3 port" in message
+
+
+def test_usb2_modes_that_fit_and_a_usb3_link_is_never_blamed() -> None:
+    from sensors.realsense.usb import modes_that_fit, usb2_problem
+
+    fit = modes_that_fit()
+    assert (640, 480, 30) in fit
+    assert (1280, 720, 30) not in fit
+    assert usb2_problem("3.2", 1280, 720, 30) is None
+    assert usb2_problem("2.1", 424, 240, 30) is None
+
+
+def open_error_with(spec: str, options: SourceOptions) -> str:
+    sensor = open_source(spec, options)
+    with pytest.raises(SourceUnavailable) as info:
+        sensor.open()
+    message = str(info.value)
+    assert "\n" not in message
+    return message

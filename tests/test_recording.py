@@ -219,3 +219,22 @@ def test_piecewise_flat_depth_with_invalid_pixels_replays_bit_for_bit_and_compre
     assert got is not None
     assert got.tobytes() == ramp.tobytes()
     assert len(fmt.encode_depth(ramp)) < ramp.nbytes / 10
+
+
+def test_whole_millimetre_depth_is_stored_as_16_bit_png_and_replays_bit_for_bit(tmp_path: Path) -> None:
+    """What a RealSense delivers (z16 millimetres times its depth scale) takes the compact
+    16-bit path, at a fraction of the float-plane size, and still replays bit for bit."""
+    rng = np.random.default_rng(5)
+    w, h = SIZE_PX
+    yy = np.mgrid[0:h, 0:w][0]
+    z = (1.5 + 2.0 * yy / h + rng.normal(0, 0.004, (h, w))).astype(np.float32)
+    depth = np.rint(z * np.float32(1000)).astype(np.uint16).astype(np.float32) * np.float32(0.001)
+    payload = fmt.encode_depth(depth)
+    assert payload[:4] == fmt.MM_MAGIC
+    assert len(payload) < 0.6 * depth.nbytes
+    assert fmt.decode_depth(payload).tobytes() == depth.tobytes()
+    frame = make_frames(1)[0].with_changes(depth_m=depth)
+    path = write_recording(tmp_path / "mm.rq", [frame], ImageCodec())
+    got = replay(path, images=True)[0].depth_m
+    assert got is not None
+    assert got.tobytes() == depth.tobytes()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sensors import Joint, JointSource, PoseFrame, TrackingState
-from sensors.tracker import PoseTracker
+from sensors.tracker import PoseTracker, TrackerConfig
 
 FPS = 30.0
 
@@ -106,6 +106,111 @@ def test_frames_of_someone_else_are_not_learned() -> None:
     assert tracker.update(stranger) is stranger
     back = tracker.update(_frame(21, _truth(21)))
     assert np.abs(back.image_xy_px - _truth(21)).max() < 3.0
+
+
+def test_joint_recovers_within_five_frames_after_an_occluder_leaves() -> None:
+    """A wrist hidden for 10 frames while the arm moves on: once visible again, the
+    tracked wrist is back on the true one within 5 frames."""
+    tracker = PoseTracker()
+    wrist = Joint.LEFT_WRIST
+    for i in range(30):
+        tracker.update(_frame(i, _truth(i)))
+    hidden = np.ones(len(Joint), bool)
+    hidden[wrist] = False
+    moved = np.zeros((len(Joint), 2))
+    for i in range(30, 40):  # behind the plate, the arm swings 80 px up
+        moved[wrist] = (0.0, -8.0 * (i - 29))
+        tracker.update(_frame(i, _truth(i) + moved, hidden))
+    coasted = tracker.predict(40 / FPS)
+    assert coasted is not None
+    assert np.linalg.norm(coasted.image_xy_px[wrist] - (_truth(40) + moved)[wrist]) > 40.0  # it was elsewhere
+    errors = []
+    for i in range(40, 46):
+        out = tracker.update(_frame(i, _truth(i) + moved))
+        errors.append(float(np.linalg.norm(out.image_xy_px[wrist] - (_truth(i) + moved)[wrist])))
+    assert max(errors[4:]) < 3.0
+    assert out.source[wrist] == JointSource.MONOCULAR
+
+
+def test_a_left_right_swapped_frame_is_undone() -> None:
+    from sensors.joints import MIRROR_INDEX
+
+    tracker = PoseTracker()
+    for i in range(30):
+        tracker.update(_frame(i, _truth(i)))
+    swapped = _frame(30, _truth(30)[list(MIRROR_INDEX)])
+    out = tracker.update(swapped)
+    assert tracker.report.swap_undone
+    assert np.abs(out.image_xy_px - _truth(30)).max() < 3.0
+    plain = tracker.update(_frame(31, _truth(31)))
+    assert not tracker.report.swap_undone
+    assert np.abs(plain.image_xy_px - _truth(31)).max() < 3.0
+
+
+def test_predict_stops_extrapolating_and_drops_joints_after_max_coast() -> None:
+    config = TrackerConfig(max_coast_s=0.3, max_extrapolate_s=0.1)
+    tracker = PoseTracker(config)
+    for i in range(30):
+        tracker.update(_frame(i, _truth(i)))
+    last_t = 29 / FPS
+    near = tracker.predict(last_t + 0.1)
+    far = tracker.predict(last_t + 0.25)
+    assert near is not None
+    assert far is not None
+    assert np.allclose(near.image_xy_px, far.image_xy_px)  # no further than max_extrapolate_s
+    assert (far.source != JointSource.MISSING).all()
+    gone = tracker.predict(last_t + 0.31)
+    assert gone is not None
+    assert (gone.source == JointSource.MISSING).all()
+    assert not gone.has_player
+
+
+def test_bank_matches_filterpy_kalman_filter() -> None:
+    """The vectorised bank does filterpy's KalmanFilter algebra (constant process noise here)."""
+    from filterpy.common import Q_discrete_white_noise
+    from filterpy.kalman import KalmanFilter
+
+    from sensors.tracking.bank import KalmanBank, MotionNoise
+
+    dt, accel, r = 1 / 30, 50.0, 4.0
+    bank = KalmanBank(1, 1, MotionNoise(accel_min=accel, accel_per_speed=0.0, accel_max=accel))
+    kf = KalmanFilter(dim_x=2, dim_z=1)
+    kf.F = np.array([[1.0, dt], [0.0, 1.0]])
+    kf.H = np.array([[1.0, 0.0]])
+    kf.Q = Q_discrete_white_noise(2, dt, accel**2)
+    kf.R = np.array([[r]])
+    rng = np.random.default_rng(0)
+    zs = np.cumsum(rng.normal(0, 3, 40))
+    use = np.ones(1, bool)
+    bank.update(np.array([[zs[0]]]), np.array([[r]]), use, 0.0)
+    kf.x = np.array([[zs[0]], [0.0]])
+    kf.P = bank.P[0, 0].copy()
+    for z in zs[1:]:
+        bank.predict(dt)
+        kf.predict()
+        bank.update(np.array([[z]]), np.array([[r]]), use, dt)
+        kf.update(np.array([[z]]))
+        assert np.allclose(bank.x[0, 0], kf.x.ravel())
+        assert np.allclose(bank.P[0, 0], kf.P)
+
+
+def test_held_joint_is_smoothed_much_more_than_a_moving_one_is_delayed() -> None:
+    """Adaptive process noise: a still joint's jitter drops by over half, a joint moving at
+    600 px/s is followed with under 1 frame of lag."""
+    rng = np.random.default_rng(3)
+    tracker = PoseTracker()
+    still, est = [], []
+    for i in range(120):
+        xy = _truth(0) + rng.normal(0, 3.0, (len(Joint), 2))
+        still.append(tracker.update(_frame(i, xy)).image_xy_px[Joint.NOSE, 0])
+    jitter = np.std(still[40:])
+    assert jitter < 0.5 * 3.0
+    tracker = PoseTracker()
+    for i in range(60):
+        xy = _truth(0) + np.array([600.0 * i / FPS, 0.0]) + rng.normal(0, 3.0, (len(Joint), 2))
+        est.append(tracker.update(_frame(i, xy)).image_xy_px[Joint.NOSE, 0])
+    lag_px = np.mean(600.0 * np.arange(30, 60) / FPS + _truth(0)[Joint.NOSE, 0] - np.array(est[30:]))
+    assert abs(lag_px) < 600.0 / FPS
 
 
 def test_predict_before_any_frame_is_none() -> None:

@@ -25,7 +25,6 @@ from game.scenes.base import Scene
 from levels.model import Level
 from levels.run import Outcome, RunStatus, start_run
 from sensors.pose import PoseFrame, TrackingState
-from sensors.tracker import PoseTracker
 
 if TYPE_CHECKING:
     from game.app import App
@@ -63,8 +62,8 @@ class PlayScene(Scene):
         self.boss_popup_at_s = -99.0
         self.coach: Coach | None = None
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
-        self.tracker = PoseTracker()  #: smooths the drawn skeleton and coasts it through short occlusions
-        self.shown: PoseFrame | None = None  #: the tracked pose that is drawn
+        self.shown: PoseFrame | None = None  #: the pipeline's pose at the display time, drawn
+        self._frame_arrived_s = 0.0
         self._image: pygame.Surface | None = None
         self._image_key: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
         self._asked: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
@@ -114,7 +113,6 @@ class PlayScene(Scene):
         if not same_sensor:
             self.generation = self.app.poses.generation
             self.source_label = self.app.poses.label
-            self.tracker = PoseTracker()
 
     def _follow(self, exercise: str) -> None:
         """A new stage: coach ``exercise``; the sensor changes only when its source does (the demo avatar)."""
@@ -142,11 +140,14 @@ class PlayScene(Scene):
     def watch(self) -> PoseFrame | None:
         """Take the newest frame for display (also used by the pause scene); None when nothing new."""
         frame = self.app.poses.poll()
+        now_s = time.monotonic()
         if frame is not None:
             if self.app.poses.generation != self.generation:
                 self._new_coach()
-            self.frame = frame
-            self.shown = self.tracker.update(frame)
+            self.frame, self._frame_arrived_s = frame, now_s
+        if self.frame is not None:  # the pipeline's pose at the display time
+            display_t_s = self.frame.t_s + (now_s - self._frame_arrived_s)
+            self.shown = self.app.poses.predict(display_t_s) or self.frame
         return frame
 
     @property

@@ -70,6 +70,9 @@ class RawPose:
 
 
 def _import_mediapipe() -> Any:
+    from sensors.native_log import quiet_native_logs
+
+    quiet_native_logs()  # MediaPipe and TFLite print from C++ straight to fd 2
     try:
         import mediapipe as mp
     except ImportError as e:  # pragma: no cover - mediapipe is a hard dependency
@@ -99,6 +102,13 @@ class _SolutionsGraph:
         self._pose = mp.solutions.pose.Pose(
             static_image_mode=static_image_mode,
             model_complexity=1,
+            # Kept on, stated explicitly: MediaPipe's own landmark filter also steadies its ROI
+            # tracking between frames, the shared real-clip poses (pose cache) and every count
+            # measured on them were made with it, and `repquest bench pipeline` finds the same
+            # real-clip counts whether the engine reads tracked or untracked joints. The tracker
+            # then filters already-smoothed landmarks; switching it off (and bumping the pose
+            # cache) is worth measuring against the real clips' lag, not done yet.
+            smooth_landmarks=True,
             min_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )

@@ -131,6 +131,7 @@ class CameraPoseSensor(Sensor):
             nominal_fps=self._frames.nominal_fps,
             is_live=self._is_live,
             is_finite=self._is_finite,
+            locks_player=True,
         )
 
     def describe(self) -> str:

@@ -11,8 +11,10 @@ code through ``cv2.VideoCapture`` opened on a video file, since CI has no camera
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 import cv2
@@ -97,12 +99,26 @@ def parse_index(text: str) -> int:
     return index
 
 
+def _check_device(index: int) -> None:
+    """Fail at once (before a game announces anything) when Linux has no such video device."""
+    if not sys.platform.startswith("linux"):
+        return
+    if not Path(f"/dev/video{index}").exists():
+        found = sorted(p.name for p in Path("/dev").glob("video*"))
+        have = f"devices: {', '.join(found)}" if found else "no /dev/video* device at all"
+        raise SourceUnavailable(
+            f"webcam:{index}: no camera at index {index} ({have}); plug one in, pick another index "
+            "(repquest devices lists them), or play the synthetic demo with --source synthetic"
+        )
+
+
 def open_source(target: str, options: SourceOptions, open_capture: CaptureFactory | None = None) -> CameraPoseSensor:
     """``webcam[:index][,orientation=auto|upright|off]``; ``open_capture`` replaces the device (tests)."""
     index_text, params = split_target(target)
     index = parse_index(index_text)
     name = f"webcam:{index}"
     if open_capture is None:
+        _check_device(index)
 
         def open_capture() -> CaptureDevice:
             return open_camera(index, options.width_px, options.height_px, options.fps)

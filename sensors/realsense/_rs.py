@@ -14,6 +14,9 @@ _INSTALL = "pip install pyrealsense2 (and on Debian: apt-get install libusb-1.0-
 
 def import_rs() -> Any:
     """``pyrealsense2``, or :class:`MissingDependency` naming the install command."""
+    from sensors.native_log import quiet_native_logs
+
+    quiet_native_logs()  # librealsense logs from C++ straight to fd 2
     try:
         import pyrealsense2 as rs
     except ImportError as e:

@@ -16,6 +16,7 @@ from sensors.errors import SourceUnavailable
 from sensors.realsense._rs import first_line, import_rs
 from sensors.realsense._stream import POLL_S, RealSenseSensor, split_target
 from sensors.realsense.fusion import FusionParams
+from sensors.realsense.usb import usb2_problem
 from sensors.registry import SourceOptions
 
 NO_CAMERA = "no RealSense camera found (is it plugged in? run `repquest devices`)"
@@ -94,7 +95,9 @@ class RealSenseLiveSensor(RealSenseSensor):
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(has_depth=True, has_images=True, nominal_fps=self._fps, is_live=True, is_finite=False)
+        return Capabilities(
+            has_depth=True, has_images=True, nominal_fps=self._fps, is_live=True, is_finite=False, fuses_depth=True
+        )
 
     @property
     def _lossless(self) -> bool:
@@ -112,6 +115,10 @@ class RealSenseLiveSensor(RealSenseSensor):
             )
         width, height = self.options.width_px or DEFAULT_SIZE_PX[0], self.options.height_px or DEFAULT_SIZE_PX[1]
         fps = round(self._fps)
+        chosen = next((d for d in found if d["serial"] == self.serial), found[0]) if self.serial else found[0]
+        problem = usb2_problem(chosen.get("usb_type", ""), width, height, fps)
+        if problem is not None:
+            raise SourceUnavailable(f"{self.describe()}: {problem}")
         pipeline = rs.pipeline()
         attempts = (
             ((width, height), (width, height)),  # same size for both streams

@@ -31,18 +31,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sensors.intrinsics import DISTORTION_MODELS, Intrinsics  # noqa: F401 - re-exported; the one type lives there
 from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource
-
-#: distortion models understood by :func:`deproject_px` (librealsense's names)
-DISTORTION_MODELS = (
-    "none",
-    "modified_brown_conrady",
-    "inverse_brown_conrady",
-    "brown_conrady",
-    "kannala_brandt4",
-    "ftheta",
-)
 
 TORSO_JOINTS = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP)
 
@@ -62,43 +53,6 @@ def _typical_offsets() -> np.ndarray:
 
 #: (33,) metres: a typical adult's surface-to-joint-centre distance seen from the front
 TYPICAL_SURFACE_OFFSET_M: np.ndarray = _typical_offsets()
-
-
-@dataclass(frozen=True, slots=True)
-class Intrinsics:
-    """A pinhole camera with librealsense's distortion models.
-
-    ``coeffs`` are the five librealsense coefficients; ``model`` one of
-    :data:`DISTORTION_MODELS`.
-    """
-
-    width_px: int
-    height_px: int
-    fx_px: float
-    fy_px: float
-    ppx_px: float
-    ppy_px: float
-    model: str = "none"
-    coeffs: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0)
-
-    def __post_init__(self) -> None:
-        if self.model not in DISTORTION_MODELS:
-            raise ValueError(f"distortion model {self.model!r}: expected one of {', '.join(DISTORTION_MODELS)}")
-        if not (self.fx_px > 0 and self.fy_px > 0):
-            raise ValueError(f"focal lengths must be positive, found fx={self.fx_px}, fy={self.fy_px}")
-
-    def as_dict(self) -> dict[str, object]:
-        """Plain values for ``PoseFrame.meta`` and recordings."""
-        return {
-            "width_px": self.width_px,
-            "height_px": self.height_px,
-            "fx_px": self.fx_px,
-            "fy_px": self.fy_px,
-            "ppx_px": self.ppx_px,
-            "ppy_px": self.ppy_px,
-            "model": self.model,
-            "coeffs": list(self.coeffs),
-        }
 
 
 def sample_depth_m(
@@ -131,9 +85,11 @@ def sample_depth_m(
     n_pixels = in_image.reshape(len(xy), -1).sum(axis=1)
     ok = inside & (n_valid > 0) & (n_valid >= min_valid_fraction * np.maximum(n_pixels, 1))
     out = np.full(len(xy), np.nan)
-    if ok.any():
-        values = np.where(valid[ok], patch[ok], np.nan).reshape(int(ok.sum()), -1)
-        out[ok] = np.nanmedian(values, axis=1)
+    if ok.any():  # median of the valid pixels: sort with invalid ones last (faster than nanmedian)
+        values = np.sort(np.where(valid[ok], patch[ok], np.inf).reshape(int(ok.sum()), -1), axis=1)
+        n = n_valid[ok]
+        rows_ok = np.arange(len(n))
+        out[ok] = 0.5 * (values[rows_ok, (n - 1) // 2] + values[rows_ok, n // 2])
     return out
 
 

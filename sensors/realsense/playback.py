@@ -113,7 +113,9 @@ class RealSenseFileSensor(RealSenseSensor):
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(has_depth=True, has_images=True, nominal_fps=self._fps, is_live=False, is_finite=True)
+        return Capabilities(
+            has_depth=True, has_images=True, nominal_fps=self._fps, is_live=False, is_finite=True, fuses_depth=True
+        )
 
     @property
     def _lossless(self) -> bool:

@@ -63,7 +63,7 @@ XYZ_BYTES = N * 3 * 8
 CONF_BYTES = N * 4
 
 RGB_CODECS = ("jpeg", "png")
-DEPTH_CODEC = "f32-planes-zlib"
+DEPTH_CODEC = "u16mm-png|f32-planes-zlib"  #: whole millimetres as 16-bit PNG, else float planes
 
 
 class FormatError(ValueError):
@@ -179,18 +179,49 @@ def _pack_plane(plane: bytes) -> bytes:
     return DEPTH_PLANE.pack(1, len(packed)) + packed
 
 
-def encode_depth(depth_m: np.ndarray) -> bytes:
-    """Lossless: float32 split into its 4 byte planes, each zlib-compressed unless it is noise.
+MM_MAGIC = b"U16M"  #: depth payload in whole millimetres (never a plausible width for the older payload)
+_MM = np.float32(0.001)
 
-    The exponent and high-mantissa planes of a depth map compress ~20x; the low
-    mantissa bytes of a noisy map do not and are stored as they are.
+
+def millimetres_exact(depth_m: np.ndarray) -> np.ndarray | None:
+    """``depth_m`` as uint16 millimetres when ``mm * 0.001`` (float32) gives it back bit for bit
+    (what a RealSense delivers: whole millimetres times its depth scale); else None."""
+    d = np.ascontiguousarray(depth_m, dtype=F4)
+    if not np.isfinite(d).all() or d.min(initial=0.0) < 0 or d.max(initial=0.0) > 65.535:
+        return None
+    mm = np.rint(d * np.float32(1000.0)).astype(np.uint16)
+    if (mm.astype(F4) * _MM).tobytes() != d.tobytes():
+        return None
+    return mm
+
+
+def encode_depth(depth_m: np.ndarray) -> bytes:
+    """Lossless. Whole-millimetre maps (RealSense, the synthetic camera): 16-bit PNG of the
+    millimetres (fast level 1). Any other float map: float32 split into its 4 byte planes,
+    each zlib-compressed unless it is noise (the exponent and high-mantissa planes of a
+    depth map compress ~20x; the low mantissa bytes of a noisy map do not).
     """
     h, w = depth_m.shape
+    mm = millimetres_exact(depth_m)
+    if mm is not None:
+        import cv2
+
+        ok, buf = cv2.imencode(".png", mm, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        if ok:
+            return MM_MAGIC + struct.pack("<II", w, h) + buf.tobytes()
     planes = np.ascontiguousarray(depth_m, dtype=F4).view(np.uint8).reshape(-1, 4).T
     return struct.pack("<II", w, h) + b"".join(_pack_plane(p.tobytes()) for p in planes)
 
 
 def decode_depth(data: bytes) -> np.ndarray:
+    if data[:4] == MM_MAGIC:
+        import cv2
+
+        w, h = struct.unpack_from("<II", data, 4)
+        mm = cv2.imdecode(np.frombuffer(data, np.uint8, offset=12), cv2.IMREAD_UNCHANGED)
+        if mm is None or mm.dtype != np.uint16 or mm.shape != (h, w):
+            raise FormatError(f"depth image does not decode to {w}x{h} 16-bit millimetres")
+        return mm.astype(F4) * _MM
     w, h = struct.unpack_from("<II", data)
     planes = np.empty((4, w * h), np.uint8)
     o = 8

@@ -13,48 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sensors.intrinsics import Intrinsics
+
 VIEWS = {"front": 0.0, "side": 90.0, "oblique": 45.0}
-
-
-@dataclass(frozen=True, slots=True)
-class Intrinsics:
-    """Pinhole intrinsics (pixels). Pixel centres are at integer coordinates."""
-
-    width_px: int
-    height_px: int
-    fx: float
-    fy: float
-    cx: float
-    cy: float
-
-    @staticmethod
-    def from_fov(width_px: int, height_px: int, hfov_deg: float) -> Intrinsics:
-        f = (width_px / 2) / math.tan(math.radians(hfov_deg) / 2)
-        return Intrinsics(width_px, height_px, f, f, (width_px - 1) / 2, (height_px - 1) / 2)
-
-    @property
-    def vfov_deg(self) -> float:
-        return math.degrees(2 * math.atan((self.height_px / 2) / self.fy))
-
-    @property
-    def hfov_deg(self) -> float:
-        return math.degrees(2 * math.atan((self.width_px / 2) / self.fx))
-
-    def project(self, xyz_m: np.ndarray) -> np.ndarray:
-        """(n, 3) camera-frame points -> (n, 2) pixels (NaN behind the camera)."""
-        z = xyz_m[:, 2]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            zz = np.where(z > 1e-6, z, np.nan)
-            return np.stack([self.fx * xyz_m[:, 0] / zz + self.cx, self.fy * xyz_m[:, 1] / zz + self.cy], axis=1)
-
-    def deproject(self, xy_px: np.ndarray, z_m: np.ndarray) -> np.ndarray:
-        """(n, 2) pixels and (n,) depths along the optical axis -> (n, 3) camera-frame points."""
-        x = (xy_px[:, 0] - self.cx) / self.fx * z_m
-        y = (xy_px[:, 1] - self.cy) / self.fy * z_m
-        return np.stack([x, y, z_m], axis=1)
-
-    def as_tuple(self) -> tuple[float, float, float, float]:
-        return (self.fx, self.fy, self.cx, self.cy)
 
 
 @dataclass(frozen=True, slots=True)

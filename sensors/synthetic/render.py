@@ -233,7 +233,7 @@ class SceneRenderer:
     def sensor_depth(
         self, zbuf: np.ndarray, box: tuple[int, int, int, int], noise_k: float, rng: np.random.Generator
     ) -> np.ndarray:
-        """RealSense-like depth (H, W) float32: noise sigma = k z^2, 0 outside
+        """RealSense-like depth (H, W) float32 in whole mm: noise sigma = k z^2, 0 outside
         [MIN_RANGE_M, MAX_RANGE_M] and at the bodies' depth edges."""
         h, w = zbuf.shape
         depth = zbuf.copy()
@@ -253,7 +253,9 @@ class SceneRenderer:
             edge[:, :-1] |= jump
             depth[y0:y1, x0:x1][edge] = 0.0
         depth[(zbuf < MIN_RANGE_M) | (zbuf > MAX_RANGE_M)] = 0.0
-        return depth
+        depth[~np.isfinite(depth)] = 0.0
+        # whole millimetres, as a RealSense delivers them (z16 times a 1 mm depth scale)
+        return np.rint(depth * np.float32(1000.0)).astype(np.uint16).astype(np.float32) * np.float32(0.001)
 
 
 def _background_rgb(kind: np.ndarray, world: np.ndarray, z: np.ndarray) -> np.ndarray:

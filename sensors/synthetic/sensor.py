@@ -203,7 +203,9 @@ class SyntheticSensor(Sensor):
         if not c.person:  # an empty room (the walker may still pass through the images)
             meta = self._meta(Moment(-1, "no_person", 0.0, 0.0, -1.0), {}, walker is not None, None)
             rgb, depth = self._images(walker[1] if walker else None, None) if images else (None, None)
-            return PoseFrame.empty(t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth)
+            return PoseFrame.empty(
+                t_s, index, size, TrackingState.NO_PLAYER, meta=meta, rgb=rgb, depth_m=depth, intrinsics=self.intrinsics
+            )
         m = self.timeline.at(t_rel)
         player = self._player(m)
         truth, caps = player.truth, player.caps
@@ -232,6 +234,7 @@ class SyntheticSensor(Sensor):
                 meta=meta,
                 rgb=rgb,
                 depth_m=depth,
+                intrinsics=self.intrinsics,
             )
         return PoseFrame(
             t_s=t_s,
@@ -246,6 +249,7 @@ class SyntheticSensor(Sensor):
             meta=meta,
             rgb=rgb,
             depth_m=depth,
+            intrinsics=self.intrinsics,
         )
 
     @property

@@ -1,0 +1,121 @@
+"""The pose pipeline: its cost per frame, and whether the form engine counts better on tracked or raw joints.
+
+* ``overhead_us_per_frame`` -- every stage but inference (player lock, swap
+  fix, depth fusion, gravity, tracker) on a synthetic depth stream with
+  noise, dropouts and swaps (CPU time per frame; target <= 1 ms), and the
+  same without depth (webcam-like: lock, swap fix, gravity, tracker).
+* ``counting`` -- the form engine's exact-count rate and mean |count error|
+  on the same frames, raw (the untracked chain) vs tracked (the full chain):
+  synthetic streams at 3 and 5 px landmark noise (every library exercise the
+  avatar does, front and side where it counts reps), and the shared real
+  clips (cached MediaPipe poses; ``--quick``: three clips already cached).
+
+Run: ``python benchmarks/bench_pipeline.py [--quick]`` or ``repquest bench pipeline``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from sensors.contract import Capabilities
+from sensors.pipeline import PipelineConfig, PosePipeline
+from sensors.pose import PoseFrame
+from sensors.registry import open_source
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("REPQUEST_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+SYNTHETIC = ("squat", "pushup", "jumping_jack", "lunge", "bicep_curl", "lateral_raise", "high_knees", "situp")
+RAW = PipelineConfig(track=False)
+
+
+def overhead(quick: bool) -> dict[str, float]:
+    out = {}
+    for name, spec, caps in (
+        ("depth", "synthetic:squat,depth_map=1,dropout=0.03,swap=0.02,noise_px=4", Capabilities(has_depth=True)),
+        ("webcam_like", "synthetic:squat,dropout=0.03,swap=0.02,noise_px=4", Capabilities()),
+    ):
+        with open_source(f"{spec},reps={1 if quick else 3}") as cam:
+            frames = list(cam)
+        pipe = PosePipeline(capabilities=caps)
+        t0 = time.process_time()
+        for f in frames:
+            pipe.process(f)
+        out[name] = 1e6 * (time.process_time() - t0) / len(frames)
+    return out
+
+
+def _count(frames: list[PoseFrame], exercise: str, config: PipelineConfig, caps: Capabilities) -> tuple[int, int]:
+    from exercises import load_library
+    from game.report.analysis import analyze_frames
+
+    pipe = PosePipeline(config, caps)
+    processed = [pipe.process(f) for f in frames]
+    s = analyze_frames(processed, load_library()[exercise]).summary
+    return s.reps, s.partials
+
+
+def synthetic_counts(quick: bool) -> dict[str, Any]:
+    rows = {"raw": [0, 0.0, 0], "tracked": [0, 0.0, 0]}
+    for noise in (3, 5):
+        for ex in SYNTHETIC[:2] if quick else SYNTHETIC:
+            for seed in (1,) if quick else (1, 2):
+                with open_source(f"synthetic:{ex},reps=5,noise_px={noise},dropout=0.02,swap=0.01,seed={seed}") as cam:
+                    frames = list(cam)
+                for label, cfg in (("raw", RAW), ("tracked", PipelineConfig())):
+                    reps, _ = _count(frames, ex, cfg, Capabilities())
+                    rows[label][0] += int(reps == 5)
+                    rows[label][1] += abs(reps - 5)
+                    rows[label][2] += 1
+    return {
+        k: {"exact_pct": 100.0 * v[0] / v[2], "mean_abs_error": v[1] / v[2], "streams": v[2]} for k, v in rows.items()
+    }
+
+
+def real_counts(quick: bool) -> dict[str, Any]:
+    if not (SHARED_DATA / "labels.csv").is_file():
+        return {"skipped": f"real data not found at {SHARED_DATA}"}
+    from bench_counting import load_labels, ours_exact
+
+    from exercises import load_library
+    from sensors.pose_cache import cached_poses, is_cached
+    from sensors.recording import RecordingReader
+
+    lib = load_library()
+    exact = {"raw": 0, "tracked": 0}
+    err = {"raw": 0, "tracked": 0}
+    n = 0
+    caps = Capabilities(locks_player=True)  # the cache holds the video source's locked poses
+    for label in load_labels(SHARED_DATA):
+        video = SHARED_DATA / label["file"]
+        if label["exercise"] not in lib or (quick and (not is_cached(video) or n >= 3)):
+            continue
+        reader = RecordingReader(cached_poses(video))
+        try:
+            frames = [reader.frame(i) for i in range(reader.frames)]
+        finally:
+            reader.close()
+        n += 1
+        for name, cfg in (("raw", RAW), ("tracked", PipelineConfig())):
+            reps, partials = _count(frames, label["exercise"], cfg, caps)
+            exact[name] += int(ours_exact(label, reps, partials))
+            err[name] += abs(reps - int(label["reps"]))
+    if not n:
+        return {"skipped": "no cached clip (run `repquest bench counting` once)"}
+    return {k: {"exact_pct": 100.0 * exact[k] / n, "mean_abs_error": err[k] / n, "clips": n} for k in exact}
+
+
+def main(quick: bool = False) -> dict[str, Any]:
+    return {
+        "overhead_us_per_frame": overhead(quick),
+        "counting_synthetic": synthetic_counts(quick),
+        "counting_real": real_counts(quick),
+    }
+
+
+if __name__ == "__main__":
+    from game.commands.bench import script_main
+
+    script_main(main, "pipeline")

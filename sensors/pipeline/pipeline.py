@@ -1,0 +1,140 @@
+"""One pose pipeline, one place: the chain every consumer (play, analyze, record) runs.
+
+    source -> [player lock] -> swap fix -> [depth fusion] -> gravity -> tracker
+
+:class:`PosePipeline` chains the stages (``sensors/pipeline/stages.py``) for
+one stream; :class:`PipelineSensor` wraps any :class:`~sensors.contract.Sensor`
+so that every frame read from it has been through the chain (step by step, on
+the reading thread; live sources already capture and infer in their own
+worker and hand over only the newest frame), and answers
+:meth:`PipelineSensor.predict` for the display time. :func:`open_pipeline`
+is :func:`~sensors.registry.open_source` plus the pipeline.
+
+Stages a source already did are skipped: a camera source locks the player
+itself (``Capabilities.locks_player``) and a RealSense source fuses depth
+itself (``Capabilities.fuses_depth``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sensors.contract import Capabilities, Sensor, SensorState
+from sensors.pipeline.stages import DepthFusionStage, GravityStage, LockStage, SwapFixStage, TrackStage
+from sensors.pose import PoseFrame
+from sensors.registry import SourceOptions, open_source
+from sensors.tracking import PoseTracker, TrackerConfig
+
+
+class Stage(Protocol):
+    name: str
+
+    def __call__(self, frame: PoseFrame) -> PoseFrame: ...
+
+    def reset(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """Which stages run; ``track=False`` gives the untracked chain (raw joints, gravity filled)."""
+
+    lock: bool = True
+    swap_fix: bool = True
+    depth_fusion: bool = True
+    gravity: bool = True
+    track: bool = True
+    tracker: TrackerConfig = field(default_factory=lambda: TrackerConfig(fix_swaps=False))
+
+
+class PosePipeline:
+    """The stages for one stream; :meth:`process` each frame in order, :meth:`predict` any time."""
+
+    def __init__(self, config: PipelineConfig | None = None, capabilities: Capabilities | None = None) -> None:
+        self.config = c = config or PipelineConfig()
+        caps = capabilities or Capabilities()
+        self.tracker = PoseTracker(c.tracker)
+        stages: list[Stage] = []
+        if c.lock and not caps.locks_player:
+            stages.append(LockStage())
+        if c.swap_fix:
+            stages.append(SwapFixStage(self.tracker))
+        if c.depth_fusion and not caps.fuses_depth:
+            stages.append(DepthFusionStage())
+        if c.gravity:
+            stages.append(GravityStage())
+        if c.track:
+            stages.append(TrackStage(self.tracker))
+        self.stages: tuple[Stage, ...] = tuple(stages)
+        self.last: PoseFrame | None = None  #: the last processed frame
+        self._lock = threading.Lock()  # a worker thread processes while the game thread predicts
+
+    def process(self, frame: PoseFrame) -> PoseFrame:
+        with self._lock:
+            for stage in self.stages:
+                frame = stage(frame)
+            self.last = frame
+            return frame
+
+    def predict(self, t_s: float) -> PoseFrame | None:
+        """The player's pose at ``t_s`` (the display time): the tracker's prediction, bounded
+        by its ``max_extrapolate_s`` and ``max_coast_s``; the last frame when not tracking."""
+        with self._lock:
+            if not self.config.track:
+                return self.last
+            return self.tracker.predict(t_s)
+
+    def reset(self) -> None:
+        with self._lock:
+            for stage in self.stages:
+                stage.reset()
+            self.last = None
+
+
+class PipelineSensor(Sensor):
+    """Any sensor with the pipeline applied to every frame it delivers (``inner`` may already be open)."""
+
+    def __init__(self, inner: Sensor, config: PipelineConfig | None = None) -> None:
+        super().__init__()
+        self.inner = inner
+        self.scheme = inner.scheme
+        self.pipeline = PosePipeline(config, inner.capabilities)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.inner.capabilities
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def _open(self) -> None:
+        self.pipeline.reset()
+        if self.inner.state is SensorState.CREATED:
+            self.inner.open()
+
+    def _read(self, timeout_s: float | None) -> PoseFrame | None:
+        frame = self.inner.read(timeout_s)
+        if frame is None:
+            if self.inner.ended:
+                self._mark_ended()
+            return None
+        return self.pipeline.process(frame)
+
+    def _close(self) -> None:
+        self.inner.close()
+
+    def predict(self, t_s: float) -> PoseFrame | None:
+        return self.pipeline.predict(t_s)
+
+    def __getattr__(self, name: str) -> object:  # intrinsics, dropped, ... of the wrapped source
+        if name.startswith("_") or name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+def open_pipeline(
+    spec: str, options: SourceOptions | None = None, config: PipelineConfig | None = None
+) -> PipelineSensor:
+    """Build (not open) the source named by ``spec`` with the pipeline around it."""
+    return PipelineSensor(open_source(spec, options), config)

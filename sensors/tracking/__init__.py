@@ -1,0 +1,17 @@
+"""Pose tracking: a vectorised Kalman bank with speed-adaptive process noise,
+left/right swap repair and limb-length checks on depth. See ``tracker.py``."""
+
+from sensors.tracking.bank import KalmanBank, MotionNoise
+from sensors.tracking.limbs import SEGMENTS, calibrate_segments, segment_lengths_m
+from sensors.tracking.tracker import PoseTracker, StepReport, TrackerConfig
+
+__all__ = [
+    "SEGMENTS",
+    "KalmanBank",
+    "MotionNoise",
+    "PoseTracker",
+    "StepReport",
+    "TrackerConfig",
+    "calibrate_segments",
+    "segment_lengths_m",
+]

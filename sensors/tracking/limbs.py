@@ -1,0 +1,79 @@
+"""Limb-length consistency: a depth sample that would stretch a bone is not the joint's.
+
+The player's segment lengths are fixed. A depth sample that lands on an
+occluder (a barbell plate, the other arm) moves the joint along its pixel's
+ray and changes the length of the bone to its parent; comparing the measured
+length with the player's calibrated one exposes it. Pure numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from sensors.joints import NUM_JOINTS, Joint
+
+J = Joint
+#: (parent, child) bones checked, parents first (a chain is checked from the torso outwards)
+SEGMENTS: tuple[tuple[Joint, Joint], ...] = (
+    (J.LEFT_SHOULDER, J.LEFT_ELBOW), (J.RIGHT_SHOULDER, J.RIGHT_ELBOW),
+    (J.LEFT_ELBOW, J.LEFT_WRIST), (J.RIGHT_ELBOW, J.RIGHT_WRIST),
+    (J.LEFT_WRIST, J.LEFT_PINKY), (J.RIGHT_WRIST, J.RIGHT_PINKY),
+    (J.LEFT_WRIST, J.LEFT_INDEX), (J.RIGHT_WRIST, J.RIGHT_INDEX),
+    (J.LEFT_WRIST, J.LEFT_THUMB), (J.RIGHT_WRIST, J.RIGHT_THUMB),
+    (J.LEFT_HIP, J.LEFT_KNEE), (J.RIGHT_HIP, J.RIGHT_KNEE),
+    (J.LEFT_KNEE, J.LEFT_ANKLE), (J.RIGHT_KNEE, J.RIGHT_ANKLE),
+    (J.LEFT_ANKLE, J.LEFT_HEEL), (J.RIGHT_ANKLE, J.RIGHT_HEEL),
+    (J.LEFT_ANKLE, J.LEFT_FOOT_INDEX), (J.RIGHT_ANKLE, J.RIGHT_FOOT_INDEX),
+)  # fmt: skip
+_PARENT = np.array([p for p, _ in SEGMENTS])
+_CHILD = np.array([c for _, c in SEGMENTS])
+
+
+def segment_lengths_m(xyz_m: np.ndarray) -> np.ndarray:
+    """(len(SEGMENTS),) bone lengths of one skeleton (33, 3); NaN where an end is unknown."""
+    return np.linalg.norm(xyz_m[_CHILD] - xyz_m[_PARENT], axis=1)
+
+
+def calibrate_segments(skeletons: Iterable[np.ndarray]) -> np.ndarray:
+    """The player's bone lengths: the per-bone median over skeletons (33, 3) in metres
+    (e.g. the DEPTH-measured joints of a short warm-up). NaN for bones never seen."""
+    rows = [segment_lengths_m(s) for s in skeletons]
+    if not rows:
+        return np.full(len(SEGMENTS), np.nan)
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanmedian(np.array(rows), axis=0)
+
+
+def stretched_children(
+    measured_m: np.ndarray, usable: np.ndarray, fallback_m: np.ndarray, lengths_m: np.ndarray,
+    rel_tol: float, abs_tol_m: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """(33,) bool: joints whose measured 3D position breaks a bone to their parent.
+
+    ``measured_m`` (33, 3) this frame's depth points, ``usable`` (33,) which of
+    them are candidates, ``fallback_m`` (33, 3) where a parent is when its own
+    measurement is not usable (the tracker's prediction; NaN: unknown),
+    ``lengths_m`` calibrated bone lengths (NaN: not calibrated, unchecked),
+    tolerance ``rel_tol * length + abs_tol_m[child]``. Parents are checked
+    before their children, so a rejected elbow is replaced by its prediction
+    before its wrist is judged.
+    """
+    ok = usable.copy()
+    bad = np.zeros(NUM_JOINTS, bool)
+    for k, (p, c) in enumerate(SEGMENTS):
+        if not ok[c] or not np.isfinite(lengths_m[k]):
+            continue
+        parent = measured_m[p] if ok[p] else fallback_m[p]
+        if not np.all(np.isfinite(parent)):
+            continue
+        length = float(np.linalg.norm(measured_m[c] - parent))
+        if abs(length - lengths_m[k]) > rel_tol * lengths_m[k] + abs_tol_m[c]:
+            bad[c] = True
+            ok[c] = False
+    return bad
