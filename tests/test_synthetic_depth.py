@@ -44,6 +44,9 @@ def surface_errors(sensor: SyntheticSensor, f: PoseFrame) -> list[float]:
     return out
 
 
+DEPTH_QUANTUM_M = 0.001  #: the synthetic depth map holds whole millimetres, like a RealSense z16 stream
+
+
 @pytest.mark.parametrize(
     ("exercise", "view"),
     [
@@ -64,7 +67,7 @@ def test_deprojected_depth_lands_within_1cm_of_the_joint_surface_without_noise(e
     sensor, frames = depth_frames(120, exercise=exercise, view=view, depth_noise=0.0)
     errors = [e for f in frames[::10] for e in surface_errors(sensor, f)]
     assert len(errors) > 50
-    assert max(errors) < 0.01
+    assert max(errors) < 0.01 + DEPTH_QUANTUM_M / 2  # 1 cm, plus the depth map's rounding to whole millimetres
 
 
 def test_deprojected_depth_stays_close_to_the_surface_with_noise() -> None:
