@@ -60,17 +60,17 @@ def ours_exact(label: dict[str, str], reps: int, partials: int) -> bool:
 
 
 def clip_frames(label: dict[str, str], data: Path, quick: bool) -> list[Any] | None:
+    """The clip's frames as ``repquest analyze`` counts them: the cached recording through the pose pipeline."""
+    from sensors.pipeline import PipelineSensor
     from sensors.pose_cache import cached_poses, is_cached
-    from sensors.recording import RecordingReader
+    from sensors.registry import SourceOptions, open_source
 
     video = data / label["file"]
     if quick and not is_cached(video):
         return None
-    reader = RecordingReader(cached_poses(video))
-    try:
-        return [reader.frame(i) for i in range(reader.frames)]
-    finally:
-        reader.close()
+    path = cached_poses(video)
+    with PipelineSensor(open_source(f"recording:{path}", SourceOptions(images=False, realtime=False))) as sensor:
+        return list(sensor)
 
 
 def count_with(frames: Sequence[Any], definition: Any, tuning: Any) -> tuple[int, int, float]:

@@ -12,7 +12,9 @@ How a fault counts as reported:
   declares the view (``views:``) — elsewhere it is "not observable";
 * a range fault (``shallow``, ``partial_range``...): the half rep is reported
   as a :class:`~exercises.events.PartialRep`, or, when it still passes the
-  turn threshold, carries the rule of the same name; the count rule is then
+  turn threshold, carries the rule of the same name, or, in a set whose every rep
+  turns at that depth, is counted as a shallow rep (``RepResult.shallow``,
+  :mod:`exercises.shallow`); the count rule is then
   ``reps + partials == injected`` (as for the real clips' shallow reps);
 * hold exercises: a :class:`~exercises.events.FormCue` of the rule during the hold.
 """
@@ -118,7 +120,7 @@ def run_case(
                     ids = {f.rule_id for f in ev.rep.faults}
                     for rid in ids:
                         hits[rid] = hits.get(rid, 0) + 1
-                    flagged += fault in ids
+                    flagged += fault in ids or (fault in RANGE_FAULTS and ev.rep.shallow)
                 elif hold and isinstance(ev, FormCue):
                     hits[ev.rule_id] = hits.get(ev.rule_id, 0) + 1
     s = engine.summary()

@@ -98,6 +98,7 @@ class RepCounter:
         self._turn_t = math.nan
         self._leave_t = math.nan
         self._extreme = math.inf
+        self._extreme_t = math.nan
         self._abandoned = False
 
     def arm(self, t_s: float) -> list[CounterEvent]:
@@ -170,8 +171,8 @@ class RepCounter:
                 self._last_start_t = t_s
             self._start_max = max(self._start_max, y)
             out += self._small_excursion(t_s, y)
-        if self.phase in (Phase.AWAY, Phase.TURN, Phase.RETURN):
-            self._extreme = min(self._extreme, y)
+        if self.phase in (Phase.AWAY, Phase.TURN, Phase.RETURN) and y < self._extreme:
+            self._extreme, self._extreme_t = y, t_s
         return out
 
     def _mid_rep(self, t_s: float, y: float) -> list[CounterEvent]:
@@ -191,7 +192,7 @@ class RepCounter:
         self._primed = True
         self._rep_start_t = first_t
         self._rep_rest = first_y
-        self._extreme = y
+        self._extreme, self._extreme_t = y, t_s
         self._since = [math.nan] * 5
         self._track_zones(t_s, y)
         return self._go(Phase.AWAY, first_t)
@@ -279,7 +280,10 @@ class RepCounter:
             if self._extreme <= self.partial and not self._abandoned:
                 span = self.start_enter - self.turn_enter
                 frac = (self.start_enter - self._extreme) / span if span > 0 else math.nan
-                out.append(PartialRep(t_s, min(max(frac, 0.0), 1.0)))
+                start_t = self._rep_start_t if math.isfinite(self._rep_start_t) else t_s
+                extreme_t = self._extreme_t if math.isfinite(self._extreme_t) else t_s
+                frac = min(max(frac, 0.0), 1.0)
+                out.append(PartialRep(t_s, frac, start_t, extreme_t, self.sign * self._extreme))
         elif p is Phase.TURN:
             if self.count_at_turn and not self._abandoned and math.isnan(self._leave_t):
                 # a drive counts once it has peaked (the whole drive is in its window), not on the return

@@ -10,6 +10,7 @@ path is a few vectorised numpy calls.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping
@@ -41,6 +42,7 @@ from exercises.gates import Debounced, ReadyGate
 from exercises.range_model import DEFAULT_TUNING, RangeModel, Thresholds, Tuning
 from exercises.rep_window import RepWindow
 from exercises.rules import FrameRuleTracker
+from exercises.shallow import SHALLOW_MAX_SCORE, ShallowRun, depth_rule
 from exercises.signals import SignalPlan
 from exercises.spec import ExerciseDefinition
 from exercises.view import ViewTracker
@@ -105,7 +107,11 @@ class FormEngine:
         self._shadows = [RepCounter(c, slack) for _ in range(n_counters)] if c is not None else []
         self._ranges = [RangeModel(c, _ready_demand(d), tuning) for _ in range(n_counters)] if c is not None else []
         self._shadow_reps: list[tuple[str, RepTiming]] = []
-        self._shadow_partials: list[PartialRep] = []
+        self._shadow_partials: list[tuple[int, PartialRep]] = []
+        #: per counter: whether its partials are this player's shallow range, counted as reps
+        span = abs(c.start.enter - c.turn.enter) if c is not None else 0.0
+        self._shallow: list[ShallowRun[tuple[PartialRep, RepTiming]]] = [ShallowRun(span) for _ in range(n_counters)]
+        self._depth_fault = depth_rule(d.rules, d.primary_signal)
         front_ratio = geo.FRONT_WIDTH_RATIO
         if calibration is not None:
             seg = calibration.segments_m
@@ -234,9 +240,10 @@ class FormEngine:
         events: list[Event] = []
         t = self._last_t
         if self.ready and self._counters:
-            for counter, side in zip(self._counters, self._sides, strict=True):
+            for k, (counter, side) in enumerate(zip(self._counters, self._sides, strict=True)):
                 for ev in counter.flush(t):
                     if isinstance(ev, RepTiming):
+                        self._shallow[k].full_rep()
                         self._add_rep(t, ev, events, side)
         elif self._shadows:
             for sh, side in zip(self._shadows, self._sides, strict=True):
@@ -319,10 +326,16 @@ class FormEngine:
         events.append(Ready(t))
         self._frame_rules.reset()
         if self._counters:
-            for side, timing in sorted(self._shadow_reps, key=lambda st: st[1].end_t_s):
-                self._add_rep(t, timing, events, side)
-            self._partials += len(self._shadow_partials)
-            events += self._shadow_partials
+            seen: list[tuple[float, int, RepTiming | PartialRep]] = [
+                (timing.end_t_s, self._sides.index(side), timing) for side, timing in self._shadow_reps
+            ]
+            seen += [(p.t_s, k, p) for k, p in self._shadow_partials]
+            for _, k, ev in sorted(seen, key=lambda s: s[0]):
+                if isinstance(ev, PartialRep):
+                    self._partial(t, ev, k, events)
+                else:
+                    self._shallow[k].full_rep()
+                    self._add_rep(t, ev, events, self._sides[k])
             self._shadow_reps.clear()
             self._shadow_partials.clear()
             for k, sh in enumerate(self._shadows):
@@ -370,33 +383,57 @@ class FormEngine:
             return
         if not ok:
             return
-        for sh, side, value in zip(self._shadows, self._sides, counted, strict=True):
+        for k, (sh, side, value) in enumerate(zip(self._shadows, self._sides, counted, strict=True)):
             if sh.phase is Phase.IDLE:
                 sh.arm(t)
             for e in sh.update(t, value):
                 if isinstance(e, RepTiming):
                     self._shadow_reps.append((side, e))
                 elif isinstance(e, PartialRep):
-                    self._shadow_partials.append(e)
+                    self._shadow_partials.append((k, e))
         if self._shadow_reps:
             self._become_ready(t, events)
 
-    def _add_rep(self, t: float, timing: RepTiming, events: list[Event], side: str = "") -> None:
+    def _add_rep(self, t: float, timing: RepTiming, events: list[Event], side: str = "", shallow: bool = False) -> None:
         rep = self._judge(timing, side)
+        if shallow:
+            rep = self._as_shallow(rep)
         self._reps.append(rep)
         self._tut_s += rep.duration_s
         events.append(RepCompleted(t, rep))
         events += [FormCue(t, f.rule_id, f.cue, f.severity) for f in rep.faults]
 
+    def _partial(self, t: float, ev: PartialRep, k: int, events: list[Event]) -> None:
+        """A partial rep: counted as one, or as a shallow rep when this player's set is shallow
+        (:mod:`exercises.shallow`; the run's earlier partials then become reps too)."""
+        timing = RepTiming(ev.start_t_s, ev.extreme_t_s, ev.extreme_t_s, ev.t_s, ev.extreme)
+        counted = self._shallow[k].partial(ev.extreme, (ev, timing)) if math.isfinite(ev.extreme) else []
+        if not any(p is ev for p, _ in counted):
+            self._partials += 1
+            events.append(ev)
+        for p, rep_timing in counted:
+            if p is not ev:
+                self._partials -= 1
+            self._add_rep(t, rep_timing, events, self._sides[k], shallow=True)
+
+    def _as_shallow(self, rep: RepResult) -> RepResult:
+        """A shallow rep carries the exercise's depth fault and scores at most :data:`SHALLOW_MAX_SCORE`."""
+        rule_id, cue = self._depth_fault
+        faults = rep.faults
+        if all(f.rule_id != rule_id for f in faults):
+            faults = (*faults, Fault(rule_id, cue, Severity.WARNING))
+        score = min(rep.score, SHALLOW_MAX_SCORE)
+        return dataclasses.replace(rep, faults=faults, score=score, good=False, shallow=True)
+
     def _count(self, t: float, counted: list[float], events: list[Event]) -> None:
         moving: Phase | None = None
-        for counter, side, value in zip(self._counters, self._sides, counted, strict=True):
+        for k, (counter, side, value) in enumerate(zip(self._counters, self._sides, counted, strict=True)):
             for ev in counter.update(t, value):
                 if isinstance(ev, RepTiming):
+                    self._shallow[k].full_rep()
                     self._add_rep(t, ev, events, side)
                 elif isinstance(ev, PartialRep):
-                    self._partials += 1
-                    events.append(ev)
+                    self._partial(t, ev, k, events)
                 else:
                     if ev.phase is Phase.AWAY:
                         self._rep_frame_faults.clear()

@@ -72,6 +72,9 @@ class RepResult:
     faults: tuple[Fault, ...] = ()
     good: bool = True
     side: str = ""  #: "left" / "right" for exercises counted per side (a high knee's leg), else ""
+    #: a partial counted as a rep because the whole set turns at this depth (:mod:`exercises.shallow`)
+    shallow: bool = False
+    extreme: float = math.nan  #: the farthest value the counted signal reached (signal units)
 
     @property
     def duration_s(self) -> float:
@@ -128,6 +131,9 @@ class PartialRep:
 
     t_s: float
     depth_fraction: float  #: 0 = stayed at start, 1 = reached the turn threshold
+    start_t_s: float = math.nan  #: when the movement left the start position
+    extreme_t_s: float = math.nan  #: when it reached its farthest value
+    extreme: float = math.nan  #: that value (signal units)
 
 
 @dataclass(frozen=True, slots=True)

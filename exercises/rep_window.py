@@ -99,6 +99,7 @@ class RepWindow:
             faults=verdict.faults,
             good=verdict.good,
             side=side,
+            extreme=timing.extreme,
         )
 
     def symmetry(self, mask: np.ndarray) -> float:

@@ -75,10 +75,12 @@ def explain(analysis: Analysis) -> list[str]:
         return []
     s = analysis.summary
     cycles = signal_cycles(analysis.primary, counting.start.enter, counting.turn.enter)
+    unit = "°" if primary_kind(analysis) in ("angle", "segment") else ""
+    shallow = shallow_note(analysis, unit)
     if s.reps > 0 and s.reps >= cycles:
         lost = _seconds(analysis, "no_player")
-        return [f"note: nobody (or not the locked player) in view for {lost:.1f} s"] if lost >= NOTE_LOST_S else []
-    unit = "°" if primary_kind(analysis) in ("angle", "segment") else ""
+        notes = [f"note: nobody (or not the locked player) in view for {lost:.1f} s"] if lost >= NOTE_LOST_S else []
+        return ([shallow] if shallow else []) + notes
     suggests = f"; the {analysis.primary_signal} signal suggests about {cycles}" if cycles else ""
     head = f"{s.reps} reps counted{suggests}"
     lines = [head + ". Why:"]
@@ -126,4 +128,20 @@ def explain(analysis: Analysis) -> list[str]:
         f"position not held {counting.min_dwell_s:g} s, or not back at the start when the stream ended"
     )
     lines += [f"  - {text}" for _, text in reasons] or [fallback]
-    return lines
+    return ([shallow] if shallow else []) + lines
+
+
+def shallow_note(analysis: Analysis, unit: str = "°") -> str | None:
+    """``counted 3 shallow reps: your reps turned at ~121°, short of the 115° the exercise asks for``
+    when partials were counted as this player's shallow range (:mod:`exercises.shallow`); else None."""
+    reps = [r for r in analysis.summary.per_rep if getattr(r, "shallow", False)]
+    if not reps:
+        return None
+    extremes = [r.extreme for r in reps if math.isfinite(r.extreme)]
+    turn = analysis.turn_enter[np.isfinite(analysis.turn_enter)]
+    asked = float(turn[-1]) if turn.size else float(analysis.definition.counting.turn.enter)
+    at = f"turned at ~{float(np.median(extremes)):.3g}{unit}" if extremes else "turned early"
+    return (
+        f"counted {len(reps)} shallow rep{'s' if len(reps) != 1 else ''}: your reps {at}, "
+        f"short of the {asked:g}{unit} the exercise asks for (scored lower, with the depth cue)"
+    )
