@@ -81,8 +81,7 @@ def bench_synthetic(quick: bool) -> dict[str, float]:
 
 def bench_real(quick: bool) -> dict[str, float]:
     from exercises import load_library
-    from sensors.pose_cache import cached_poses, is_cached
-    from sensors.recording import RecordingReader
+    from sensors.pose_cache import cached_frames, is_cached
 
     if not (SHARED_DATA / "labels.csv").is_file():
         return {}
@@ -94,11 +93,7 @@ def bench_real(quick: bool) -> dict[str, float]:
         video = SHARED_DATA / label["file"]
         if quick and not is_cached(video):
             continue
-        reader = RecordingReader(cached_poses(video))
-        try:
-            frames = [reader.frame(i) for i in range(reader.frames)]
-        finally:
-            reader.close()
+        frames = cached_frames(video)
         out[Path(label["file"]).stem] = round(engine_ms_per_frame(frames, lib[label["exercise"]]), 4)
     return out
 

@@ -80,8 +80,7 @@ def real_counts(quick: bool) -> dict[str, Any]:
     from bench_counting import load_labels, ours_exact
 
     from exercises import load_library
-    from sensors.pose_cache import cached_poses, is_cached
-    from sensors.recording import RecordingReader
+    from sensors.pose_cache import cached_frames, is_cached
 
     lib = load_library()
     exact = {"raw": 0, "tracked": 0}
@@ -92,11 +91,7 @@ def real_counts(quick: bool) -> dict[str, Any]:
         video = SHARED_DATA / label["file"]
         if label["exercise"] not in lib or (quick and (not is_cached(video) or n >= 3)):
             continue
-        reader = RecordingReader(cached_poses(video))
-        try:
-            frames = [reader.frame(i) for i in range(reader.frames)]
-        finally:
-            reader.close()
+        frames = cached_frames(video)
         n += 1
         for name, cfg in (("raw", RAW), ("tracked", PipelineConfig())):
             reps, partials = _count(frames, label["exercise"], cfg, caps)

@@ -32,16 +32,11 @@ def clip_row(video: Path, quick: bool) -> dict[str, Any] | None:
     """One clip's person/lost frame counts; None when skipped in quick mode."""
     from sensors.player_lock import PlayerLock, relock
     from sensors.pose import TrackingState
-    from sensors.pose_cache import cached_poses, is_cached
-    from sensors.recording import RecordingReader
+    from sensors.pose_cache import cached_frames, is_cached
 
     if quick and not is_cached(video):
         return None
-    reader = RecordingReader(cached_poses(video))
-    try:
-        frames = [reader.frame(i) for i in range(reader.frames)]
-    finally:
-        reader.close()
+    frames = cached_frames(video)
     out = relock(frames, PlayerLock())
     person = sum(bool(f.visible.any()) for f in frames)
     lost = sum(f.tracking is TrackingState.PLAYER_LOST for f in out)

@@ -24,6 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sensors.errors import SourceUnavailable
+from sensors.pose import PoseFrame
 
 #: bump whenever the poses the ``video:`` source produces for the same file change
 CACHE_FORMAT_VERSION = 4
@@ -133,3 +134,14 @@ def cached_poses(
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def cached_frames(video_path: Path, cache_dir: Path | None = None) -> list[PoseFrame]:
+    """Every pose frame of ``video_path``'s cached recording (computed on a miss), in order."""
+    from sensors.recording.reader import RecordingReader
+
+    reader = RecordingReader(cached_poses(video_path, cache_dir))
+    try:
+        return [reader.frame(i) for i in range(reader.frames)]
+    finally:
+        reader.close()

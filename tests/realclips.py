@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sensors.pose import PoseFrame
-from sensors.pose_cache import cached_poses
+from sensors.pose_cache import cached_frames, cached_poses
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +71,4 @@ def cached_clip(shared_data: Path, stem: str) -> Path:
 
 def clip_frames(shared_data: Path, stem: str) -> list[PoseFrame]:
     """Every pose frame of ``clips/<stem>.mp4``, from the cache."""
-    from sensors.recording import RecordingReader
-
-    reader = RecordingReader(cached_clip(shared_data, stem))
-    try:
-        return [reader.frame(i) for i in range(reader.frames)]
-    finally:
-        reader.close()
+    return cached_frames(shared_data / "clips" / f"{stem}.mp4")
