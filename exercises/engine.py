@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from collections.abc import Mapping
 from enum import Enum
 from types import MappingProxyType
@@ -22,6 +21,7 @@ import numpy as np
 from exercises import geometry as geo
 from exercises.calibration import Calibration
 from exercises.counter import RepCounter, RepTiming
+from exercises.despike import Despiker
 from exercises.events import (
     Event,
     Fault,
@@ -42,14 +42,13 @@ from exercises.gates import Debounced, ReadyGate
 from exercises.range_model import DEFAULT_TUNING, RangeModel, Thresholds, Tuning
 from exercises.rep_window import RepWindow
 from exercises.rules import FrameRuleTracker
+from exercises.shadow import ShadowCounters
 from exercises.shallow import SHALLOW_MAX_SCORE, ShallowRun, depth_rule
 from exercises.signals import SignalPlan
 from exercises.spec import ExerciseDefinition
 from exercises.view import ViewTracker
 from sensors.pose import PoseFrame
 
-MEDIAN_FRAMES = 3  #: the ready/posture gates see the median of this many newest frames
-MEDIAN_WINDOW_S = 0.2  #: ...taken only within this much time (low frame rates are not smoothed over seconds)
 MAX_GAP_S = 0.5  #: a hold's in-form time never grows by more than this between two frames
 NO_PLAYER_GRACE_S = 1.0  #: without a posture section: stop counting after this long without a player
 
@@ -103,11 +102,7 @@ class FormEngine:
         n_counters = len(self._sides) if c is not None else 0
         slack = tuning.return_slack_of_depth
         self._counters = [RepCounter(c, slack) for _ in range(n_counters)] if c is not None else []
-        # the shadows count before the ready pose is confirmed; credited when it is, or by a whole rep
-        self._shadows = [RepCounter(c, slack) for _ in range(n_counters)] if c is not None else []
         self._ranges = [RangeModel(c, _ready_demand(d), tuning) for _ in range(n_counters)] if c is not None else []
-        self._shadow_reps: list[tuple[str, RepTiming]] = []
-        self._shadow_partials: list[tuple[int, PartialRep]] = []
         #: per counter: whether its partials are this player's shallow range, counted as reps
         span = abs(c.start.enter - c.turn.enter) if c is not None else 0.0
         self._shallow: list[ShallowRun[tuple[PartialRep, RepTiming]]] = [ShallowRun(span) for _ in range(n_counters)]
@@ -125,9 +120,7 @@ class FormEngine:
         self._rep_rules = list(d.rules)
         n = len(self._plan.names)
         self._window = RepWindow(n, self._primary)
-        self._raw = np.full((MEDIAN_FRAMES, n), np.nan)
-        self._raw_t = np.full(MEDIAN_FRAMES, -np.inf)
-        self._raw_w = 0
+        self._despike = Despiker(n)
         self._signals: dict[str, float] = dict.fromkeys(self._plan.names, math.nan)
         self.signals: Mapping[str, float] = MappingProxyType(self._signals)
         self.ready = False
@@ -136,7 +129,8 @@ class FormEngine:
         self.posture_log = ReadyGate(d.posture.when, 0.0, self._index) if d.posture is not None else None
         grace = d.posture.grace_s if d.posture is not None else NO_PLAYER_GRACE_S
         self._posture = Debounced(grace)
-        self._shadow_posture = Debounced(grace)  # a one-frame dropout keeps the shadow going
+        # the shadows count before the ready pose is confirmed; credited when it is, or by a whole rep
+        self._shadow = ShadowCounters(c, slack, n_counters, grace)
         self.status = Status.WAITING
         self._phase = Phase.IDLE
         self._scale_px = calibration.torso_px if calibration is not None else math.nan
@@ -217,9 +211,9 @@ class FormEngine:
             for k, rm in enumerate(self._ranges):
                 if rm.update(t, steady_counted[k]):
                     self._counters[k].set_thresholds(rm.thresholds)
-                    self._shadows[k].set_thresholds(rm.thresholds)
-        if not self.ready:
-            self._shadow_step(t, counted, in_posture, events)
+                    self._shadow.counters[k].set_thresholds(rm.thresholds)
+        if not self.ready and self._shadow.step(t, counted, in_posture):
+            self._become_ready(t, events)
         if not self.ready:
             self._wait_ready(frame, t, steady, seen, events)
         elif not self._posture.update(t, in_posture):
@@ -245,43 +239,18 @@ class FormEngine:
                     if isinstance(ev, RepTiming):
                         self._shallow[k].full_rep()
                         self._add_rep(t, ev, events, side)
-        elif self._shadows:
-            for sh, side in zip(self._shadows, self._sides, strict=True):
-                self._shadow_reps += [(side, e) for e in sh.flush(t) if isinstance(e, RepTiming)]
-            if self._shadow_reps:
-                self._become_ready(t, events)
+        elif self._shadow.flush(t):
+            self._become_ready(t, events)
         return events
 
     def _status(self, present: bool, seen: bool, in_posture: bool) -> Status:
-        if self.ready or any(sh.primed for sh in self._shadows):
+        if self.ready or self._shadow.primed:
             return _COUNTING
         if not present:
             return _NO_PLAYER
         if not seen:
             return _VIEW
         return _WAITING if in_posture else _POSTURE
-
-    def _despike(self, t: float, vals: np.ndarray) -> np.ndarray:
-        """Causal median of the last :data:`MEDIAN_FRAMES` raw values of each signal (within
-        :data:`MEDIAN_WINDOW_S`), for the gates that must hold steadily (the ready pose, the
-        posture): landmark jitter must not break a held pose. Counting and rules see raw values,
-        whose short peaks (a fast jumping jack's top) a median would clip."""
-        self._raw[self._raw_w] = vals
-        self._raw_t[self._raw_w] = t
-        self._raw_w = (self._raw_w + 1) % MEDIAN_FRAMES
-        recent = self._raw[self._raw_t >= t - MEDIAN_WINDOW_S]
-        if len(recent) < 3 or np.isnan(vals).all():
-            return vals
-        if np.isnan(recent).any():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
-                out: np.ndarray = np.nanmedian(recent, axis=0)
-        elif len(recent) == 3:  # the median of three, without np.median's machinery (this runs every frame)
-            a, b, c = recent
-            out = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
-        else:
-            out = np.median(recent, axis=0)
-        return np.where(np.isnan(vals), np.nan, out)  # a signal that is unmeasurable now stays so
 
     def ready_thresholds(self) -> dict[str, tuple[float | None, float | None]] | None:
         """The ready pose's bounds on the counted signal as in force (moved with the player's range)."""
@@ -326,25 +295,18 @@ class FormEngine:
         events.append(Ready(t))
         self._frame_rules.reset()
         if self._counters:
-            seen: list[tuple[float, int, RepTiming | PartialRep]] = [
-                (timing.end_t_s, self._sides.index(side), timing) for side, timing in self._shadow_reps
-            ]
-            seen += [(p.t_s, k, p) for k, p in self._shadow_partials]
-            for _, k, ev in sorted(seen, key=lambda s: s[0]):
+            for k, ev in self._shadow.take_seen():
                 if isinstance(ev, PartialRep):
                     self._partial(t, ev, k, events)
                 else:
                     self._shallow[k].full_rep()
                     self._add_rep(t, ev, events, self._sides[k])
-            self._shadow_reps.clear()
-            self._shadow_partials.clear()
-            for k, sh in enumerate(self._shadows):
+            for k, sh in enumerate(self._shadow.counters):
                 if sh.phase is not Phase.IDLE:  # the counter carries on from the shadow (mid-rep too)
-                    self._counters[k], self._shadows[k] = sh, self._counters[k]
                     events.append(PhaseChanged(t, sh.phase))
                 else:
                     events += _phase_events(self._counters[k].arm(t))
-                self._shadows[k].disarm(t)
+                self._counters[k] = self._shadow.hand_over(k, self._counters[k], t)
             self._phase = self._counters[0].phase
         else:
             self._phase = Phase.HOLD
@@ -354,7 +316,7 @@ class FormEngine:
         """The player left, turned away or broke the posture for the grace time: stop counting."""
         self.ready = False
         self.ready_gate.reset()
-        self._shadow_posture.reset()
+        self._shadow.reset_posture()
         self._rep_frame_faults.clear()  # the rep in progress is dropped, and its frame faults with it
         if self._counters:
             for counter in self._counters:
@@ -362,37 +324,6 @@ class FormEngine:
         elif self._phase is not Phase.IDLE:
             events.append(PhaseChanged(t, Phase.IDLE))
         self._phase = Phase.IDLE
-
-    def _shadow_step(self, t: float, counted: list[float], ok: bool, events: list[Event]) -> None:
-        """Follow reps before the ready pose (a stream that starts mid-set, or a 2 s clip of one rep).
-
-        The shadow counters run while the player is seen from a valid view in a
-        valid posture (a one-frame dropout keeps them going); a whole rep one
-        completes makes the engine ready and is credited at once, with the
-        partials seen before it. A rep in progress is dropped when the player
-        leaves, the posture breaks or the view is wrong for the grace time.
-        """
-        if not self._shadows:
-            return
-        if not self._shadow_posture.update(t, ok):
-            for sh in self._shadows:
-                if sh.phase is not Phase.IDLE:
-                    sh.disarm(t)
-            self._shadow_reps.clear()
-            self._shadow_partials.clear()
-            return
-        if not ok:
-            return
-        for k, (sh, side, value) in enumerate(zip(self._shadows, self._sides, counted, strict=True)):
-            if sh.phase is Phase.IDLE:
-                sh.arm(t)
-            for e in sh.update(t, value):
-                if isinstance(e, RepTiming):
-                    self._shadow_reps.append((side, e))
-                elif isinstance(e, PartialRep):
-                    self._shadow_partials.append((k, e))
-        if self._shadow_reps:
-            self._become_ready(t, events)
 
     def _add_rep(self, t: float, timing: RepTiming, events: list[Event], side: str = "", shallow: bool = False) -> None:
         rep = self._judge(timing, side)
