@@ -25,6 +25,7 @@ from sensors.errors import SensorError, SourceSpecError, SourceUnavailable
 from sensors.pose import PoseFrame
 from sensors.realsense._rs import colour_to_rgb, depth_to_metres, first_line, import_rs, intrinsics_from_rs
 from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, Intrinsics, fuse_depth
+from sensors.realsense.imu import MotionStream
 from sensors.registry import SourceOptions
 
 #: how long the worker blocks on the pipeline before checking whether it must stop
@@ -85,6 +86,7 @@ class RealSenseSensor(Sensor):
         self._estimator: PoseEstimator | None = None
         self._depth_scale_m = 0.001
         self._intrinsics: Intrinsics | None = None
+        self._motion: MotionStream | None = None  # the IMU (D435i, D455), on its own frame queue
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._cond = threading.Condition()
@@ -113,6 +115,18 @@ class RealSenseSensor(Sensor):
     def _extra_meta(self) -> dict[str, Any]:
         return {}
 
+    def _begin(self) -> None:
+        """Called once the streams (and the IMU's queue) are set up: let frames flow."""
+
+    def _stream_ended(self) -> bool:
+        """True when a finite stream has played its last frame (no more motion frames will come)."""
+        return False
+
+    @property
+    def has_imu(self) -> bool:
+        """The device (or recording) has an accelerometer: frames carry ``gravity_camera``."""
+        return self._motion is not None
+
     @property
     def intrinsics(self) -> Intrinsics | None:
         """The colour camera's intrinsics (depth is aligned to it); None before open()."""
@@ -128,7 +142,10 @@ class RealSenseSensor(Sensor):
             colour = profile.get_stream(self._rs.stream.color).as_video_stream_profile()
             self._intrinsics = intrinsics_from_rs(colour.get_intrinsics())
             self._align = self._rs.align(self._rs.stream.color)
+            if self._motion is None and self.capabilities.is_live:  # a recording opened it before starting
+                self._motion = MotionStream.open_on(profile.get_device(), colour, self._rs)
             self._estimator = PoseEstimator(pose_model=self.options.pose_model, orientation=self.orientation)
+            self._begin()
         except BaseException:
             self._stop_pipeline()
             raise
@@ -147,6 +164,9 @@ class RealSenseSensor(Sensor):
             self._estimator = None
 
     def _stop_pipeline(self) -> None:
+        motion, self._motion = self._motion, None
+        if motion is not None:
+            motion.close()
         pipeline, self._pipeline = self._pipeline, None
         if pipeline is not None:
             with contextlib.suppress(RuntimeError):  # already stopped by librealsense (e.g. end of file)
@@ -223,12 +243,17 @@ class RealSenseSensor(Sensor):
         meta.update(self._extra_meta())
         meta["intrinsics"] = self._intrinsics.as_dict()
         meta["depth_scale_m"] = self._depth_scale_m
-        images: dict[str, np.ndarray] = {"rgb": rgb, "depth_m": depth_m} if self.options.images else {}
+        extra: dict[str, Any] = {"rgb": rgb, "depth_m": depth_m} if self.options.images else {}
+        extra["intrinsics"] = self._intrinsics
+        if self._motion is not None:
+            imu = self._motion.reading(float(colour.get_timestamp()), self._stream_ended)
+            extra["gravity_camera"] = imu.gravity_camera
+            meta["imu_samples"] = imu.samples
         if not pose.has_player:
-            return pose.with_changes(meta=meta, **images)
+            return pose.with_changes(meta=meta, **extra)
         present = pose.source != 0
         fused = fuse_depth(
             pose.image_xy_px, pose.world_xyz_m, pose.confidence, present, depth_m, self._intrinsics, self.fusion
         )
         meta["depth_anchor_m"] = fused.anchor_m
-        return pose.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source, meta=meta, **images)
+        return pose.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source, meta=meta, **extra)
