@@ -3,16 +3,16 @@ colour + depth framesets into fused pose frames.
 
 The worker thread owns the pipeline's frames, the ``rs.align`` block and the
 MediaPipe estimator. It hands frames to :meth:`Sensor.read` through a
-one-frame slot: live cameras and real-time playback overwrite it (only the
-newest frame is kept, latency never queues up); as-fast-as-possible playback
-waits until the reader took the frame, so no frame is lost.
+:class:`~sensors.latest.LatestSlot`: live cameras and real-time playback
+overwrite it (only the newest frame is kept, latency never queues up);
+as-fast-as-possible playback waits until the reader took the frame, so no
+frame is lost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from abc import abstractmethod
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import numpy as np
 from sensors.camera.estimator import PoseEstimator
 from sensors.contract import Sensor
 from sensors.errors import SensorError, SourceSpecError, SourceUnavailable
+from sensors.latest import LatestSlot, SlotClosed
 from sensors.pose import PoseFrame
 from sensors.realsense._rs import colour_to_rgb, depth_to_metres, first_line, import_rs, intrinsics_from_rs
 from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, Intrinsics, fuse_depth
@@ -89,10 +90,8 @@ class RealSenseSensor(Sensor):
         self._motion: MotionStream | None = None  # the IMU (D435i, D455), on its own frame queue
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._cond = threading.Condition()
-        self._slot: PoseFrame | None = None
-        self._finished = False  # the worker delivered its last frame
-        self._error: SensorError | None = None
+        self._slot = LatestSlot[PoseFrame]()  # replaced in _open (lossless or not: the subclass knows then)
+        self._finished = False  # the stream has no more framesets
 
     # -- for subclasses ----------------------------------------------------------
     @property
@@ -149,13 +148,13 @@ class RealSenseSensor(Sensor):
         except BaseException:
             self._stop_pipeline()
             raise
+        self._slot = LatestSlot[PoseFrame](self._lossless)
         self._thread = threading.Thread(target=self._work, name=f"{self.describe()} worker", daemon=True)
         self._thread.start()
 
     def _close(self) -> None:
         self._stop.set()
-        with self._cond:
-            self._cond.notify_all()
+        self._slot.close()
         if self._thread is not None:
             self._thread.join(timeout=10.0)
         self._stop_pipeline()
@@ -173,36 +172,19 @@ class RealSenseSensor(Sensor):
                 pipeline.stop()
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
-        deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        with self._cond:
-            while self._slot is None and not self._finished and self._error is None:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return None
-                self._cond.wait(remaining)
-            if self._error is not None:
-                error, self._error = self._error, None
-                self._mark_ended()
-                raise error
-            frame, self._slot = self._slot, None
-            if frame is None and self._finished:
-                self._mark_ended()
-            self._cond.notify_all()
-            return frame
+        try:
+            frame = self._slot.take(timeout_s)
+        except SensorError:
+            self._mark_ended()
+            raise
+        if frame is None and self._slot.finished:
+            self._mark_ended()
+        return frame
 
     # -- worker --------------------------------------------------------------------
     def _finish(self) -> None:
-        with self._cond:
-            self._finished = True
-            self._cond.notify_all()
-
-    def _deliver(self, frame: PoseFrame) -> None:
-        with self._cond:
-            if self._lossless:
-                while self._slot is not None and not self._stop.is_set():
-                    self._cond.wait(POLL_S)
-            self._slot = frame
-            self._cond.notify_all()
+        """A finite stream played its last frameset."""
+        self._finished = True
 
     def _work(self) -> None:
         try:
@@ -212,17 +194,14 @@ class RealSenseSensor(Sensor):
                     continue
                 frame = self._process(*item)
                 if frame is not None and not self._stop.is_set():
-                    self._deliver(frame)
+                    self._slot.put(frame)
+            self._slot.finish()
+        except SlotClosed:
+            return
         except SensorError as e:
-            self._fail(e)
+            self._slot.finish(e)
         except Exception as e:  # noqa: BLE001 - surfaced to the reader as one clear line
-            self._fail(SourceUnavailable(f"{self.describe()}: {type(e).__name__}: {first_line(e)}"))
-
-    def _fail(self, error: SensorError) -> None:
-        with self._cond:
-            self._error = error
-            self._finished = True
-            self._cond.notify_all()
+            self._slot.finish(SourceUnavailable(f"{self.describe()}: {type(e).__name__}: {first_line(e)}"))
 
     def _process(self, frameset: Any, index: int, t_s: float) -> PoseFrame | None:
         """One colour + depth frameset -> a fused pose frame (None if a stream is missing)."""
