@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from abc import abstractmethod
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,7 +26,7 @@ from sensors.pose import PoseFrame
 from sensors.realsense._rs import colour_to_rgb, depth_to_metres, first_line, import_rs, intrinsics_from_rs
 from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, Intrinsics, fuse_depth
 from sensors.realsense.imu import MotionStream
-from sensors.registry import SourceOptions
+from sensors.registry import SourceOptions, parse_target
 
 #: how long the worker blocks on the pipeline before checking whether it must stop
 POLL_S = 0.1
@@ -39,21 +38,11 @@ TARGET_HELP = "surface_offset=typical|METRES (default 0) and orientation=auto|up
 def split_target(target: str, scheme: str) -> tuple[str, FusionParams, str]:
     """``"a.db3,surface_offset=typical"`` -> ``("a.db3", FusionParams(...), "auto")``.
 
-    Trailing ``key=value`` parts are parameters (a target naming an existing
-    file as a whole is taken as is, so paths may hold commas):
+    Trailing ``key=value`` parts are parameters (:func:`sensors.registry.parse_target`):
     ``surface_offset`` (``typical`` = :data:`TYPICAL_SURFACE_OFFSET_M`, or
     metres) and ``orientation`` (upright inference, see the estimator).
     """
-    if not target or Path(target).expanduser().exists():
-        return target, FusionParams(), "auto"
-    parts = target.split(",")
-    params: dict[str, str] = {}
-    while parts and "=" in parts[-1]:
-        key, _, value = parts.pop().partition("=")
-        params[key.strip()] = value.strip()
-    unknown = sorted(set(params) - {"surface_offset", "orientation"})
-    if unknown:
-        raise SourceSpecError(f"source '{scheme}': unknown parameter(s) {', '.join(unknown)}; expected {TARGET_HELP}")
+    head, params = parse_target(target, scheme, {"surface_offset", "orientation"}, TARGET_HELP)
     orientation = params.get("orientation", "auto")
     if orientation not in ORIENTATIONS:
         raise SourceSpecError(f"source '{scheme}': orientation={orientation!r}; expected auto, upright or off")
@@ -70,7 +59,7 @@ def split_target(target: str, scheme: str) -> tuple[str, FusionParams, str]:
             raise SourceSpecError(
                 f"source '{scheme}': surface_offset={offset_text!r}; expected 'typical' or metres from 0 to 0.3"
             )
-    return ",".join(parts), FusionParams(surface_offset_m=offset), orientation
+    return head, FusionParams(surface_offset_m=offset), orientation
 
 
 class RealSenseSensor(Sensor):
