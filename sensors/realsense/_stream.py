@@ -209,7 +209,6 @@ class RealSenseSensor(Sensor):
         pose = self._estimator.estimate(rgb, t_s, index)
         meta = dict(pose.meta)
         meta.update(self._extra_meta())
-        meta["intrinsics"] = self._intrinsics.as_dict()
         meta["depth_scale_m"] = self._depth_scale_m
         extra: dict[str, Any] = {"rgb": rgb, "depth_m": depth_m} if self.options.images else {}
         extra["intrinsics"] = self._intrinsics
