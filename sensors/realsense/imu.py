@@ -150,7 +150,10 @@ class MotionStream:
                 rotation = rotation_from_extrinsics(accel.get_extrinsics_to(colour_profile))
             except RuntimeError:  # no extrinsics registered: the IMU's axes are the depth camera's
                 rotation = np.eye(3)
-            return MotionStream(sensor, profiles, rs, rotation, playback)
+            try:
+                return MotionStream(sensor, profiles, rs, rotation, playback)
+            except RuntimeError:  # the IMU is busy (another program) or failed: colour and depth still work
+                return None
         return None
 
     def _add(self, frame: Any) -> None:
