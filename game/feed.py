@@ -13,6 +13,7 @@ import threading
 
 from sensors.contract import Sensor
 from sensors.errors import SensorError, SourceUnavailable
+from sensors.latest import LatestSlot
 from sensors.pose import PoseFrame
 
 WORKER_READ_TIMEOUT_S = 0.05
@@ -30,8 +31,7 @@ class PoseFeed:
         self.latest: PoseFrame | None = None  #: the newest frame handed to the game
         self.frames_seen = 0
         self._error: BaseException | None = None
-        self._lock = threading.Lock()
-        self._pending: PoseFrame | None = None
+        self._slot = LatestSlot[PoseFrame]()  # keeps only the newest frame
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         if threaded and not sensor.capabilities.is_live:
@@ -43,8 +43,7 @@ class PoseFeed:
             while not self._stop.is_set() and not self.sensor.ended:
                 frame = self.sensor.read(timeout_s=WORKER_READ_TIMEOUT_S)
                 if frame is not None:
-                    with self._lock:
-                        self._pending = frame  # keep only the newest
+                    self._slot.put(frame)
         except SensorError as e:  # surfaced on the game thread by poll()
             self._error = e
         except Exception as e:  # noqa: BLE001 - a dead worker must not leave the game waiting for frames forever
@@ -53,9 +52,7 @@ class PoseFeed:
     @property
     def ended(self) -> bool:
         """True once a finite source has no more frames and every frame was polled."""
-        with self._lock:
-            pending = self._pending is not None
-        return self.sensor.ended and not pending
+        return self.sensor.ended and not self._slot.pending
 
     def poll(self) -> PoseFrame | None:
         """The newest frame not returned before, or None; raises the worker's SensorError, if any."""
@@ -64,8 +61,7 @@ class PoseFeed:
         if self._thread is None:
             frame = None if self.sensor.ended else self.sensor.read(timeout_s=0)
         else:
-            with self._lock:
-                frame, self._pending = self._pending, None
+            frame = self._slot.take(0)
         if frame is not None:
             self.latest = frame
             self.frames_seen += 1

@@ -64,7 +64,7 @@ class SourceChoice:
         if scheme == "synthetic":
             positional, params = parse_params(target)
             if not positional:  # "synthetic" or "synthetic:noise=0.5" -> the level's exercise
-                merged = {**dict(p.split("=", 1) for p in DEMO_PARAMS.split(",")), **params}
+                merged = {**parse_params(DEMO_PARAMS)[1], **params}
                 return f"synthetic:{','.join([exercise, *(f'{k}={v}' for k, v in merged.items())])}"
         return spec
 

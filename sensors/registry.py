@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -118,16 +118,42 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Sensor:
     return sensor
 
 
-def parse_params(target: str) -> tuple[list[str], dict[str, str]]:
-    """Split ``"squat,tempo_s=2,view=side"`` into ``(["squat"], {"tempo_s": "2", "view": "side"})``."""
-    positional: list[str] = []
+def parse_target(
+    target: str, scheme: str, known: Collection[str] | None = None, expected: str = ""
+) -> tuple[str, dict[str, str]]:
+    """The one parser of source targets: ``"HEAD,key=value,..."`` -> ``(HEAD, {key: value})``.
+
+    HEAD is what the source opens (a path, a camera index or serial, an exercise
+    name) and may itself hold commas: trailing ``key=value`` parts are the
+    parameters, and a target that names an existing file as a whole is taken as
+    is. ``known``: the parameter names the source accepts (others are an error
+    naming ``scheme``, with ``expected`` and a "did you mean"); None accepts any.
+
+    >>> parse_target("clip.mp4,orientation=off", "video", {"orientation"})
+    ('clip.mp4', {'orientation': 'off'})
+    """
+    if not target or Path(target).expanduser().exists():
+        return target, {}
+    parts = target.split(",")
     params: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in target.split(","))):
-        key, eq, value = part.partition("=")
-        if eq:
-            if not key.strip():
-                raise SourceSpecError(f"source parameter {part!r}: expected key=value")
-            params[key.strip()] = value.strip()
-        else:
-            positional.append(part)
-    return positional, params
+    while parts and "=" in parts[-1]:
+        part = parts.pop()
+        key, _, value = part.partition("=")
+        if not key.strip():
+            raise SourceSpecError(f"source '{scheme}': parameter {part.strip()!r}: expected key=value")
+        params.setdefault(key.strip(), value.strip())  # a repeated key: the last one written wins
+    params = dict(reversed(params.items()))  # in the order written
+    unknown = sorted(set(params) - set(known)) if known is not None else []
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(known or ()), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        accepts = expected or (", ".join(f"{k}=..." for k in sorted(known or ())) or "no parameters")
+        raise SourceSpecError(f"source '{scheme}': unknown parameter(s) {', '.join(unknown)}; expected {accepts}{hint}")
+    return ",".join(parts).strip(), params
+
+
+def parse_params(target: str, scheme: str = "source") -> tuple[list[str], dict[str, str]]:
+    """:func:`parse_target` with HEAD split on commas: ``"squat,tempo_s=2,view=side"`` ->
+    ``(["squat"], {"tempo_s": "2", "view": "side"})``."""
+    head, params = parse_target(target, scheme)
+    return [p.strip() for p in head.split(",") if p.strip()], params

@@ -78,6 +78,16 @@ def _realsense_file(tmp: Path, data: Path | None) -> Factory:
     return lambda: open_source(f"realsense-file:{path}")
 
 
+def _realsense_file_imu(tmp: Path, data: Path | None) -> Factory:
+    """A D435i recording: colour, depth and the IMU's accelerometer and gyro frames."""
+    from sensors.realsense.testing import write_recording
+
+    accel = np.tile([0.5, -9.7, -1.2], (4, 5, 1)) + np.random.default_rng(0).normal(0, 0.05, (4, 5, 3))
+    rgb = [np.full((120, 160, 3), 90, np.uint8)] * 4
+    path = write_recording(tmp / "imu.db3", rgb, [np.full((120, 160), 2.0, np.float32)] * 4, accel_m_s2=accel)
+    return lambda: open_source(f"realsense-file:{path}")
+
+
 def _plugin(tmp: Path, data: Path | None) -> Factory:
     src = REPO / "examples" / "repquest-sensor-example" / "src" / "repquest_sensor_example" / "__init__.py"
     spec = importlib.util.spec_from_file_location("repquest_sensor_example", src)
@@ -105,6 +115,7 @@ CASES: dict[str, tuple[Callable[[Path, Path | None], Factory], bool]] = {
     "image": (_image, True),
     "webcam": (_webcam, True),
     "realsense-file": (_realsense_file, True),
+    "realsense-file-imu": (_realsense_file_imu, False),
     "plugin-example": (_plugin, False),
 }
 

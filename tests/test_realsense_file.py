@@ -95,7 +95,8 @@ def test_depth_points_are_librealsense_deprojections(scene: Scene) -> None:
 
 def test_frames_carry_the_colour_intrinsics_and_depth_scale(scene: Scene) -> None:
     meta = scene.frames[0].meta
-    assert meta["intrinsics"] == INTR.as_dict()
+    assert scene.frames[0].intrinsics == INTR  # the typed field, not meta
+    assert "intrinsics" not in meta
     assert meta["depth_scale_m"] == pytest.approx(0.001)
     assert meta["file_t_s"] == 0.0
 

@@ -221,7 +221,7 @@ def test_piecewise_flat_depth_with_invalid_pixels_replays_bit_for_bit_and_compre
     assert len(fmt.encode_depth(ramp)) < ramp.nbytes / 10
 
 
-def test_whole_millimetre_depth_is_stored_as_16_bit_png_and_replays_bit_for_bit(tmp_path: Path) -> None:
+def test_whole_millimetre_depth_takes_the_16_bit_path_and_replays_bit_for_bit(tmp_path: Path) -> None:
     """What a RealSense delivers (z16 millimetres times its depth scale) takes the compact
     16-bit path, at a fraction of the float-plane size, and still replays bit for bit."""
     rng = np.random.default_rng(5)
@@ -230,7 +230,7 @@ def test_whole_millimetre_depth_is_stored_as_16_bit_png_and_replays_bit_for_bit(
     z = (1.5 + 2.0 * yy / h + rng.normal(0, 0.004, (h, w))).astype(np.float32)
     depth = np.rint(z * np.float32(1000)).astype(np.uint16).astype(np.float32) * np.float32(0.001)
     payload = fmt.encode_depth(depth)
-    assert payload[:4] == fmt.MM_MAGIC
+    assert payload[:4] == fmt.MMD_MAGIC
     assert len(payload) < 0.6 * depth.nbytes
     assert fmt.decode_depth(payload).tobytes() == depth.tobytes()
     frame = make_frames(1)[0].with_changes(depth_m=depth)

@@ -83,7 +83,7 @@ def test_wrong_version(tmp_path: Path) -> None:
     path, data = good(tmp_path)
     path.write_bytes(data[:8] + struct.pack("<H", 99) + data[10:])
     message = str(open_error(path))
-    assert "format version 99, this RepQuest reads version 1" in message
+    assert "format version 99, this RepQuest reads versions 1 and 2" in message
     assert "upgrade" in message
 
 

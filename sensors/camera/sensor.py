@@ -24,10 +24,9 @@ from sensors.camera.capture import bgr_to_rgb
 from sensors.camera.estimator import PoseEstimator
 from sensors.camera.worker import PipelineWorker
 from sensors.contract import Capabilities, Sensor
-from sensors.errors import SourceSpecError
 from sensors.player_lock import PlayerLock
 from sensors.pose import PoseFrame
-from sensors.registry import SourceOptions
+from sensors.registry import SourceOptions, parse_target
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,26 +70,10 @@ class EstimatorSettings:
 ORIENTATION_PARAM = "orientation"
 
 
-def split_target(target: str) -> tuple[str, dict[str, str]]:
-    """``"clip.mp4,orientation=off"`` -> ``("clip.mp4", {"orientation": "off"})``.
-
-    Trailing ``key=value`` parts are parameters; a target that names an
-    existing file as a whole is taken as is (paths may contain commas).
-    """
-    if not target or Path(target).exists():
-        return target, {}
-    parts = target.split(",")
-    params: dict[str, str] = {}
-    while len(parts) > 1 and "=" in parts[-1]:
-        key, _, value = parts.pop().partition("=")
-        params[key.strip()] = value.strip()
-    unknown = sorted(set(params) - {ORIENTATION_PARAM})
-    if unknown:
-        raise SourceSpecError(
-            f"source parameter(s) {', '.join(unknown)}: unknown; "
-            f"camera sources accept {ORIENTATION_PARAM}=auto|upright|off"
-        )
-    return ",".join(parts), params
+def split_target(target: str, scheme: str = "camera") -> tuple[str, dict[str, str]]:
+    """``"clip.mp4,orientation=off"`` -> ``("clip.mp4", {"orientation": "off"})``
+    (:func:`sensors.registry.parse_target`; camera sources accept only ``orientation``)."""
+    return parse_target(target, scheme, {ORIENTATION_PARAM}, f"{ORIENTATION_PARAM}=auto|upright|off")
 
 
 class CameraPoseSensor(Sensor):

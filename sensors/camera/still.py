@@ -36,7 +36,7 @@ class StillImageFrames(FrameSource):
 
 def open_source(target: str, options: SourceOptions) -> CameraPoseSensor:
     """``image:PATH[,orientation=auto|upright|off]``."""
-    path_text, params = split_target(target)
+    path_text, params = split_target(target, "image")
     if not path_text:
         raise SourceSpecError("source 'image': expected an image file, e.g. image:pose.jpg")
     return CameraPoseSensor(

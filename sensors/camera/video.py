@@ -116,7 +116,7 @@ class VideoFileFrames(FrameSource):
 
 def open_source(target: str, options: SourceOptions) -> CameraPoseSensor:
     """``video:PATH[,orientation=auto|upright|off]``."""
-    path_text, params = split_target(target)
+    path_text, params = split_target(target, "video")
     if not path_text:
         raise SourceSpecError("source 'video': expected a file, e.g. video:clips/squat.mp4")
     realtime = bool(options.realtime)

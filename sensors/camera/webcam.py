@@ -114,7 +114,7 @@ def _check_device(index: int) -> None:
 
 def open_source(target: str, options: SourceOptions, open_capture: CaptureFactory | None = None) -> CameraPoseSensor:
     """``webcam[:index][,orientation=auto|upright|off]``; ``open_capture`` replaces the device (tests)."""
-    index_text, params = split_target(target)
+    index_text, params = split_target(target, "webcam")
     index = parse_index(index_text)
     name = f"webcam:{index}"
     if open_capture is None:

@@ -1,6 +1,6 @@
 """Capture and inference off the game loop, keeping only the newest frame.
 
-Two daemon threads joined by one-item slots::
+Two daemon threads joined by one-item slots (:class:`sensors.latest.LatestSlot`)::
 
     grab thread:   frames.next() ──> [raw slot] ──> infer thread: process(raw) ──> [pose slot] ──> read()
 
@@ -18,89 +18,16 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from sensors.errors import SensorError
+from sensors.latest import LatestSlot, SlotClosed
+
+__all__ = ["LatestSlot", "PipelineWorker", "SlotClosed"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class SlotClosed(Exception):
-    """The slot was stopped while a thread waited on it."""
-
-
-class NewestSlot(Generic[T]):
-    """A one-item mailbox between two threads.
-
-    ``put`` stores an item (replacing an unread one unless ``lossless``, where
-    it waits until the slot is empty); ``get`` returns the newest unread item.
-    ``finish`` marks the end of the stream (optionally with an error that
-    ``get`` re-raises once the last item has been taken).
-    """
-
-    def __init__(self, lossless: bool = False) -> None:
-        self.lossless = lossless
-        self._cond = threading.Condition()
-        self._item: T | None = None
-        self._has_item = False
-        self._finished = False
-        self._stopped = False
-        self._error: BaseException | None = None
-        self.put_count = 0
-        self.dropped = 0  #: items replaced before anyone read them
-
-    @property
-    def finished(self) -> bool:
-        """True when the producer has ended and the last item was taken."""
-        with self._cond:
-            return self._finished and not self._has_item
-
-    @property
-    def pending(self) -> int:
-        """Items waiting to be read: 0 or 1 (never a queue)."""
-        with self._cond:
-            return int(self._has_item)
-
-    def put(self, item: T) -> None:
-        with self._cond:
-            if self.lossless:
-                while self._has_item and not self._stopped:
-                    self._cond.wait()
-            if self._stopped:
-                raise SlotClosed
-            if self._has_item:
-                self.dropped += 1
-            self._item, self._has_item = item, True
-            self.put_count += 1
-            self._cond.notify_all()
-
-    def get(self, timeout_s: float | None = None) -> T | None:
-        """The newest unread item; None on timeout or once the stream has finished."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: self._has_item or self._finished or self._stopped, timeout=timeout_s):
-                return None
-            if self._has_item:
-                item, self._item, self._has_item = self._item, None, False
-                self._cond.notify_all()
-                return item
-            if self._error is not None:
-                error, self._error = self._error, None
-                raise error
-            return None
-
-    def finish(self, error: BaseException | None = None) -> None:
-        with self._cond:
-            self._finished = True
-            self._error = error
-            self._cond.notify_all()
-
-    def stop(self) -> None:
-        """Wake every waiting thread; later puts raise :class:`SlotClosed`."""
-        with self._cond:
-            self._stopped = True
-            self._cond.notify_all()
-
-
 class PipelineWorker(Generic[R, T]):
-    """Grab thread + inference thread, each handing over through a :class:`NewestSlot`.
+    """Grab thread + inference thread, each handing over through a :class:`LatestSlot`.
 
     ``grab()`` returns the next raw item or None at the end of the stream;
     ``process(raw)`` turns it into the output. Exceptions in either thread end
@@ -112,8 +39,8 @@ class PipelineWorker(Generic[R, T]):
     ) -> None:
         self._grab = grab
         self._process = process
-        self.raw = NewestSlot[R](lossless)
-        self.out = NewestSlot[T](lossless)
+        self.raw = LatestSlot[R](lossless)
+        self.out = LatestSlot[T](lossless)
         self._name = name
         self._threads = [
             threading.Thread(target=self._grab_loop, name=f"{name}-grab", daemon=True),
@@ -147,7 +74,7 @@ class PipelineWorker(Generic[R, T]):
         try:
             while True:
                 try:
-                    raw = self.raw.get(None)
+                    raw = self.raw.take(None)
                 except SensorError as e:
                     self.out.finish(e)
                     return
@@ -161,7 +88,7 @@ class PipelineWorker(Generic[R, T]):
             self.out.finish(self._wrap(e, self._name))
 
     def get(self, timeout_s: float | None) -> T | None:
-        return self.out.get(timeout_s)
+        return self.out.take(timeout_s)
 
     @property
     def finished(self) -> bool:
@@ -177,8 +104,8 @@ class PipelineWorker(Generic[R, T]):
         device read past ``join_timeout_s`` (it is a daemon and exits when that read
         returns); the inference thread always finishes its current frame, so it is
         waited for much longer: the model must never be released under it."""
-        self.raw.stop()
-        self.out.stop()
+        self.raw.close()
+        self.out.close()
         for thread, timeout_s in zip(self._threads, (join_timeout_s, infer_timeout_s), strict=True):
             if thread.is_alive() and thread is not threading.current_thread():
                 thread.join(timeout_s)

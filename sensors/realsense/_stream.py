@@ -3,18 +3,17 @@ colour + depth framesets into fused pose frames.
 
 The worker thread owns the pipeline's frames, the ``rs.align`` block and the
 MediaPipe estimator. It hands frames to :meth:`Sensor.read` through a
-one-frame slot: live cameras and real-time playback overwrite it (only the
-newest frame is kept, latency never queues up); as-fast-as-possible playback
-waits until the reader took the frame, so no frame is lost.
+:class:`~sensors.latest.LatestSlot`: live cameras and real-time playback
+overwrite it (only the newest frame is kept, latency never queues up);
+as-fast-as-possible playback waits until the reader took the frame, so no
+frame is lost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from abc import abstractmethod
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,10 +21,12 @@ import numpy as np
 from sensors.camera.estimator import PoseEstimator
 from sensors.contract import Sensor
 from sensors.errors import SensorError, SourceSpecError, SourceUnavailable
+from sensors.latest import LatestSlot, SlotClosed
 from sensors.pose import PoseFrame
 from sensors.realsense._rs import colour_to_rgb, depth_to_metres, first_line, import_rs, intrinsics_from_rs
 from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, Intrinsics, fuse_depth
-from sensors.registry import SourceOptions
+from sensors.realsense.imu import MotionStream
+from sensors.registry import SourceOptions, parse_target
 
 #: how long the worker blocks on the pipeline before checking whether it must stop
 POLL_S = 0.1
@@ -37,21 +38,11 @@ TARGET_HELP = "surface_offset=typical|METRES (default 0) and orientation=auto|up
 def split_target(target: str, scheme: str) -> tuple[str, FusionParams, str]:
     """``"a.db3,surface_offset=typical"`` -> ``("a.db3", FusionParams(...), "auto")``.
 
-    Trailing ``key=value`` parts are parameters (a target naming an existing
-    file as a whole is taken as is, so paths may hold commas):
+    Trailing ``key=value`` parts are parameters (:func:`sensors.registry.parse_target`):
     ``surface_offset`` (``typical`` = :data:`TYPICAL_SURFACE_OFFSET_M`, or
     metres) and ``orientation`` (upright inference, see the estimator).
     """
-    if not target or Path(target).expanduser().exists():
-        return target, FusionParams(), "auto"
-    parts = target.split(",")
-    params: dict[str, str] = {}
-    while parts and "=" in parts[-1]:
-        key, _, value = parts.pop().partition("=")
-        params[key.strip()] = value.strip()
-    unknown = sorted(set(params) - {"surface_offset", "orientation"})
-    if unknown:
-        raise SourceSpecError(f"source '{scheme}': unknown parameter(s) {', '.join(unknown)}; expected {TARGET_HELP}")
+    head, params = parse_target(target, scheme, {"surface_offset", "orientation"}, TARGET_HELP)
     orientation = params.get("orientation", "auto")
     if orientation not in ORIENTATIONS:
         raise SourceSpecError(f"source '{scheme}': orientation={orientation!r}; expected auto, upright or off")
@@ -68,7 +59,7 @@ def split_target(target: str, scheme: str) -> tuple[str, FusionParams, str]:
             raise SourceSpecError(
                 f"source '{scheme}': surface_offset={offset_text!r}; expected 'typical' or metres from 0 to 0.3"
             )
-    return ",".join(parts), FusionParams(surface_offset_m=offset), orientation
+    return head, FusionParams(surface_offset_m=offset), orientation
 
 
 class RealSenseSensor(Sensor):
@@ -85,12 +76,11 @@ class RealSenseSensor(Sensor):
         self._estimator: PoseEstimator | None = None
         self._depth_scale_m = 0.001
         self._intrinsics: Intrinsics | None = None
+        self._motion: MotionStream | None = None  # the IMU (D435i, D455), on its own frame queue
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._cond = threading.Condition()
-        self._slot: PoseFrame | None = None
-        self._finished = False  # the worker delivered its last frame
-        self._error: SensorError | None = None
+        self._slot = LatestSlot[PoseFrame]()  # replaced in _open (lossless or not: the subclass knows then)
+        self._finished = False  # the stream has no more framesets
 
     # -- for subclasses ----------------------------------------------------------
     @property
@@ -113,6 +103,18 @@ class RealSenseSensor(Sensor):
     def _extra_meta(self) -> dict[str, Any]:
         return {}
 
+    def _begin(self) -> None:
+        """Called once the streams (and the IMU's queue) are set up: let frames flow."""
+
+    def _stream_ended(self) -> bool:
+        """True when a finite stream has played its last frame (no more motion frames will come)."""
+        return False
+
+    @property
+    def has_imu(self) -> bool:
+        """The device (or recording) has an accelerometer: frames carry ``gravity_camera``."""
+        return self._motion is not None
+
     @property
     def intrinsics(self) -> Intrinsics | None:
         """The colour camera's intrinsics (depth is aligned to it); None before open()."""
@@ -128,17 +130,20 @@ class RealSenseSensor(Sensor):
             colour = profile.get_stream(self._rs.stream.color).as_video_stream_profile()
             self._intrinsics = intrinsics_from_rs(colour.get_intrinsics())
             self._align = self._rs.align(self._rs.stream.color)
+            if self._motion is None and self.capabilities.is_live:  # a recording opened it before starting
+                self._motion = MotionStream.open_on(profile.get_device(), colour, self._rs)
             self._estimator = PoseEstimator(pose_model=self.options.pose_model, orientation=self.orientation)
+            self._begin()
         except BaseException:
             self._stop_pipeline()
             raise
+        self._slot = LatestSlot[PoseFrame](self._lossless)
         self._thread = threading.Thread(target=self._work, name=f"{self.describe()} worker", daemon=True)
         self._thread.start()
 
     def _close(self) -> None:
         self._stop.set()
-        with self._cond:
-            self._cond.notify_all()
+        self._slot.close()
         if self._thread is not None:
             self._thread.join(timeout=10.0)
         self._stop_pipeline()
@@ -147,42 +152,28 @@ class RealSenseSensor(Sensor):
             self._estimator = None
 
     def _stop_pipeline(self) -> None:
+        motion, self._motion = self._motion, None
+        if motion is not None:
+            motion.close()
         pipeline, self._pipeline = self._pipeline, None
         if pipeline is not None:
             with contextlib.suppress(RuntimeError):  # already stopped by librealsense (e.g. end of file)
                 pipeline.stop()
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
-        deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        with self._cond:
-            while self._slot is None and not self._finished and self._error is None:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return None
-                self._cond.wait(remaining)
-            if self._error is not None:
-                error, self._error = self._error, None
-                self._mark_ended()
-                raise error
-            frame, self._slot = self._slot, None
-            if frame is None and self._finished:
-                self._mark_ended()
-            self._cond.notify_all()
-            return frame
+        try:
+            frame = self._slot.take(timeout_s)
+        except SensorError:
+            self._mark_ended()
+            raise
+        if frame is None and self._slot.finished:
+            self._mark_ended()
+        return frame
 
     # -- worker --------------------------------------------------------------------
     def _finish(self) -> None:
-        with self._cond:
-            self._finished = True
-            self._cond.notify_all()
-
-    def _deliver(self, frame: PoseFrame) -> None:
-        with self._cond:
-            if self._lossless:
-                while self._slot is not None and not self._stop.is_set():
-                    self._cond.wait(POLL_S)
-            self._slot = frame
-            self._cond.notify_all()
+        """A finite stream played its last frameset."""
+        self._finished = True
 
     def _work(self) -> None:
         try:
@@ -192,17 +183,14 @@ class RealSenseSensor(Sensor):
                     continue
                 frame = self._process(*item)
                 if frame is not None and not self._stop.is_set():
-                    self._deliver(frame)
+                    self._slot.put(frame)
+            self._slot.finish()
+        except SlotClosed:
+            return
         except SensorError as e:
-            self._fail(e)
+            self._slot.finish(e)
         except Exception as e:  # noqa: BLE001 - surfaced to the reader as one clear line
-            self._fail(SourceUnavailable(f"{self.describe()}: {type(e).__name__}: {first_line(e)}"))
-
-    def _fail(self, error: SensorError) -> None:
-        with self._cond:
-            self._error = error
-            self._finished = True
-            self._cond.notify_all()
+            self._slot.finish(SourceUnavailable(f"{self.describe()}: {type(e).__name__}: {first_line(e)}"))
 
     def _process(self, frameset: Any, index: int, t_s: float) -> PoseFrame | None:
         """One colour + depth frameset -> a fused pose frame (None if a stream is missing)."""
@@ -221,14 +209,18 @@ class RealSenseSensor(Sensor):
         pose = self._estimator.estimate(rgb, t_s, index)
         meta = dict(pose.meta)
         meta.update(self._extra_meta())
-        meta["intrinsics"] = self._intrinsics.as_dict()
         meta["depth_scale_m"] = self._depth_scale_m
-        images: dict[str, np.ndarray] = {"rgb": rgb, "depth_m": depth_m} if self.options.images else {}
+        extra: dict[str, Any] = {"rgb": rgb, "depth_m": depth_m} if self.options.images else {}
+        extra["intrinsics"] = self._intrinsics
+        if self._motion is not None:
+            imu = self._motion.reading(float(colour.get_timestamp()), self._stream_ended)
+            extra["gravity_camera"] = imu.gravity_camera
+            meta["imu_samples"] = imu.samples
         if not pose.has_player:
-            return pose.with_changes(meta=meta, **images)
+            return pose.with_changes(meta=meta, **extra)
         present = pose.source != 0
         fused = fuse_depth(
             pose.image_xy_px, pose.world_xyz_m, pose.confidence, present, depth_m, self._intrinsics, self.fusion
         )
         meta["depth_anchor_m"] = fused.anchor_m
-        return pose.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source, meta=meta, **images)
+        return pose.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source, meta=meta, **extra)

@@ -96,8 +96,9 @@ class RealSenseLiveSensor(RealSenseSensor):
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            has_depth=True, has_images=True, nominal_fps=self._fps, is_live=True, is_finite=False, fuses_depth=True
-        )
+            has_depth=True, has_images=True, nominal_fps=self._fps, is_live=True, is_finite=False, fuses_depth=True,
+            has_imu=self.has_imu,
+        )  # fmt: skip
 
     @property
     def _lossless(self) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sensors.errors import SourceSpecError, SourceUnavailable
 from sensors.realsense._rs import first_line
 from sensors.realsense._stream import POLL_S, RealSenseSensor, split_target
 from sensors.realsense.fusion import FusionParams
+from sensors.realsense.imu import MotionStream
 from sensors.registry import SourceOptions
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -60,8 +62,12 @@ def check_recording_file(path: Path) -> None:
         raise SourceUnavailable(f"{where}: corrupt or truncated ({e})") from e
 
 
-def start_playback(rs: Any, path: Path) -> tuple[Any, Any, Any]:
+def start_playback(rs: Any, path: Path, before_start: Callable[[Any, Any], None] | None = None) -> tuple[Any, Any, Any]:
     """Start a paused, non-real-time ``rs.pipeline`` on a recording: ``(pipeline, profile, playback)``.
+
+    ``before_start(device, colour_profile)`` runs on the paused playback device before the
+    pipeline starts (the IMU's own queue is opened there: a motion sensor started later
+    misses the first frames).
 
     Call ``playback.resume()`` to let frames flow. librealsense raises RuntimeError for bad files.
 
@@ -75,9 +81,20 @@ def start_playback(rs: Any, path: Path) -> tuple[Any, Any, Any]:
     pipeline = rs.pipeline()
     config = rs.config()
     config.enable_device_from_file(str(path), repeat_playback=False)
-    player = config.resolve(rs.pipeline_wrapper(pipeline)).get_device().as_playback()
+    config.enable_stream(rs.stream.color)  # only these: an IMU gets its own queue (imu.py)
+    config.enable_stream(rs.stream.depth)
+    try:
+        resolved = config.resolve(rs.pipeline_wrapper(pipeline))
+    except RuntimeError:  # no colour or no depth: play what there is, the caller names what is missing
+        pipeline, config = rs.pipeline(), rs.config()
+        config.enable_device_from_file(str(path), repeat_playback=False)
+        resolved = config.resolve(rs.pipeline_wrapper(pipeline))
+    kinds = {s.stream_type() for s in resolved.get_streams()}
+    player = resolved.get_device().as_playback()
     player.set_real_time(False)
     player.pause()
+    if before_start is not None and rs.stream.color in kinds:
+        before_start(resolved.get_device(), resolved.get_stream(rs.stream.color))
     profile = pipeline.start(config)
     try:
         playback = profile.get_device().as_playback()
@@ -114,8 +131,9 @@ class RealSenseFileSensor(RealSenseSensor):
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            has_depth=True, has_images=True, nominal_fps=self._fps, is_live=False, is_finite=True, fuses_depth=True
-        )
+            has_depth=True, has_images=True, nominal_fps=self._fps, is_live=False, is_finite=True, fuses_depth=True,
+            has_imu=self.has_imu,
+        )  # fmt: skip
 
     @property
     def _lossless(self) -> bool:
@@ -126,7 +144,7 @@ class RealSenseFileSensor(RealSenseSensor):
         check_recording_file(self.path)
         where = f"RealSense recording {self.path}"
         try:
-            pipeline, profile, self._playback = start_playback(rs, self.path)
+            pipeline, profile, self._playback = start_playback(rs, self.path, self._open_imu)
         except RuntimeError as e:
             raise SourceUnavailable(f"{where}: librealsense cannot play it ({first_line(e)})") from e
         try:
@@ -147,11 +165,19 @@ class RealSenseFileSensor(RealSenseSensor):
                     "(record with the colour stream in an RGB/BGR format)"
                 )
             self._fps = float(colour.fps()) or 30.0
-            self._playback.resume()
         except BaseException:
             pipeline.stop()
             raise
         return pipeline, profile
+
+    def _open_imu(self, device: Any, colour_profile: Any) -> None:
+        self._motion = MotionStream.open_on(device, colour_profile, self._rs, playback=True)
+
+    def _begin(self) -> None:
+        self._playback.resume()
+
+    def _stream_ended(self) -> bool:
+        return bool(self._playback.current_status() == self._rs.playback_status.stopped)
 
     def _next_frameset(self) -> tuple[Any, int, float] | None:
         ok, frameset = self._pipeline.try_wait_for_frames(int(POLL_S * 1000))

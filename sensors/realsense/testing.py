@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -117,6 +118,9 @@ def write_recording(
     depth_intrinsics: Intrinsics | None = None,
     depth_to_colour_translation_m: tuple[float, float, float] = (0.0, 0.0, 0.0),
     depth_scale_m: float = 0.001,
+    accel_m_s2: np.ndarray | None = None,
+    gyro_rad_s: np.ndarray | None = None,
+    imu_to_colour_rotation: np.ndarray | None = None,
 ) -> Path:
     """Record ``rgb_frames`` ((H, W, 3) uint8 RGB) and ``depth_frames_m`` ((h, w) metres, 0 = none).
 
@@ -124,6 +128,11 @@ def write_recording(
     :func:`default_intrinsics` of each size. The extrinsics from depth to
     colour are a pure translation (metres), registered so ``rs.align`` works
     on playback. Depth is quantised to ``depth_scale_m`` (z16). Returns the path.
+
+    ``accel_m_s2`` (frames, k, 3): an IMU (a D435i's motion module) recorded too, k
+    accelerometer samples per colour frame, evenly spaced over the frame interval up to
+    the frame's timestamp; ``gyro_rad_s`` the same shape (default: still). The IMU's
+    extrinsics to colour are ``imu_to_colour_rotation`` (3, 3; default identity).
     """
     rs = import_rs()
     path = Path(path)
@@ -151,12 +160,18 @@ def write_recording(
     extrinsics.translation = [float(t) for t in depth_to_colour_translation_m]
     depth_profile.register_extrinsics_to(colour_profile, extrinsics)
 
+    motion = _add_motion(
+        rs, device, colour_profile, fps, accel_m_s2, gyro_rad_s, imu_to_colour_rotation, len(rgb_frames)
+    )
+
     recorder = rs.recorder(str(path), device)
     depth_sensor.open(depth_profile)
     colour_sensor.open(colour_profile)
     queues = (rs.frame_queue(len(rgb_frames) * 2 + 2), rs.frame_queue(len(rgb_frames) * 2 + 2))
     depth_sensor.start(queues[0])
     colour_sensor.start(queues[1])
+    if motion is not None:
+        motion.start()
     keep_alive: list[np.ndarray] = []  # librealsense reads the pixels after on_video_frame returns
     try:
         for k, (rgb, depth_m) in enumerate(zip(rgb_frames, depth_frames_m, strict=True)):
@@ -166,6 +181,8 @@ def write_recording(
             pixels = np.ascontiguousarray(rgb, dtype=np.uint8)
             keep_alive += [z16, pixels]
             t_ms = START_TIMESTAMP_MS + k * 1000.0 / fps
+            if motion is not None:
+                motion.push(k, t_ms)
             # depth first, then colour: the playback syncer then pairs frame k with frame k
             for sensor, profile, data, bpp, width in (
                 (depth_sensor, depth_profile, z16, 2, dw),
@@ -185,9 +202,77 @@ def write_recording(
         colour_sensor.stop()
         depth_sensor.close()
         colour_sensor.close()
+        if motion is not None:
+            motion.stop()
         recorder.pause()
         del recorder  # closing the recorder finishes the file
     return path
+
+
+class _Motion:
+    """The software device's motion module: accel + gyro frames pushed before each colour frame."""
+
+    def __init__(
+        self, rs: Any, sensor: Any, profiles: tuple[Any, Any], accel: np.ndarray, gyro: np.ndarray, fps: float
+    ):
+        self.rs, self.sensor, self.profiles = rs, sensor, profiles
+        self.accel, self.gyro, self.fps = accel, gyro, fps
+        self.queue = rs.frame_queue(accel.size * 2 + 2)
+        self.number = 0
+
+    def start(self) -> None:
+        self.sensor.open(list(self.profiles))
+        self.sensor.start(self.queue)
+
+    def push(self, k: int, colour_t_ms: float) -> None:
+        n = self.accel.shape[1]
+        for i in range(n):  # samples at colour_t - (n-1-i)/n frame intervals
+            t_ms = colour_t_ms - (n - 1 - i) * 1000.0 / (self.fps * n)
+            for profile, sample in zip(self.profiles, (self.accel[k, i], self.gyro[k, i]), strict=True):
+                vec = self.rs.vector()
+                vec.x, vec.y, vec.z = (float(v) for v in sample)
+                frame = self.rs.software_motion_frame()
+                frame.data = vec
+                frame.timestamp = t_ms
+                frame.domain = self.rs.timestamp_domain.hardware_clock
+                frame.frame_number = self.number
+                frame.profile = profile
+                self.sensor.on_motion_frame(frame)
+            self.number += 1
+
+    def stop(self) -> None:
+        self.sensor.stop()
+        self.sensor.close()
+
+
+def _add_motion(
+    rs: Any, device: Any, colour_profile: Any, fps: float, accel: np.ndarray | None, gyro: np.ndarray | None,
+    rotation: np.ndarray | None, frames: int,
+) -> _Motion | None:  # fmt: skip
+    if accel is None:
+        return None
+    accel = np.asarray(accel, dtype=np.float64)
+    if accel.ndim != 3 or accel.shape[0] != frames or accel.shape[2] != 3:
+        raise ValueError(f"accel_m_s2: expected shape ({frames}, k, 3), found {accel.shape}")
+    gyro = np.zeros_like(accel) if gyro is None else np.asarray(gyro, dtype=np.float64)
+    if gyro.shape != accel.shape:
+        raise ValueError(f"gyro_rad_s: expected shape {accel.shape}, found {gyro.shape}")
+    sensor = device.add_sensor("Motion Module")
+    rate = round(fps * accel.shape[1])
+    profiles = []
+    for kind, uid in ((rs.stream.accel, 2), (rs.stream.gyro, 3)):
+        stream = rs.motion_stream()
+        stream.type, stream.index, stream.uid, stream.fps = kind, 0, uid, rate
+        stream.fmt = rs.format.motion_xyz32f
+        stream.intrinsics = rs.motion_device_intrinsic()
+        profiles.append(sensor.add_motion_stream(stream).as_motion_stream_profile())
+    extrinsics = rs.extrinsics()
+    r = np.eye(3) if rotation is None else np.asarray(rotation, dtype=np.float64)
+    extrinsics.rotation = [float(v) for v in r.T.reshape(-1)]  # column-major
+    extrinsics.translation = [0.0, 0.0, 0.0]
+    for profile in profiles:
+        profile.register_extrinsics_to(colour_profile, extrinsics)
+    return _Motion(rs, sensor, (profiles[0], profiles[1]), accel, gyro, fps)
 
 
 def fusion_accuracy(

@@ -1,4 +1,4 @@
-"""The ``.rq`` pose-recording format, version 1: constants and pure encode/decode.
+"""The ``.rq`` pose-recording format, version 2 (reads 1): constants and pure encode/decode.
 
 Layout (all integers little-endian; see ``docs/recording-format.md``)::
 
@@ -7,6 +7,7 @@ Layout (all integers little-endian; see ``docs/recording-format.md``)::
     record  = tag:4s payload_len:u32 payload_crc32:u32 payload
     FRAM payload = fixed(40) image_xy_px(33x2 <f8) camera_xyz_m(33x3 <f8) world_xyz_m(33x3 <f8)
                    [truth_camera_xyz_m(33x3 <f8)] confidence(33 <f4) source(33 u8)
+                   [gravity_camera(3 <f8)] [intrinsics(84)]       (version 2; flags 8, 16)
                    meta_json rgb_bytes depth_bytes
     END  payload = JSON {"frames": N, ...}
 
@@ -27,11 +28,13 @@ from typing import Any
 
 import numpy as np
 
+from sensors.intrinsics import DISTORTION_MODELS, Intrinsics
 from sensors.joints import NUM_JOINTS
 from sensors.pose import PoseFrame, TrackingState
 
 MAGIC = b"\x89RQPOSE\n"  #: 8 bytes; the high byte and the newline catch text-mode copies
-VERSION = 1
+VERSION = 2
+READS_VERSIONS = (1, 2)  #: version 1 has no gravity/intrinsics fields and stores depth as 16-bit PNG
 PREAMBLE = struct.Struct("<8sHHII")  # magic, version, flags, header_len, header_crc
 RECORD = struct.Struct("<4sII")  # tag, payload_len, payload_crc32
 TAG_FRAME = b"FRAM"
@@ -45,6 +48,14 @@ assert FIXED.size == 40
 FLAG_TRUTH = 1
 FLAG_RGB = 2
 FLAG_DEPTH = 4
+FLAG_GRAVITY = 8  #: version 2
+FLAG_INTRINSICS = 16  #: version 2
+FLAGS_BY_VERSION = {1: FLAG_TRUTH | FLAG_RGB | FLAG_DEPTH, 2: 31}
+
+# intrinsics: width, height, fx, fy, ppx, ppy, distortion model code, (pad), 5 coefficients
+INTRINSICS = struct.Struct("<IIddddB3x5d")
+assert INTRINSICS.size == 84
+GRAVITY_BYTES = 3 * 8
 
 #: fixed codes; never renumber (files depend on them)
 TRACKING_CODES: dict[TrackingState, int] = {
@@ -63,7 +74,7 @@ XYZ_BYTES = N * 3 * 8
 CONF_BYTES = N * 4
 
 RGB_CODECS = ("jpeg", "png")
-DEPTH_CODEC = "u16mm-png|f32-planes-zlib"  #: whole millimetres as 16-bit PNG, else float planes
+DEPTH_CODEC = "u16mm-palette-delta-rle|f32-planes-zlib"  #: whole millimetres (see encode_depth), else float planes
 
 
 class FormatError(ValueError):
@@ -179,7 +190,8 @@ def _pack_plane(plane: bytes) -> bytes:
     return DEPTH_PLANE.pack(1, len(packed)) + packed
 
 
-MM_MAGIC = b"U16M"  #: depth payload in whole millimetres (never a plausible width for the older payload)
+MM_MAGIC = b"U16M"  #: version 1: whole millimetres as a 16-bit PNG (still read)
+MMD_MAGIC = b"U16D"  #: whole millimetres: palette indices, left-delta, zlib RLE (see encode_depth)
 _MM = np.float32(0.001)
 
 
@@ -195,26 +207,70 @@ def millimetres_exact(depth_m: np.ndarray) -> np.ndarray | None:
     return mm
 
 
+def _zlib_rle(data: bytes) -> bytes:
+    packer = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    return packer.compress(data) + packer.flush()
+
+
+def encode_millimetres(mm: np.ndarray) -> bytes:
+    """A (H, W) uint16 millimetre map, losslessly. A RealSense reports depth from disparity
+    in 1/32-pixel steps, so a frame holds a few hundred distinct values (~10 mm apart at
+    2.5 m): each pixel becomes the index of its value in the frame's sorted palette, the
+    index minus its left neighbour's (mod 2^16, zigzag) is split into a low and a high
+    byte plane, and zlib's run-length strategy (level 1) packs them. Neighbours share most
+    of their disparity error, so the residuals are mostly 0 and +-1.
+    Layout: ``U16D w:u32 h:u32 n:u32 palette(n x u16) zlib(low plane + high plane)``."""
+    h, w = mm.shape
+    present = np.bincount(mm.ravel(), minlength=65536) > 0
+    palette = np.flatnonzero(present).astype("<u2")
+    index = (np.cumsum(present, dtype=np.int32) - 1)[mm]
+    residual = index.copy()
+    residual[:, 1:] -= index[:, :-1]
+    r16 = residual.astype(np.int16)  # wraps mod 2^16; the decoder's cumulative sum wraps back
+    zigzag = ((r16.astype(np.int32) << 1) ^ (r16.astype(np.int32) >> 15)).astype(np.uint16)
+    planes = (zigzag & 0xFF).astype(np.uint8).tobytes() + (zigzag >> 8).astype(np.uint8).tobytes()
+    return MMD_MAGIC + struct.pack("<III", w, h, len(palette)) + palette.tobytes() + _zlib_rle(planes)
+
+
+def decode_millimetres(data: bytes) -> np.ndarray:
+    """Inverse of :func:`encode_millimetres`: (H, W) uint16 millimetres."""
+    w, h, n = struct.unpack_from("<III", data, 4)
+    o = 16 + 2 * n
+    if not 0 < n <= 65536 or len(data) < o:
+        raise FormatError(f"depth map {w}x{h}: a palette of {n} values does not fit its {len(data)} bytes")
+    palette = np.frombuffer(data, "<u2", n, 16)
+    try:
+        raw = np.frombuffer(zlib.decompress(data[o:]), np.uint8)
+    except zlib.error as e:
+        raise FormatError(f"depth map does not decompress ({e})") from e
+    if raw.size != 2 * w * h:
+        raise FormatError(f"depth map holds {raw.size // 2} pixels, expected {w * h} for {w}x{h}")
+    zigzag = raw[: w * h].astype(np.int32) | (raw[w * h :].astype(np.int32) << 8)
+    residual = ((zigzag >> 1) ^ -(zigzag & 1)).reshape(h, w)
+    index = np.cumsum(residual, axis=1) & 0xFFFF
+    if index.size and int(index.max()) >= n:
+        raise FormatError(f"depth map indexes past its palette of {n} values")
+    return palette[index]
+
+
 def encode_depth(depth_m: np.ndarray) -> bytes:
-    """Lossless. Whole-millimetre maps (RealSense, the synthetic camera): 16-bit PNG of the
-    millimetres (fast level 1). Any other float map: float32 split into its 4 byte planes,
-    each zlib-compressed unless it is noise (the exponent and high-mantissa planes of a
-    depth map compress ~20x; the low mantissa bytes of a noisy map do not).
+    """Lossless. Whole-millimetre maps (RealSense, the synthetic camera): :func:`encode_millimetres`.
+    Any other float map: float32 split into its 4 byte planes, each zlib-compressed unless
+    it is noise (the exponent and high-mantissa planes of a depth map compress ~20x; the
+    low mantissa bytes of a noisy map do not).
     """
     h, w = depth_m.shape
     mm = millimetres_exact(depth_m)
     if mm is not None:
-        import cv2
-
-        ok, buf = cv2.imencode(".png", mm, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-        if ok:
-            return MM_MAGIC + struct.pack("<II", w, h) + buf.tobytes()
+        return encode_millimetres(mm)
     planes = np.ascontiguousarray(depth_m, dtype=F4).view(np.uint8).reshape(-1, 4).T
     return struct.pack("<II", w, h) + b"".join(_pack_plane(p.tobytes()) for p in planes)
 
 
 def decode_depth(data: bytes) -> np.ndarray:
-    if data[:4] == MM_MAGIC:
+    if data[:4] == MMD_MAGIC:
+        return decode_millimetres(data).astype(F4) * _MM
+    if data[:4] == MM_MAGIC:  # version 1
         import cv2
 
         w, h = struct.unpack_from("<II", data, 4)
@@ -236,6 +292,20 @@ def decode_depth(data: bytes) -> np.ndarray:
     return np.ascontiguousarray(planes.T).view(F4).reshape(h, w)
 
 
+def encode_intrinsics(intr: Intrinsics) -> bytes:
+    return INTRINSICS.pack(
+        intr.width_px, intr.height_px, intr.fx_px, intr.fy_px, intr.ppx_px, intr.ppy_px,
+        DISTORTION_MODELS.index(intr.model), *intr.coeffs,
+    )  # fmt: skip
+
+
+def decode_intrinsics(data: bytes | memoryview) -> Intrinsics:
+    w, h, fx, fy, ppx, ppy, model, *coeffs = INTRINSICS.unpack(data)
+    if model >= len(DISTORTION_MODELS):
+        raise FormatError(f"unknown distortion model code {model}")
+    return Intrinsics(w, h, fx, fy, ppx, ppy, DISTORTION_MODELS[model], tuple(coeffs))  # type: ignore[arg-type]
+
+
 # -- frames ---------------------------------------------------------------------
 
 
@@ -245,7 +315,10 @@ def encode_frame(frame: PoseFrame, codec: ImageCodec | None) -> bytes:
     meta = encode_meta(frame.meta)
     rgb = encode_rgb(frame.rgb, codec) if codec is not None and frame.rgb is not None else b""
     depth = encode_depth(frame.depth_m) if codec is not None and frame.depth_m is not None else b""
+    gravity = frame.gravity_camera
+    intr = frame.intrinsics
     flags = (FLAG_TRUTH if truth is not None else 0) | (FLAG_RGB if rgb else 0) | (FLAG_DEPTH if depth else 0)
+    flags |= (FLAG_GRAVITY if gravity is not None else 0) | (FLAG_INTRINSICS if intr is not None else 0)
     w, h = frame.image_size_px
     fixed = FIXED.pack(
         frame.t_s, frame.index, w, h, TRACKING_CODES[frame.tracking], flags, len(meta), len(rgb), len(depth)
@@ -255,17 +328,25 @@ def encode_frame(frame: PoseFrame, codec: ImageCodec | None) -> bytes:
     parts.append(frame.world_xyz_m.astype(F8, copy=False).tobytes())
     if truth is not None:
         parts.append(truth.astype(F8, copy=False).tobytes())
-    parts += [frame.confidence.astype(F4, copy=False).tobytes(), frame.source.tobytes(), meta, rgb, depth]
+    parts += [frame.confidence.astype(F4, copy=False).tobytes(), frame.source.tobytes()]
+    if gravity is not None:
+        parts.append(gravity.astype(F8, copy=False).tobytes())
+    if intr is not None:
+        parts.append(encode_intrinsics(intr))
+    parts += [meta, rgb, depth]
     return b"".join(parts)
 
 
-def decode_frame(payload: bytes, images: bool) -> PoseFrame:
-    """Inverse of :func:`encode_frame`. Arrays are zero-copy views of ``payload``."""
+def decode_frame(payload: bytes, images: bool, version: int = VERSION) -> PoseFrame:
+    """Inverse of :func:`encode_frame` (of a file of ``version``). Arrays are zero-copy views of ``payload``."""
     if len(payload) < FIXED.size:
         raise FormatError(f"frame record of {len(payload)} bytes is shorter than its {FIXED.size}-byte header")
     t_s, index, w, h, tracking_code, flags, meta_len, rgb_len, depth_len = FIXED.unpack_from(payload)
+    if flags & ~FLAGS_BY_VERSION.get(version, 0):
+        raise FormatError(f"frame flags {flags:#x} are not defined in format version {version}")
     n_xyz = 3 if flags & FLAG_TRUTH else 2
-    expected = FIXED.size + XY_BYTES + n_xyz * XYZ_BYTES + CONF_BYTES + N + meta_len + rgb_len + depth_len
+    typed = (GRAVITY_BYTES if flags & FLAG_GRAVITY else 0) + (INTRINSICS.size if flags & FLAG_INTRINSICS else 0)
+    expected = FIXED.size + XY_BYTES + n_xyz * XYZ_BYTES + CONF_BYTES + N + typed + meta_len + rgb_len + depth_len
     if len(payload) != expected:
         raise FormatError(f"frame record holds {len(payload)} bytes, its header announces {expected}")
     tracking = TRACKING_BY_CODE.get(tracking_code)
@@ -281,6 +362,17 @@ def decode_frame(payload: bytes, images: bool) -> PoseFrame:
     o += CONF_BYTES
     source = np.frombuffer(buf, U1, N, o)
     o += N
+    gravity = None
+    if flags & FLAG_GRAVITY:
+        gravity = np.frombuffer(buf, F8, 3, o)
+        o += GRAVITY_BYTES
+    intrinsics = None
+    if flags & FLAG_INTRINSICS:
+        try:
+            intrinsics = decode_intrinsics(buf[o : o + INTRINSICS.size])
+        except ValueError as e:
+            raise FormatError(f"intrinsics: {e}") from e
+        o += INTRINSICS.size
     meta = meta_from_json(json.loads(bytes(buf[o : o + meta_len]))) if meta_len else {}
     o += meta_len
     rgb = decode_rgb(bytes(buf[o : o + rgb_len]), (w, h)) if images and rgb_len else None
@@ -300,4 +392,6 @@ def decode_frame(payload: bytes, images: bool) -> PoseFrame:
         depth_m=depth,
         truth_camera_xyz_m=xyz[2] if n_xyz == 3 else None,
         meta=meta,
+        gravity_camera=gravity,
+        intrinsics=intrinsics,
     )

@@ -84,11 +84,11 @@ class RecordingReader:
         if len(head) < fmt.PREAMBLE.size:
             raise self._fail(f"truncated inside the file header ({len(head)} of {fmt.PREAMBLE.size} bytes)")
         _, version, _flags, header_len, header_crc = fmt.PREAMBLE.unpack(head)
-        if version != fmt.VERSION:
+        if version not in fmt.READS_VERSIONS:
             newer = "a newer RepQuest; upgrade RepQuest to read it" if version > fmt.VERSION else "an older RepQuest"
-            raise self._fail(
-                f"format version {version}, this RepQuest reads version {fmt.VERSION} (written by {newer})"
-            )
+            readable = " and ".join(str(v) for v in fmt.READS_VERSIONS)
+            raise self._fail(f"format version {version}, this RepQuest reads versions {readable} (written by {newer})")
+        self.version = version
         start = fmt.PREAMBLE.size
         blob = bytes(mm[start : start + header_len])
         if len(blob) < header_len:
@@ -169,7 +169,7 @@ class RecordingReader:
         _, length, _ = fmt.RECORD.unpack_from(self._mm, pos)
         start = pos + fmt.RECORD.size
         try:
-            return fmt.decode_frame(self._mm[start : start + length], images)
+            return fmt.decode_frame(self._mm[start : start + length], images, self.version)
         except (fmt.FormatError, ValueError) as e:
             raise self._fail(f"frame {i} does not decode: {e}") from e
 
@@ -203,6 +203,9 @@ class RecordingSensor(Sensor):
             nominal_fps=float(caps.get("nominal_fps", 30.0)),
             is_live=False,
             is_finite=True,
+            # stages the recorded source already ran: the pipeline skips them on replay, as it did live
+            locks_player=bool(caps.get("locks_player", False)),
+            fuses_depth=bool(caps.get("fuses_depth", False)),
         )
 
     @property

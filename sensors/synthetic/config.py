@@ -165,7 +165,7 @@ def _convert(name: str, kind: Any, text: str) -> Any:
 
 def config_from_target(target: str, options: SourceOptions | None = None) -> SyntheticConfig:
     """Parse ``squat,view=side,...`` (plus SourceOptions) into a :class:`SyntheticConfig`."""
-    positional, params = parse_params(target)
+    positional, params = parse_params(target, "synthetic")
     if len(positional) > 1:
         raise SourceSpecError(
             f"synthetic: expected one exercise name then key=value parameters, found {', '.join(positional)}"
