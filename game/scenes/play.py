@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,6 +21,7 @@ import exercises as ex
 from game import assets, draw, hud
 from game.engine_adapter import Coach, player_calibration, rep_record, severity, worst_cue, worst_faults
 from game.feed_image import ImageScaler
+from game.form_limbs import limb_faults
 from game.outcome import LevelResult
 from game.scenes.base import Scene
 from levels.model import Level
@@ -73,6 +75,7 @@ class PlayScene(Scene):
         self.lost_s = 0.0
         self.ready = False  #: the engine saw the ready pose; counting has started
         self.cue, self.cue_severity, self.cue_t_s = "", 0.0, -99.0
+        self.cue_limbs: dict[tuple[int, int], int] = {}  #: skeleton edge -> fault level, for the shown cue
         self.last_rep: ex.RepResult | None = None
         self.last_rep_at_s = -99.0
         self.last_rep_points = 0.0  #: what the last rep earned (form score x combo multiplier)
@@ -231,7 +234,9 @@ class PlayScene(Scene):
             self.faults[cue] = self.faults.get(cue, 0) + 1
         faults = worst_faults(rep)
         if faults:  # said after the rep, so say which rep it was about
-            self._show_cue(f"Rep {self.run.reps}: {faults[0].cue}", severity(faults[0].severity), force=True)
+            limbs = self._limbs((f.rule_id, f.severity) for f in faults)
+            self._show_cue(f"Rep {self.run.reps}: {faults[0].cue}", severity(faults[0].severity), force=True,
+                           limbs=limbs)  # fmt: skip
             self.app.cue("fault")
         else:
             self.app.cue("good_rep" if rep.good else "rep")
@@ -242,12 +247,18 @@ class PlayScene(Scene):
             self._show_cue("Partial rep - use the full range", 0.5)
 
     def _on_cue(self, event: ex.FormCue) -> None:
-        self._show_cue(event.cue, severity(event.severity))
+        self._show_cue(event.cue, severity(event.severity), limbs=self._limbs([(event.rule_id, event.severity)]))
+
+    def _limbs(self, faults: Iterable[tuple[str, ex.Severity]]) -> dict[tuple[int, int], int]:
+        """The limbs the faults are about (drawn dashed while their cue shows)."""
+        return limb_faults(self.coach.definition, faults) if self.coach is not None else {}
 
     def _on_ready(self, event: ex.Ready) -> None:
         self.ready = True
 
-    def _show_cue(self, text: str, level: float, force: bool = False) -> None:
+    def _show_cue(
+        self, text: str, level: float, force: bool = False, limbs: dict[tuple[int, int], int] | None = None
+    ) -> None:
         """One cue at a time: a new one replaces the shown one after CUE_MIN_GAP_S, or sooner if more severe."""
         age_s = self.play_s - self.cue_t_s
         if not force and age_s < CUE_MIN_GAP_S and level <= self.cue_severity and text != self.cue:
@@ -255,6 +266,12 @@ class PlayScene(Scene):
         if not self.cue:
             self.app.shot_wanted = "play-cue"  # the first form cue of the level makes a good picture
         self.cue, self.cue_severity, self.cue_t_s = text, level, self.play_s
+        self.cue_limbs = limbs or {}
+
+    @property
+    def fault_limbs(self) -> dict[tuple[int, int], int]:
+        """The limbs the shown cue is about (empty once the cue has gone)."""
+        return self.cue_limbs if self.play_s - self.cue_t_s < CUE_SHOWN_S else {}
 
     def _finish(self) -> None:
         run, app = self.run, self.app
@@ -445,7 +462,7 @@ class PlayScene(Scene):
             else:
                 draw.backdrop(surface, rect)
             pose = self.shown if self.shown is not None else frame
-            draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect)
+            draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect, faulty=self.fault_limbs)
         state = self.hud_state()
         hud.draw_overlays(surface, state, area)
         hud.draw_sidebar(surface, state)
