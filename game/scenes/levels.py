@@ -153,8 +153,8 @@ class LevelSelectScene(MenuScene):
         self.menu._draw_pointer(surface)
         about = self.message or self.level.description
         size_px = 28 if large else 24
-        draw.text(surface, fit_text(about, size_px, w - 80, keep="start"), size_px, assets.TEXT, (w // 2, h - (74 if small else 84)),
-                  "center", shadow=False)  # fmt: skip
+        about = fit_text(about, size_px, w - 80, keep="start")
+        draw.text(surface, about, size_px, assets.TEXT, (w // 2, h - (74 if small else 84)), "center", shadow=False)
         draw.text(surface, "Up/Down: choose   Enter: play   Esc: back", 22, assets.TEXT_DIM, (w // 2, h - 44),
                   "center", shadow=False)  # fmt: skip
         draw.text(surface, fit_text(HANDS_FREE_HINT, 20, w - 40), 20, assets.TEXT_DIM, (w // 2, h - 18), "center",
