@@ -98,11 +98,7 @@ def draw_skeleton(
     xy = to_screen(frame.image_xy_px, frame.image_size_px, rect)
     bones, dots = skeleton.plan(frame, xy, assets.palette(), faulty=faulty)
     for bone in bones:
-        if bone.fault:
-            draw_bone(surface, bone, width_px)
-            continue
-        pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 4)  # contrast on any feed
-        pygame.draw.line(surface, bone.colour, bone.a_xy, bone.b_xy, width_px)
+        draw_bone(surface, bone, width_px)
     r_px = max(4, width_px)
     for dot in dots:  # every outline first, so no outline cuts through a neighbouring joint
         pygame.draw.circle(surface, skeleton.OUTLINE, dot.xy, (r_px * 2 if dot.big else r_px) + 2)
@@ -112,7 +108,12 @@ def draw_skeleton(
 
 
 def draw_bone(surface: pygame.Surface, bone: skeleton.Bone, width_px: int) -> None:
-    """A faulty limb: a wider dark casing with coloured dashes inside (shape as well as colour)."""
+    """A limb: solid with a dark outline (contrast on any feed) when good; a faulty one a wider dark
+    casing with coloured dashes inside (shape as well as colour)."""
+    if not bone.fault:
+        pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 4)
+        pygame.draw.line(surface, bone.colour, bone.a_xy, bone.b_xy, width_px)
+        return
     pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 6)
     for p, q in skeleton.dashes(bone.a_xy, bone.b_xy, width_px):
         pygame.draw.line(surface, bone.colour, p, q, width_px + 1)

@@ -71,7 +71,8 @@ def test_every_scene_draws_a_screenshot_with_content(screen: pygame.Surface, tmp
             ("title", {}, {"menu": (430, 190, 420, 400)}),
             ("profiles", {}, {"list": (380, 160, 520, 140)}),
             ("levels", {}, {"rows": (120, 120, 1040, 300)}),
-            ("setup", {"level": level}, {"picture": (40, 130, 640, 480), "checks": (720, 140, 500, 300)}),
+            ("setup", {"level": level}, {"picture": (40, 130, 600, 480), "required pose": (670, 130, 210, 210),
+                                         "checks": (670, 360, 560, 180)}),
             ("calibrate", {}, {"picture": (40, 140, 600, 480)}),
             ("history", {}, {"chart": (40, 120, 1200, 250), "table": (40, 390, 1200, 200)}),
             ("settings", {}, {"rows": (260, 120, 760, 480)}),
@@ -81,7 +82,8 @@ def test_every_scene_draws_a_screenshot_with_content(screen: pygame.Surface, tmp
              {"chart": (40, 440, 580, 150), "stars": (440, 170, 400, 110)}),
         ):  # fmt: skip
             app.goto(name, **kwargs)
-            steps(app, 2.0)
+            steps(app, 0.9 if name == "setup" else 2.0)  # the camera check starts the level once all is well
+            assert app.scene.name == name
             check_screenshot(_shot(app, name), regions)
             drawn.add(name)
         app.goto("play", level=level)

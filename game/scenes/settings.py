@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pygame
 
-from game import assets, draw
+from game import assets, draw, skeleton
 from game.scenes.base import MenuScene, backdrop
 from game.widgets import Button, Menu
 
@@ -95,8 +95,10 @@ class SettingsScene(MenuScene):
                       "midright")  # fmt: skip
         sample = pygame.Rect(w // 2 - 380, h - 110, 760, 40)
         for k, (name, colour) in enumerate((("good", assets.GOOD), ("check", assets.WARN), ("fault", assets.BAD))):
-            pygame.draw.circle(surface, colour, (sample.x + 40 + k * 250, sample.centery), 14)
-            draw.text(surface, name, 28, colour, (sample.x + 64 + k * 250, sample.centery), "midleft")
+            x = sample.x + 20 + k * 250  # a limb in each colour: solid when good, dashed when at fault (as in play)
+            pygame.draw.circle(surface, colour, (x, sample.centery), 9)
+            draw.draw_bone(surface, skeleton.Bone((x + 16, sample.centery), (x + 96, sample.centery), colour, k), 6)
+            draw.text(surface, name, 28, colour, (x + 108, sample.centery), "midleft")
         draw.text(surface, "Up/Down: choose   Left/Right/Enter: change   Esc: back", 22, assets.TEXT_DIM,
                   (w // 2, h - 30), "center", shadow=False)  # fmt: skip
         self.menu._draw_pointer(surface)
