@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -83,19 +84,39 @@ def joint_colour(confidence: float, source: int) -> Colour:
     return skeleton.joint_colour(confidence, source, assets.palette())
 
 
-def draw_skeleton(surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, width_px: int = 6) -> int:
-    """Draw ``frame``'s skeleton (:func:`game.skeleton.plan`) mapped into ``rect``; returns joints drawn."""
+def draw_skeleton(
+    surface: pygame.Surface,
+    frame: PoseFrame,
+    rect: pygame.Rect,
+    width_px: int = 6,
+    faulty: Mapping[tuple[int, int], int] | None = None,
+) -> int:
+    """Draw ``frame``'s skeleton (:func:`game.skeleton.plan`) mapped into ``rect``; returns joints drawn.
+
+    ``faulty``: the limbs a form fault is about (edge -> level), drawn dashed in the warning/fault colour.
+    """
     xy = to_screen(frame.image_xy_px, frame.image_size_px, rect)
-    bones, dots = skeleton.plan(frame, xy, assets.palette())
+    bones, dots = skeleton.plan(frame, xy, assets.palette(), faulty=faulty)
     for bone in bones:
-        pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 4)  # contrast on any feed
-        pygame.draw.line(surface, bone.colour, bone.a_xy, bone.b_xy, width_px)
+        draw_bone(surface, bone, width_px)
     r_px = max(4, width_px)
     for dot in dots:  # every outline first, so no outline cuts through a neighbouring joint
         pygame.draw.circle(surface, skeleton.OUTLINE, dot.xy, (r_px * 2 if dot.big else r_px) + 2)
     for dot in dots:
         pygame.draw.circle(surface, dot.colour, dot.xy, r_px * 2 if dot.big else r_px, 2 if dot.hollow else 0)
     return len(dots)
+
+
+def draw_bone(surface: pygame.Surface, bone: skeleton.Bone, width_px: int) -> None:
+    """A limb: solid with a dark outline (contrast on any feed) when good; a faulty one a wider dark
+    casing with coloured dashes inside (shape as well as colour)."""
+    if not bone.fault:
+        pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 4)
+        pygame.draw.line(surface, bone.colour, bone.a_xy, bone.b_xy, width_px)
+        return
+    pygame.draw.line(surface, skeleton.OUTLINE, bone.a_xy, bone.b_xy, width_px + 6)
+    for p, q in skeleton.dashes(bone.a_xy, bone.b_xy, width_px):
+        pygame.draw.line(surface, bone.colour, p, q, width_px + 1)
 
 
 @lru_cache(maxsize=256)

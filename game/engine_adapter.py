@@ -74,6 +74,7 @@ class Coach:
         """``extra_files``: exercise YAML files a level pack adds to the library."""
         self.exercise = exercise
         definition = ex.load_library(extra=extra_files)[exercise]  # UnknownExercise has a did-you-mean
+        self.definition = definition
         self.engine = ex.FormEngine(definition, calibration)
         self.is_hold = definition.kind == "hold"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from game import assets, draw
+from game import assets, draw, skeleton
 
 SIDEBAR_W_PX = 320
 
@@ -123,7 +123,7 @@ def _combo_and_last_rep(surface: pygame.Surface, s: HudState, x: int) -> None:
 
 
 def _legend(surface: pygame.Surface, x: int, y: int) -> None:
-    """What the joint colours mean; a predicted joint is a ring, not a dot (shape as well as colour)."""
+    """What the joint colours mean (a predicted joint is a ring, not a dot), and a limb at fault (dashed)."""
     items = (
         ("sure", assets.GOOD, 0), ("unsure", assets.WARN, 0), ("low", assets.BAD, 0),
         ("depth", assets.ACCENT_2, 0), ("predicted", assets.LOCKED, 2),
@@ -132,6 +132,9 @@ def _legend(surface: pygame.Surface, x: int, y: int) -> None:
         cx, cy = x + 8 + (i % 3) * 92, y + 10 + (i // 3) * 26
         pygame.draw.circle(surface, colour, (cx, cy), 7, ring)
         draw.text(surface, name, 20, assets.TEXT_DIM, (cx + 12, cy - 7), shadow=False)
+    cx, cy = x + 2 * 92, y + 36  # the form of a limb: dashed when a fault is about it
+    draw.draw_bone(surface, skeleton.Bone((cx - 6, cy), (cx + 22, cy), assets.BAD, 2), 3)
+    draw.text(surface, "fault", 20, assets.TEXT_DIM, (cx + 28, cy - 7), shadow=False)
 
 
 def draw_debug(surface: pygame.Surface, lines: list[str], area: pygame.Rect) -> None:

@@ -1,13 +1,15 @@
 """The camera setup check, as pure functions of a pose frame: whole body, distance, light, view.
 
 Each check says whether it passes and, when it does not, what the player
-should do, in words a player understands.
+should do, in words a player understands. :func:`required_pose` gives the
+pose and view a level asks for, drawn from the synthetic avatar.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,9 +21,11 @@ J = Joint
 #: joints that must be in the picture for the whole body to count as seen
 WHOLE_BODY: tuple[Joint, ...] = (J.NOSE, J.LEFT_SHOULDER, J.RIGHT_SHOULDER, J.LEFT_HIP, J.RIGHT_HIP,
                                  J.LEFT_KNEE, J.RIGHT_KNEE, J.LEFT_ANKLE, J.RIGHT_ANKLE)  # fmt: skip
+_PARTNER = {a: b for a, b in zip(WHOLE_BODY[1::2], WHOLE_BODY[2::2], strict=True)}
+_PARTNER |= {b: a for a, b in _PARTNER.items()}
 MIN_CONFIDENCE = 0.3  #: a joint the tracker is at least this sure of counts as seen
 EDGE_MARGIN = 0.02  #: joints this close to the image border (fraction of the size) count as cut off
-#: body height (nose to ankles) as a fraction of the image height: closer than MAX, farther than MIN
+#: body length (nose to ankles, up or across the picture) as a fraction of the image: closer than MAX, farther than MIN
 BODY_HEIGHT_MIN, BODY_HEIGHT_MAX = 0.40, 0.88
 #: mean image brightness (0..255) that counts as well lit
 BRIGHTNESS_MIN, BRIGHTNESS_MAX = 55.0, 225.0
@@ -39,7 +43,8 @@ def body_in_frame(frame: PoseFrame) -> Check:
         return Check("body", False, "Stand in front of the camera")
     w, h = frame.image_size_px
     xy, ok = frame.image_xy_px, frame.visible & (frame.confidence >= MIN_CONFIDENCE)
-    missing = [j for j in WHOLE_BODY if not ok[j]]
+    # side-on, the far arm and leg hide behind the near ones: a left/right pair is seen when either side is
+    missing = [j for j in WHOLE_BODY if not ok[j] and not ok[_PARTNER.get(j, j)]]
     inside = all(
         EDGE_MARGIN * w <= xy[j, 0] <= (1 - EDGE_MARGIN) * w and EDGE_MARGIN * h <= xy[j, 1] <= (1 - EDGE_MARGIN) * h
         for j in WHOLE_BODY if ok[j]
@@ -55,8 +60,10 @@ def distance(frame: PoseFrame) -> Check:
     xy = frame.image_xy_px
     if not (ok[J.NOSE] and (ok[J.LEFT_ANKLE] or ok[J.RIGHT_ANKLE])):
         return Check("distance", False, "Step back until your feet show")
-    ankles = [xy[j, 1] for j in (J.LEFT_ANKLE, J.RIGHT_ANKLE) if ok[j]]
-    height = (max(ankles) - xy[J.NOSE, 1]) / max(1, frame.image_size_px[1])
+    # the body's length on the picture, head to feet: up the picture standing, across it lying on the floor
+    ends = xy[[j for j in (J.NOSE, J.LEFT_ANKLE, J.RIGHT_ANKLE) if ok[j]]]
+    w, h = frame.image_size_px
+    height = max((ends[:, 1].max() - ends[:, 1].min()) / max(1, h), (ends[:, 0].max() - ends[:, 0].min()) / max(1, w))
     if height > BODY_HEIGHT_MAX:
         return Check("distance", False, "A little too close - step back")
     if height < BODY_HEIGHT_MIN:
@@ -91,3 +98,45 @@ def view(frame: PoseFrame, wanted: str) -> Check:
 
 def run_checks(frame: PoseFrame, wanted_view: str) -> list[Check]:
     return [body_in_frame(frame), distance(frame), light(frame), view(frame, wanted_view)]
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredPose:
+    """The posture a level asks for, as the synthetic avatar does it, seen from the level's view.
+
+    ``start_xy`` and ``turn_xy`` are (33, 2) joint positions inside the unit square (x right, y down,
+    both figures scaled together with their aspect kept); ``turn_xy`` is the far end of a rep (None
+    for a hold, whose ``start_xy`` is the held pose)."""
+
+    view: str  #: "side" or "front"
+    start_xy: np.ndarray
+    turn_xy: np.ndarray | None
+
+
+def required_pose(motion: str, view: str) -> RequiredPose | None:
+    """The required pose for the avatar's ``motion`` seen from ``view`` ("side", "front"; "any": the
+    motion's usual view); None when the avatar has no such motion (a pack's own exercise)."""
+    return _required_pose(motion, view)
+
+
+@lru_cache(maxsize=32)
+def _required_pose(motion: str, view: str) -> RequiredPose | None:
+    from sensors.synthetic.body import make_body
+    from sensors.synthetic.kinematics import solve
+    from sensors.synthetic.motions import SPECS
+
+    spec = SPECS.get(motion)
+    if spec is None:
+        return None
+    seen = view if view in ("side", "front") else ("side" if spec.default_view == "side" else "front")
+    body = make_body()
+    poses = [solve(body, spec.motion(body, s, 0, {}, 1.0))[0] for s in ((1.0,) if spec.hold else (0.0, 1.0))]
+    # a level camera: side-on it looks along the body's x axis, the player facing the picture's left (as the
+    # demo avatar's side camera shows them)
+    flat = [np.column_stack([-p[:, 2] if seen == "side" else p[:, 0], -p[:, 1]]) for p in poses]
+    both = np.concatenate(flat)
+    lo, span = both.min(axis=0), both.max(axis=0) - both.min(axis=0)
+    scale = 1.0 / max(float(span.max()), 1e-6)
+    offset = (1.0 - span * scale) / 2  # centred in the unit square
+    unit = [(xy - lo) * scale + offset for xy in flat]
+    return RequiredPose(seen, unit[0], unit[1] if len(unit) > 1 else None)

@@ -46,6 +46,15 @@ def until(app: App, name: str, max_s: float) -> None:
     raise AssertionError(f"no {name} scene after {max_s:g} s; the scene is {app.scene.name}")
 
 
+def past_countdown(app: App, max_s: float = 8.0) -> None:
+    """Step until the countdown is over and the play scene is on top."""
+    for _ in range(round(max_s / DT_S)):
+        assert app.step(DT_S)
+        if app.scene.name == "play" and getattr(app.scene, "counted_down", False):
+            return
+    raise AssertionError(f"the countdown did not end in {max_s:g} s; the scene is {app.scene.name}")
+
+
 def play_to_results(app: App, max_s: float = 60.0) -> ResultsScene:
     until(app, "results", max_s)
     assert isinstance(app.scene, ResultsScene)

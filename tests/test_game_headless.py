@@ -21,14 +21,15 @@ def _play(
 def test_headless_play_exits_zero_and_writes_screenshots(tmp_path: Path) -> None:
     shots = tmp_path / "shots"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    proc = _play(tmp_path, "--headless", "--seconds", "8", "--screenshots", str(shots), env=env)
+    # title, levels and camera check take ~3.5 s, the countdown 3 s: 12 s leaves a moment of play
+    proc = _play(tmp_path, "--headless", "--seconds", "12", "--screenshots", str(shots), env=env)
     assert proc.returncode == 0, proc.stderr
     pngs = sorted(shots.glob("*.png"))
-    for scene in ("title", "levels", "setup", "play", "results"):
+    for scene in ("title", "levels", "setup", "countdown", "play", "results"):
         assert any(p.stem.endswith(f"-{scene}") for p in pngs), scene
     assert not list(shots.glob("*.part.png"))
     assert pygame.image.load(str(pngs[0])).get_size() == (1280, 720)
-    # 8 s is too short for the level: the summary says so instead of claiming a result
+    # 12 s is too short for the level: the summary says so instead of claiming a result
     assert "level first-squats" in proc.stdout
     assert "stopped by --seconds before the goal" in proc.stdout
     assert f"screenshots in {shots}" in proc.stdout

@@ -58,7 +58,8 @@ def test_a_level_of_every_mode_is_played_to_the_end(screen: pygame.Surface, mode
             assert app.step(DT_S)
             if app.scene.name == "results":
                 break
-            if shot is None and app.scene.name == "play" and wanted(app.scene.hud_state()):
+            play = app.stack[0]  # the rest and the countdown are shown over the play scene
+            if shot is None and app.scene.name in ("play", "rest") and wanted(play.hud_state()):
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 shot = SHOTS / f"mode-{mode}.png"
                 pygame.image.save(app.screen, str(shot))

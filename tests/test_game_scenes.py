@@ -18,8 +18,9 @@ from game.poses import PoseService
 from game.scenes import SCENES
 from game.store import ProfileStore, RepRecord
 from levels import load_builtin
+from levels.model import Goal, Level, Stage
 from sensors.registry import SourceOptions, open_source
-from tests.game_helpers import DT_S, check_screenshot, make_app, scripted_sources, steps, until
+from tests.game_helpers import DT_S, check_screenshot, make_app, past_countdown, scripted_sources, steps, until
 
 __all__ = ["scripted_sources"]
 
@@ -70,7 +71,8 @@ def test_every_scene_draws_a_screenshot_with_content(screen: pygame.Surface, tmp
             ("title", {}, {"menu": (430, 190, 420, 400)}),
             ("profiles", {}, {"list": (380, 160, 520, 140)}),
             ("levels", {}, {"rows": (120, 120, 1040, 300)}),
-            ("setup", {"level": level}, {"picture": (40, 130, 640, 480), "checks": (720, 140, 500, 300)}),
+            ("setup", {"level": level}, {"picture": (40, 130, 600, 480), "required pose": (670, 130, 210, 210),
+                                         "checks": (670, 360, 560, 180)}),
             ("calibrate", {}, {"picture": (40, 140, 600, 480)}),
             ("history", {}, {"chart": (40, 120, 1200, 250), "table": (40, 390, 1200, 200)}),
             ("settings", {}, {"rows": (260, 120, 760, 480)}),
@@ -80,11 +82,17 @@ def test_every_scene_draws_a_screenshot_with_content(screen: pygame.Surface, tmp
              {"chart": (40, 440, 580, 150), "stars": (440, 170, 400, 110)}),
         ):  # fmt: skip
             app.goto(name, **kwargs)
-            steps(app, 2.0)
+            steps(app, 0.9 if name == "setup" else 2.0)  # the camera check starts the level once all is well
+            assert app.scene.name == name
             check_screenshot(_shot(app, name), regions)
             drawn.add(name)
         app.goto("play", level=level)
-        steps(app, 6.0)
+        steps(app, 1.2)
+        assert app.scene.name == "countdown"
+        check_screenshot(_shot(app, "countdown"), {"number": (1000, 220, 220, 220), "hint": (480, 16, 640, 110),
+                                                   "sidebar": SIDEBAR})  # fmt: skip
+        drawn.add("countdown")
+        steps(app, 4.8)
         image = check_screenshot(_shot(app, "play"), {"sidebar": SIDEBAR, "feed": (320, 0, 960, 720)})
         gold = np.all(image[330:420, 20:300] == (255, 196, 0), axis=-1)  # the score in the sidebar, in gold
         assert gold.sum() > 50
@@ -96,10 +104,19 @@ def test_every_scene_draws_a_screenshot_with_content(screen: pygame.Surface, tmp
         steps(app, 0.5)
         check_screenshot(_shot(app, "pause"), {"box": (230, 140, 820, 440)})
         drawn.add("pause")
+        app.goto("play", level=TWO_STAGES)
+        until(app, "rest", 30.0)
+        steps(app, 0.6)
+        check_screenshot(_shot(app, "rest"), {"panel": (370, 506, 820, 190), "ring": (1110, 210, 140, 140)})
+        drawn.add("rest")
     finally:
         app.close()
         store.close()
     assert drawn == set(SCENES)
+
+
+TWO_STAGES = Level(id="two", title="Two stages", stars=(10, 20, 30),
+                   stages=(Stage("squat", Goal(reps=1), rest_s=20.0), Stage("lunge", Goal(reps=2))))  # fmt: skip
 
 
 def test_calibration_measures_the_player_and_the_engine_uses_it(screen: pygame.Surface) -> None:
@@ -112,7 +129,7 @@ def test_calibration_measures_the_player_and_the_engine_uses_it(screen: pygame.S
         assert cal["neutral_deg"]["knee"] > 150
         app.goto("play", level=load_builtin().levels[0])
         steps(app, 0.5)
-        engine = app.scene.coach.engine
+        engine = app.stack[0].coach.engine  # the play scene (its countdown is shown over it)
         assert engine.calibration is not None
         assert engine.calibration.segments_m["thigh"] == pytest.approx(cal["segments_m"]["thigh"])
     finally:
@@ -142,7 +159,7 @@ def test_a_raised_hand_resumes_from_pause(screen: pygame.Surface) -> None:
     app = make_app(screen, "raisedhand:squat,reps=0")
     try:
         app.goto("play", level=load_builtin().levels[0])
-        steps(app, 0.3)
+        past_countdown(app)
         app.press(pygame.K_p)
         steps(app, 0.1)
         assert app.scene.name == "pause"
@@ -214,7 +231,8 @@ def test_scenes_never_import_each_other() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("game.scenes."):
                 allowed = node.module == "game.scenes.base" or (
-                    node.module == "game.scenes.play" and path.name == "pause.py"  # for typing only
+                    node.module == "game.scenes.play"
+                    and path.name in ("pause.py", "countdown.py", "rest.py")  # scenes held over play: typing only
                 )
                 assert allowed, f"{path.name} imports {node.module}"
 

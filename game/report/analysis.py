@@ -89,6 +89,15 @@ class Analysis:
     def events_of(self, kind: str) -> list[EventRecord]:
         return [e for e in self.events if e.kind == kind]
 
+    def partials(self) -> list[EventRecord]:
+        """The partial reps that stayed partial: a partial later counted as a shallow rep
+        (:mod:`exercises.shallow`) is a rep, not a partial, so its event is left out."""
+        shallow = [(r.start_t_s, r.end_t_s) for r in self.summary.per_rep if getattr(r, "shallow", False)]
+        return [
+            e for e in self.events_of(PARTIAL_EVENT)
+            if not any(a - 1e-6 <= e.t_s <= b + 1e-6 for a, b in shallow)
+        ]  # fmt: skip
+
     def frame_at(self, t_s: float) -> int:
         """Position (not source index) of the frame nearest to ``t_s``; -1 when there are none."""
         if self.n_frames == 0:

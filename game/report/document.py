@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from game.report.analysis import PARTIAL_EVENT, Analysis
+from game.report.analysis import Analysis
 from game.report.explain import explain
 
 #: bump when a field changes meaning or is removed (adding fields keeps the version)
@@ -86,7 +86,7 @@ def build_document(
         "time_under_tension_s": s.time_under_tension_s,
         "hold_in_form_s": s.hold_in_form_s,
         "per_rep": per_rep,
-        "partial_at_t_s": [e.t_s for e in analysis.events_of(PARTIAL_EVENT)],
+        "partial_at_t_s": [e.t_s for e in analysis.partials()],
         "engine_ms_per_frame": analysis.engine_ms_per_frame,
     }
     if reference is not None:

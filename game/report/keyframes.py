@@ -26,16 +26,19 @@ FAULT_RGB = (255, 70, 70)
 GOOD_RGB = (90, 220, 110)
 
 
-def draw_skeleton(image_rgb: np.ndarray, frame: PoseFrame, scale: float = 1.0) -> np.ndarray:
+def draw_skeleton(
+    image_rgb: np.ndarray, frame: PoseFrame, scale: float = 1.0, faulty: Mapping[tuple[int, int], int] | None = None
+) -> np.ndarray:
     """Draw ``frame``'s bones and joints on a copy of ``image_rgb`` (H, W, 3) uint8, with the game's
     skeleton drawer (:mod:`game.skeleton`: the same bones, joints and colours as on the play screen).
 
     Positions are ``frame.image_xy_px`` times ``scale`` (for a resized image).
-    Joints that are missing or below :data:`MIN_DRAW_CONFIDENCE` are skipped.
+    Joints that are missing or below :data:`MIN_DRAW_CONFIDENCE` are skipped. ``faulty``: the limbs a
+    rep's faults are about (:func:`game.form_limbs.limb_faults`), drawn dashed as in the game.
     """
     out = np.ascontiguousarray(image_rgb, dtype=np.uint8).copy()
     h, w = out.shape[:2]
-    bones, dots = skeleton.plan(frame, frame.image_xy_px * scale, min_confidence=MIN_DRAW_CONFIDENCE)
+    bones, dots = skeleton.plan(frame, frame.image_xy_px * scale, min_confidence=MIN_DRAW_CONFIDENCE, faulty=faulty)
     return skeleton.render_cv2(out, bones, dots, max(2, round(min(w, h) / 200)))
 
 
@@ -132,6 +135,7 @@ def render_key_frame(
     lines: Sequence[tuple[str, tuple[int, int, int]]],
     max_width_px: int = 960,
     min_width_px: int = 640,
+    faulty: Mapping[tuple[int, int], int] | None = None,
 ) -> np.ndarray:
     """The key-frame picture: image (or blank canvas), skeleton, caption; scaled to min..max width."""
     base = image_rgb if image_rgb is not None else blank_canvas(frame.image_size_px)
@@ -142,7 +146,7 @@ def render_key_frame(
         grow = min_width_px / base.shape[1]
         base = cv2.resize(base, (min_width_px, round(base.shape[0] * grow)), interpolation=cv2.INTER_LINEAR)
     scale = base.shape[1] / max(frame.image_size_px[0], 1)  # landmarks are in source-image pixels
-    out = draw_skeleton(base, frame, scale)
+    out = draw_skeleton(base, frame, scale, faulty)
     return caption(out, lines)
 
 
@@ -158,11 +162,13 @@ def write_key_frames(
     picks: Sequence[tuple[str, int, Sequence[tuple[str, tuple[int, int, int]]]]],
     images: Mapping[int, np.ndarray],
     out_dir: Path,
+    faulty: Mapping[str, Mapping[tuple[int, int], int]] | None = None,
 ) -> list[Path]:
-    """Write one PNG per pick ``(label, position in frames, caption lines)``; images keyed by frame index."""
+    """Write one PNG per pick ``(label, position in frames, caption lines)``; images keyed by frame index;
+    ``faulty``: per label, the limbs drawn dashed (a rep's faults)."""
     paths = []
     for label, pos, lines in picks:
         frame = frames[pos]
-        img = render_key_frame(frame, images.get(frame.index), lines)
+        img = render_key_frame(frame, images.get(frame.index), lines, faulty=(faulty or {}).get(label))
         paths.append(write_png(out_dir / f"keyframe_{label}.png", img))
     return paths

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from game.form_limbs import limb_faults
 from game.report.analysis import Analysis, key_frame_positions
 from game.report.keyframes import FAULT_RGB, GOOD_RGB, TEXT_RGB, read_video_frames, write_key_frames
 from game.report.plot import plot_analysis
@@ -41,6 +42,17 @@ def key_frame_captions(
         lines += [(f"{f.rule_id}: {f.cue}", FAULT_RGB) for f in rep.faults] or [("good form", GOOD_RGB)]
         picks.append((label, pos, lines))
     return picks
+
+
+def fault_limbs(analysis: Analysis) -> dict[str, dict[tuple[int, int], int]]:
+    """Per key-frame label (``rep3``), the limbs its rep's faults are about (drawn dashed)."""
+    if analysis.definition is None:
+        return {}
+    return {
+        f"rep{r.index}": limb_faults(analysis.definition, [(f.rule_id, f.severity) for f in r.faults])
+        for r in analysis.summary.per_rep
+        if r.faults
+    }
 
 
 def key_frame_images(run: Any, frame_indices: Sequence[int], positions: Sequence[int]) -> dict[int, np.ndarray]:
@@ -77,5 +89,5 @@ def write_outputs(run: Any, out_dir: Path, reference_scores: Sequence[float | No
     positions = [p for _, p, _ in picks]
     indices = [analysis.frames[p].index for p in positions]
     images = key_frame_images(run, indices, positions)
-    frames = write_key_frames(analysis.frames, picks, images, out_dir)
+    frames = write_key_frames(analysis.frames, picks, images, out_dir, fault_limbs(analysis))
     return {"dir": out_dir, "plot": plot, "key_frames": frames, "json": out_dir / "analysis.json"}

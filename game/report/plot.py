@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from game.report.analysis import CUE_EVENT, HOLD_EVENT, PARTIAL_EVENT, READY_EVENT, Analysis, key_frame_positions
+from game.report.analysis import CUE_EVENT, HOLD_EVENT, READY_EVENT, Analysis, key_frame_positions
 
 GOOD_COLOUR = "#3aa655"
 FAULT_COLOUR = "#e8862a"
@@ -70,19 +70,37 @@ def _draw_gates(ax: Any, analysis: Analysis) -> None:
 
 
 def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
-    """Write the plot to ``path`` (PNG) and return it.
+    """Write the plot (:func:`analysis_figure`) to ``path`` (PNG) and return it."""
+    fig = analysis_figure(analysis, title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    return path
+
+
+def analysis_figure(analysis: Analysis, title: str = "") -> Figure:
+    """The plot of one analysis run.
 
     Shaded green/orange: each rep from start to end (orange when it has a
     fault); red x and cue text: the faults of a rep at its key point; purple
     triangles: partial reps; grey: frames with nobody in view; yellow/red:
     a view the exercise does not support / the posture gate shut; blue band
     at the bottom: counting active; dashed/dotted grey steps: the start and
-    turn thresholds in force; red text below: why fewer reps were counted
-    than the signal suggests.
+    turn thresholds in force; red text below, in its own row under the
+    x-axis label: why fewer reps were counted than the signal suggests.
     """
-    fig = Figure(figsize=(12, 4.8), dpi=110, layout="constrained")
+    from game.report.explain import explain
+
+    why = [textwrap.shorten(w, 150, placeholder="…") for w in explain(analysis)[:5]]
+    why_h = 0.18 * len(why) + 0.12 if why else 0.0  # inches for the explanation lines under the x-axis label
+    fig = Figure(figsize=(12, 4.8 + why_h), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
+    if why:  # their own row below the axes, so they never overlap the x-axis label
+        ax, note = fig.subplots(2, 1, height_ratios=[4.8, why_h])
+        note.axis("off")
+        note.text(0.0, 1.0, "\n".join(why), fontsize=8, va="top", ha="left", color=MARK_COLOUR,
+                  transform=note.transAxes)  # fmt: skip
+    else:
+        ax = fig.add_subplot()
     t, y = analysis.t_s, analysis.primary
     ax.plot(t, y, color="#1f4e79", lw=1.4, label=signal_label(analysis))
     finite = y[np.isfinite(y)]
@@ -133,7 +151,7 @@ def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
         # a rep credited when it completes (before the ready pose) started counting at its own start
         at = min(ready.t_s, first_start) if k == 0 else ready.t_s
         ax.axvline(at, color="#555555", lw=1.0, ls="--", label="counting starts" if k == 0 else None)
-    partials = analysis.events_of(PARTIAL_EVENT)
+    partials = analysis.partials()  # a partial later counted as a shallow rep is marked as that rep
     if partials:
         pt = np.array([e.t_s for e in partials])
         py = np.interp(pt, t[np.isfinite(y)], finite) if finite.size else np.full(pt.shape, y_lo)
@@ -164,13 +182,4 @@ def plot_analysis(analysis: Analysis, path: Path, title: str = "") -> Path:
         ax.set_xlim(t[0], t[-1])
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)  # outside: never over the data
-    from game.report.explain import explain
-
-    why = explain(analysis)
-    if why:
-        fig.text(0.01, 0.005, "\n".join(textwrap.shorten(w, 150, placeholder="…") for w in why[:5]), fontsize=8,
-                 va="bottom", ha="left", color=MARK_COLOUR)  # fmt: skip
-        fig.set_figheight(fig.get_figheight() + 0.16 * min(len(why), 5))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
-    return path
+    return fig

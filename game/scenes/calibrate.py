@@ -12,7 +12,7 @@ import pygame
 
 from exercises.calibration import Calibration
 from game import assets, draw
-from game.scenes.base import Scene
+from game.scenes.base import Scene, backdrop
 from game.setup_check import body_in_frame
 from levels.model import Level
 from sensors.joints import Joint
@@ -87,8 +87,7 @@ class CalibrateScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
-        draw.text(surface, "Calibration", 64, assets.ACCENT, (w // 2, 48), "center")
+        backdrop(surface, "Calibration", title_px=64, title_y=48)
         draw.text(surface, self.message, 32, assets.TEXT, (w // 2, 100), "center", shadow=False)
         area = pygame.Rect(40, 140, 600, h - 220)
         draw.backdrop(surface, area)

@@ -10,7 +10,7 @@ import pygame
 from game import assets, charts, draw
 from game.handsfree import HandsFree
 from game.hud import fit_text
-from game.scenes.base import Scene
+from game.scenes.base import Scene, backdrop
 from game.store import SessionRecord
 
 if TYPE_CHECKING:
@@ -59,8 +59,7 @@ class HistoryScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
-        draw.text(surface, "History", 64, assets.ACCENT, (w // 2, 44), "center")
+        backdrop(surface, "History", title_px=64, title_y=44)
         which = self.filter or "every level"
         draw.text(surface, f"{self.app.store.name}  -  {which}  (Left/Right: level)", 26, assets.TEXT_DIM,
                   (w // 2, 90), "center", shadow=False)  # fmt: skip

@@ -1,15 +1,18 @@
-"""The play scene: countdown, camera feed, skeleton, HUD; feeds poses to the coach and the level run.
+"""The play scene: camera feed, skeleton, HUD; feeds poses to the coach and the level run.
 
 The engine's events are dispatched through :attr:`PlayScene.ON_EVENT`
 (event type -> method). Every counted rep is written to the profile in its
-own transaction as it happens. When the player leaves, or the sensor fails,
-the pause scene is shown over this one; reps are kept.
+own transaction as it happens. Scenes shown over this one, through the
+scene table: the countdown before the level clock starts, the rest between
+stages and rounds, and the pause scene when the player leaves or the sensor
+fails (reps are kept).
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,6 +23,7 @@ import exercises as ex
 from game import assets, draw, hud
 from game.engine_adapter import Coach, player_calibration, rep_record, severity, worst_cue, worst_faults
 from game.feed_image import ImageScaler
+from game.form_limbs import limb_faults
 from game.outcome import LevelResult
 from game.scenes.base import Scene
 from levels.model import Level
@@ -29,8 +33,7 @@ from sensors.pose import PoseFrame, TrackingState
 if TYPE_CHECKING:
     from game.app import App
 
-COUNTDOWN_S = 3.0  #: "3, 2, 1" before the level clock starts
-GO_SHOWN_S = 0.8
+GO_SHOWN_S = 0.8  #: "GO!" after the countdown
 LOST_BEFORE_PAUSE_S = 0.5  #: the player must be out of view this long before the game auto-pauses
 CUE_SHOWN_S = 2.5
 CUE_MIN_GAP_S = 1.5  #: one short cue at a time: a new cue waits this long unless it is more severe
@@ -73,6 +76,7 @@ class PlayScene(Scene):
         self.lost_s = 0.0
         self.ready = False  #: the engine saw the ready pose; counting has started
         self.cue, self.cue_severity, self.cue_t_s = "", 0.0, -99.0
+        self.cue_limbs: dict[tuple[int, int], int] = {}  #: skeleton edge -> fault level, for the shown cue
         self.last_rep: ex.RepResult | None = None
         self.last_rep_at_s = -99.0
         self.last_rep_points = 0.0  #: what the last rep earned (form score x combo multiplier)
@@ -85,7 +89,7 @@ class PlayScene(Scene):
         self.stopped_by = ""
         self._screen_size: tuple[int, int] | None = None
         self.held_grew_at_s = -99.0
-        self._counted_down = 3
+        self.counted_down = False  #: the countdown scene has run: the level clock may start
         self._rest_seen_s = 0.0
         self._beside_key: tuple[int, int, tuple[int, int]] | None = None
         self._beside: tuple[float, float] | None = None
@@ -164,8 +168,11 @@ class PlayScene(Scene):
             if poses.ended:
                 self.stop_level(reason="source ended")
             return
+        if not self.counted_down:
+            if self.app.scene is self:
+                self.app.open_over("countdown", held=self)
+            return
         self.play_s += dt_s
-        self._countdown_sounds()
         if frame is not None and self.run.outcome is Outcome.PLAYING:
             events = self.coach.update(frame)
             worst = worst_cue(events)
@@ -182,18 +189,18 @@ class PlayScene(Scene):
         if poses.ended:
             self.stop_level(reason="source ended")
             return
-        self.lost_s = 0.0 if self.player_in_view else self.lost_s + dt_s
+        # a rest is for walking about: only leaving while working pauses
+        self.lost_s = 0.0 if self.player_in_view or self.run.resting else self.lost_s + dt_s
         if self.lost_s >= LOST_BEFORE_PAUSE_S:
             self.lost_s = 0.0
             self.pause(reason="Step back into view", kind="away")
             return
         held_s = self.coach.hold_in_form_s - self.coach_held_s  # in form since the last frame
         self.coach_held_s = self.coach.hold_in_form_s
-        if self.play_s >= COUNTDOWN_S:  # the countdown's hold time is not credited
-            self.run.tick(dt_s)
-            if self.coach.is_hold and held_s > 0:
-                self.held_grew_at_s = self.play_s
-                self.run.add_hold(held_s, in_form=True)
+        self.run.tick(dt_s)
+        if self.coach.is_hold and held_s > 0:
+            self.held_grew_at_s = self.play_s
+            self.run.add_hold(held_s, in_form=True)
         if self.run.outcome is not Outcome.PLAYING:
             self.done_at_s = self.play_s
             self.app.cue("level_end")
@@ -205,17 +212,27 @@ class PlayScene(Scene):
             self.stage_key = key
         if self.run.exercise != self.exercise:
             self._follow(self.run.exercise)
+        if self.run.resting and self.app.scene is self:
+            self.app.open_over("rest", held=self)
 
-    def _countdown_sounds(self) -> None:
-        left = int(COUNTDOWN_S - self.play_s) + 1 if self.play_s < COUNTDOWN_S else 0
-        if left < self._counted_down:
-            self._counted_down = left
-            self.app.cue("go" if left == 0 else "countdown")
+    def warm_up(self) -> None:
+        """During the countdown: show the newest frame and let the coach see the ready pose (nothing counts)."""
+        frame = self.watch()
+        if frame is None or self.coach is None:
+            return
+        for event in self.coach.update(frame):
+            if isinstance(event, ex.Ready):
+                self._on_ready(event)
+        self.coach_held_s = self.coach.hold_in_form_s  # the countdown's hold time is not credited
+
+    def skip_rest(self) -> None:
+        """End the rest now (the level clock does not jump)."""
+        if self.run.resting:
+            self.run.rest_left_s = 0.0
+            self.run.tick(1e-3)
 
     # -- engine events (through ON_EVENT) ------------------------------------------------
     def _on_rep(self, event: ex.RepCompleted) -> None:
-        if self.play_s < COUNTDOWN_S:
-            return
         rep = event.rep
         health = self.run.boss_health
         self.last_rep_points = self.run.add_rep(rep.score, rep.good)
@@ -231,23 +248,30 @@ class PlayScene(Scene):
             self.faults[cue] = self.faults.get(cue, 0) + 1
         faults = worst_faults(rep)
         if faults:  # said after the rep, so say which rep it was about
-            self._show_cue(f"Rep {self.run.reps}: {faults[0].cue}", severity(faults[0].severity), force=True)
+            limbs = self._limbs((f.rule_id, f.severity) for f in faults)
+            self._show_cue(f"Rep {self.run.reps}: {faults[0].cue}", severity(faults[0].severity), force=True,
+                           limbs=limbs)  # fmt: skip
             self.app.cue("fault")
         else:
             self.app.cue("good_rep" if rep.good else "rep")
 
     def _on_partial(self, event: ex.PartialRep) -> None:
-        if self.play_s >= COUNTDOWN_S:
-            self.run.add_partial()
-            self._show_cue("Partial rep - use the full range", 0.5)
+        self.run.add_partial()
+        self._show_cue("Partial rep - use the full range", 0.5)
 
     def _on_cue(self, event: ex.FormCue) -> None:
-        self._show_cue(event.cue, severity(event.severity))
+        self._show_cue(event.cue, severity(event.severity), limbs=self._limbs([(event.rule_id, event.severity)]))
+
+    def _limbs(self, faults: Iterable[tuple[str, ex.Severity]]) -> dict[tuple[int, int], int]:
+        """The limbs the faults are about (drawn dashed while their cue shows)."""
+        return limb_faults(self.coach.definition, faults) if self.coach is not None else {}
 
     def _on_ready(self, event: ex.Ready) -> None:
         self.ready = True
 
-    def _show_cue(self, text: str, level: float, force: bool = False) -> None:
+    def _show_cue(
+        self, text: str, level: float, force: bool = False, limbs: dict[tuple[int, int], int] | None = None
+    ) -> None:
         """One cue at a time: a new one replaces the shown one after CUE_MIN_GAP_S, or sooner if more severe."""
         age_s = self.play_s - self.cue_t_s
         if not force and age_s < CUE_MIN_GAP_S and level <= self.cue_severity and text != self.cue:
@@ -255,6 +279,12 @@ class PlayScene(Scene):
         if not self.cue:
             self.app.shot_wanted = "play-cue"  # the first form cue of the level makes a good picture
         self.cue, self.cue_severity, self.cue_t_s = text, level, self.play_s
+        self.cue_limbs = limbs or {}
+
+    @property
+    def fault_limbs(self) -> dict[tuple[int, int], int]:
+        """The limbs the shown cue is about (empty once the cue has gone)."""
+        return self.cue_limbs if self.play_s - self.cue_t_s < CUE_SHOWN_S else {}
 
     def _finish(self) -> None:
         run, app = self.run, self.app
@@ -284,21 +314,25 @@ class PlayScene(Scene):
         if self.frame is None:
             return ""
         run = self.run
-        if self.play_s < COUNTDOWN_S:
-            return str(int(COUNTDOWN_S - self.play_s) + 1)
-        if self.play_s < COUNTDOWN_S + GO_SHOWN_S:
+        if not self.counted_down:  # the countdown scene draws its own
+            return ""
+        if self.play_s < GO_SHOWN_S:
             return "GO!"
         if run.outcome is Outcome.COMPLETED:
             return "Boss defeated!" if self.level.mode == "boss" else "Level complete!"
         if run.outcome is Outcome.TIME_UP:
             return "Time!"
-        if run.resting:
-            return f"Rest - next: {run.stage.describe()}"
+        if run.resting:  # the rest scene says what is next
+            return ""
         if not self.ready:
-            return {"side": "Stand side-on to the camera", "front": "Stand facing the camera"}.get(
-                self.level.view, "Get into the start position"
-            )
+            return self.position_hint()
         return ""
+
+    def position_hint(self) -> str:
+        """How to stand for this level (its view hint)."""
+        return {"side": "Stand side-on to the camera", "front": "Stand facing the camera"}.get(
+            self.level.view, "Get into the start position"
+        )
 
     def hud_state(self) -> hud.HudState:
         run = self.run
@@ -445,7 +479,7 @@ class PlayScene(Scene):
             else:
                 draw.backdrop(surface, rect)
             pose = self.shown if self.shown is not None else frame
-            draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect)
+            draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect, faulty=self.fault_limbs)
         state = self.hud_state()
         hud.draw_overlays(surface, state, area)
         hud.draw_sidebar(surface, state)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import pygame
 
 from game import assets, draw
-from game.scenes.base import Scene
+from game.scenes.base import MenuScene, backdrop
 from game.store import ProfileError, list_profiles
 from game.widgets import HANDS_FREE_HINT, Button, Menu
 
@@ -17,14 +17,8 @@ if TYPE_CHECKING:
 NEW = "+ New profile"
 
 
-class ProfileScene(Scene):
+class ProfileScene(MenuScene):
     name = "profiles"
-    KEYS: ClassVar[dict[int, str]] = {
-        pygame.K_UP: "select_previous",
-        pygame.K_DOWN: "select_next",
-        pygame.K_RETURN: "confirm",
-        pygame.K_ESCAPE: "back",
-    }
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -35,20 +29,11 @@ class ProfileScene(Scene):
         self.typing: str | None = None  #: the new profile's name while it is typed
         self.message = ""
 
-    def select_previous(self) -> None:
-        self.menu.move(-1)
-
-    def select_next(self) -> None:
-        self.menu.move(1)
-
     def back(self) -> None:
         if self.typing is not None:
             self.typing = None
             return
         self.app.goto("title")
-
-    def confirm(self) -> None:
-        getattr(self, self.menu.current.action)()
 
     def choose(self) -> None:
         self._switch(self.menu.current.label)
@@ -84,18 +69,15 @@ class ProfileScene(Scene):
             n += 1
         return f"Player {n}"
 
-    def update(self, dt_s: float) -> None:
-        action = self.menu.update_hands(self.app.poses.poll(), self.app.wall_dt_s)
-        if action == "new":
+    def on_hands(self, action: str) -> None:
+        if action == "new":  # hands-free: a numbered name, made without typing
             self._switch(self._numbered(), create=True)
-        elif action is not None:
+        else:
             self.choose()
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
-        draw.text(surface, "Who is playing?", 72, assets.ACCENT, (w // 2, 70), "center")
-        draw.text(surface, f"now: {self.app.store.name}", 28, assets.TEXT_DIM, (w // 2, 122), "center", shadow=False)
+        backdrop(surface, "Who is playing?", f"now: {self.app.store.name}", title_y=70)
         self.menu.layout(self.menu.column(surface, 160, 520, 60, 10))
         self.menu.draw(surface, 38, self.app.settings.large_text)
         if self.typing is not None:

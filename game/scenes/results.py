@@ -9,7 +9,7 @@ import pygame
 from game import assets, charts, draw
 from game.hud import fit_text
 from game.outcome import LevelResult
-from game.scenes.base import Scene
+from game.scenes.base import MenuScene, backdrop
 from game.widgets import HANDS_FREE_HINT, Button, Menu
 from levels.model import Level
 
@@ -34,7 +34,7 @@ def headline(result: LevelResult) -> str:
     return {"completed": "Level complete!", "time up": "Time's up!"}.get(result.outcome, "Level ended")
 
 
-class ResultsScene(Scene):
+class ResultsScene(MenuScene):
     name = "results"
     settle_s = 3 * STAR_EVERY_S + 0.3  #: the screenshot shows every star earned
     KEYS: ClassVar[dict[int, str]] = {
@@ -61,18 +61,7 @@ class ResultsScene(Scene):
             if self.age_s >= AUTOPLAY_CLOSE_S:
                 self.app.quit()
             return
-        action = self.menu.update_hands(self.app.poses.poll(), self.app.wall_dt_s)
-        if action is not None:
-            getattr(self, action)()
-
-    def confirm(self) -> None:
-        getattr(self, self.menu.current.action)()
-
-    def select_previous(self) -> None:
-        self.menu.move(-1)
-
-    def select_next(self) -> None:
-        self.menu.move(1)
+        super().update(dt_s)
 
     def retry(self) -> None:
         self.app.goto("play", level=self.level)
@@ -91,7 +80,7 @@ class ResultsScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
+        backdrop(surface, "")
         r = self.result
         draw.text(surface, headline(r), 76, assets.TEXT, (w // 2, 60), "center")
         sub = f"{self.level.title}  -  {self.level.describe()}"

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pygame
 
-from game import assets, draw
-from game.scenes.base import Scene
+from game import assets, draw, skeleton
+from game.scenes.base import MenuScene, backdrop
 from game.widgets import Button, Menu
 
 if TYPE_CHECKING:
@@ -18,28 +18,20 @@ SOURCES: tuple[str | None, ...] = (None, "synthetic", "webcam:0", "webcam:1", "r
 VOLUME_STEP = 0.1
 
 
-class SettingsScene(Scene):
+class SettingsScene(MenuScene):
     name = "settings"
     KEYS: ClassVar[dict[int, str]] = {
-        pygame.K_UP: "select_previous",
-        pygame.K_DOWN: "select_next",
+        **MenuScene.KEYS,
         pygame.K_LEFT: "decrease",
         pygame.K_RIGHT: "increase",
         pygame.K_RETURN: "increase",
         pygame.K_SPACE: "increase",
-        pygame.K_ESCAPE: "back",
     }
     ROWS: ClassVar[tuple[str, ...]] = ("source", "mirror", "volume", "muted", "large_text", "colour_blind")
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.menu = Menu([Button(r, "increase") for r in self.ROWS] + [Button("Back", "back")])
-
-    def select_previous(self) -> None:
-        self.menu.move(-1)
-
-    def select_next(self) -> None:
-        self.menu.move(1)
 
     def back(self) -> None:
         self.app.settings.save(self.app.store)
@@ -80,15 +72,9 @@ class SettingsScene(Scene):
             return f"{round(s.volume * 100)} %"
         return "on" if getattr(s, key) else "off"
 
-    def update(self, dt_s: float) -> None:
-        action = self.menu.update_hands(self.app.poses.poll(), self.app.wall_dt_s)
-        if action is not None:
-            getattr(self, action)()
-
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
-        draw.text(surface, "Settings", 72, assets.ACCENT, (w // 2, 60), "center")
+        backdrop(surface, "Settings")
         names = {"source": "Camera", "mirror": "Mirror the picture", "volume": "Volume", "muted": "Mute",
                  "large_text": "Large text", "colour_blind": "Colour-blind palette"}  # fmt: skip
         rects = self.menu.column(surface, 120, 760, 62, 10)
@@ -109,8 +95,10 @@ class SettingsScene(Scene):
                       "midright")  # fmt: skip
         sample = pygame.Rect(w // 2 - 380, h - 110, 760, 40)
         for k, (name, colour) in enumerate((("good", assets.GOOD), ("check", assets.WARN), ("fault", assets.BAD))):
-            pygame.draw.circle(surface, colour, (sample.x + 40 + k * 250, sample.centery), 14)
-            draw.text(surface, name, 28, colour, (sample.x + 64 + k * 250, sample.centery), "midleft")
+            x = sample.x + 20 + k * 250  # a limb in each colour: solid when good, dashed when at fault (as in play)
+            pygame.draw.circle(surface, colour, (x, sample.centery), 9)
+            draw.draw_bone(surface, skeleton.Bone((x + 16, sample.centery), (x + 96, sample.centery), colour, k), 6)
+            draw.text(surface, name, 28, colour, (x + 108, sample.centery), "midleft")
         draw.text(surface, "Up/Down: choose   Left/Right/Enter: change   Esc: back", 22, assets.TEXT_DIM,
                   (w // 2, h - 30), "center", shadow=False)  # fmt: skip
         self.menu._draw_pointer(surface)

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
 import pygame
 
 from game import assets, draw
+from game.assets import Colour
 from game.hud import fit_text
-from game.scenes.base import Scene
-from game.setup_check import Check, run_checks
+from game.scenes.base import Scene, backdrop
+from game.setup_check import Check, required_pose, run_checks
+from game.skeleton import BODY_EDGES
+from game.widgets import ring
 from levels.model import Level
+from sensors.joints import Joint
 from sensors.pose import PoseFrame
 
 if TYPE_CHECKING:
@@ -70,33 +75,70 @@ class SetupScene(Scene):
             self.go()
 
     def draw(self, surface: pygame.Surface) -> None:
+        """The live picture on the left; on the right the pose and view the level asks for (a figure),
+        the checks in words, and the go."""
         w, h = surface.get_size()
-        surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
-        draw.text(surface, "Camera check", 64, assets.ACCENT, (w // 2, 48), "center")
-        draw.text(surface, fit_text(f"next: {self.level.title} - {self.level.describe()} (view: {self.level.view})",
-                  28, w - 80), 28, assets.TEXT_DIM, (w // 2, 96), "center", shadow=False)  # fmt: skip
-        area = pygame.Rect(40, 130, FEED_W_PX, h - 220)
+        next_line = f"next: {self.level.title} - {self.level.describe()} (view: {self.level.view})"
+        backdrop(surface, "Camera check", next_line, title_px=64, title_y=48)
+        large = self.app.settings.large_text
+        area = pygame.Rect(40, 130, min(FEED_W_PX, w // 2 - 40), h - 220)
         self._picture(surface, area)
-        x, y = area.right + 40, 150
+        x = area.right + 30
+        col_w = w - x - 30
+        wanted = pygame.Rect(x, 130, col_w, 210)
+        self._required(surface, wanted, large)
+        y = wanted.bottom + 20
         poses = self.app.poses
         if poses.error:
             draw.text(surface, "The camera did not open:", 30, assets.BAD, (x, y))
-            draw.text(surface, poses.error[:60], 22, assets.TEXT_DIM, (x, y + 40), shadow=False)
+            draw.text(surface, fit_text(poses.error, 22, col_w), 22, assets.TEXT_DIM, (x, y + 40), shadow=False)
         elif not self.checks:
             draw.text(surface, "Opening the camera..." if poses.opening else "Waiting for you...", 34,
                       assets.TEXT_DIM, (x, y))  # fmt: skip
+        size_px = 30 if large else 26
+        step = 50 if large else 44
         for i, check in enumerate(self.checks):
-            cy = y + i * 70
+            cy = y + i * step
             colour = assets.GOOD if check.ok else assets.WARN
             mark = "OK" if check.ok else "!"
-            pygame.draw.circle(surface, colour, (x + 18, cy + 18), 18, 0 if check.ok else 3)
-            draw.text(surface, mark, 24, (10, 10, 20) if check.ok else colour, (x + 18, cy + 18), "center",
+            pygame.draw.circle(surface, colour, (x + 16, cy + 16), 16, 0 if check.ok else 3)
+            draw.text(surface, mark, 20, (10, 10, 20) if check.ok else colour, (x + 16, cy + 16), "center",
                       shadow=False)  # fmt: skip
-            draw.text(surface, check.says, 30, assets.TEXT if check.ok else colour, (x + 50, cy + 4))
-        if self.all_good:
-            draw.text(surface, "All set - get ready!", 44, assets.GOOD, (x, y + 300))
+            says = fit_text(check.says, size_px, col_w - 50)
+            draw.text(surface, says, size_px, assets.TEXT if check.ok else colour, (x + 46, cy + 16), "midleft")
+        if self.all_good:  # the go: every check passed; the ring fills until the level starts
+            go_y = y + 4 * step + 18
+            ring(surface, (x + 24, go_y + 22), 20, min(1.0, self.good_s / ALL_GOOD_FOR_S))
+            draw.text(surface, "All set - get ready!", 40, assets.GOOD, (x + 60, go_y + 22), "midleft")
         draw.text(surface, "Enter: start anyway   C: calibrate   Esc: back", 24, assets.TEXT_DIM, (w // 2, h - 36),
                   "center", shadow=False)  # fmt: skip
+
+    def _required(self, surface: pygame.Surface, box: pygame.Rect, large: bool) -> None:
+        """The pose and view the level asks for: the avatar's start (solid) and turn (faint) pose, in words too."""
+        draw.panel(surface, box, 170)
+        pose = required_pose(self.app.options.pack.demo_motion(self.level.exercise), self.level.view)
+        fig = pygame.Rect(box.x + 12, box.y + 12, box.height - 24, box.height - 24)
+        if pose is not None:
+            if pose.turn_xy is not None:
+                _figure(surface, pose.turn_xy, fig, (96, 100, 140), 4)
+            _figure(surface, pose.start_xy, fig, assets.ACCENT_2, 5)
+        tx = fig.right + 16 if pose is not None else box.x + 20
+        width = box.right - tx - 12
+        size_px = 28 if large else 24
+        seen = pose.view if pose is not None else self.level.view
+        how = {"side": "Side-on to the camera", "front": "Facing the camera"}.get(seen, "Any view")
+        lines = [
+            ("Do this:", assets.TEXT_DIM, 22),
+            (how, assets.ACCENT_2, size_px + 6),
+            (self.level.exercise.replace("_", " ").capitalize(), assets.TEXT, size_px),
+            ("whole body in the picture", assets.TEXT_DIM, size_px - 2),
+        ]
+        if pose is not None and pose.turn_xy is not None:
+            lines.append(("faint: the bottom of a rep", assets.TEXT_DIM, 20))
+        ty = box.y + 16
+        for text, colour, px in lines:
+            draw.text(surface, fit_text(text, px, width), px, colour, (tx, ty), shadow=False)
+            ty += px + 12
 
     def _picture(self, surface: pygame.Surface, area: pygame.Rect) -> None:
         frame = self.frame
@@ -116,3 +158,13 @@ class SetupScene(Scene):
             pygame.draw.line(surface, colour, (guide.right, guide.y + k),
                              (guide.right, guide.y + min(k + 12, guide.height)), 3)  # fmt: skip
         pygame.draw.rect(surface, colour, rect, 3)
+
+
+def _figure(surface: pygame.Surface, unit_xy: np.ndarray, rect: pygame.Rect, colour: Colour, width_px: int) -> None:
+    """A stick figure from joint positions in the unit square (a guide, not a tracked player: no joint colours)."""
+    xy = unit_xy * np.array([rect.width, rect.height]) + np.array([rect.x, rect.y])
+    for a, b in BODY_EDGES:
+        pygame.draw.line(surface, colour, xy[a], xy[b], width_px)
+    shoulders = (xy[Joint.LEFT_SHOULDER] + xy[Joint.RIGHT_SHOULDER]) / 2
+    pygame.draw.line(surface, colour, xy[Joint.NOSE], shoulders, width_px)
+    pygame.draw.circle(surface, colour, xy[Joint.NOSE], width_px * 2 + 2)

@@ -8,7 +8,7 @@ import pygame
 
 from game import assets, draw
 from game.hud import fit_text
-from game.scenes.base import Scene
+from game.scenes.base import MenuScene, backdrop
 from game.widgets import HANDS_FREE_HINT, Button, Menu
 
 if TYPE_CHECKING:
@@ -17,15 +17,9 @@ if TYPE_CHECKING:
 AUTOPLAY_NEXT_S = 1.0  #: in the demo, the level select follows after this long
 
 
-class TitleScene(Scene):
+class TitleScene(MenuScene):
     name = "title"
-    KEYS: ClassVar[dict[int, str]] = {
-        pygame.K_UP: "select_previous",
-        pygame.K_DOWN: "select_next",
-        pygame.K_RETURN: "confirm",
-        pygame.K_SPACE: "confirm",
-        pygame.K_ESCAPE: "quit",
-    }
+    KEYS: ClassVar[dict[int, str]] = {**MenuScene.KEYS, pygame.K_ESCAPE: "quit"}
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -44,15 +38,9 @@ class TitleScene(Scene):
         first = next((lv for lv in pack.levels if lv.id not in self.app.options.refused), pack.levels[0])
         self.app.use_source_for(pack.demo_motion(first.exercise))  # opens off the game thread; menus use it hands-free
 
-    def select_previous(self) -> None:
-        self.menu.move(-1)
-
-    def select_next(self) -> None:
-        self.menu.move(1)
-
     def confirm(self) -> None:
         self.app.cue("select")
-        getattr(self, self.menu.current.action)()
+        super().confirm()
 
     def play(self) -> None:
         self.app.goto("levels", selected=self.app.options.start_level)
@@ -77,14 +65,11 @@ class TitleScene(Scene):
             if self.age_s >= AUTOPLAY_NEXT_S:
                 self.play()
             return
-        action = self.menu.update_hands(self.app.poses.poll(), self.app.wall_dt_s)
-        if action is not None:
-            getattr(self, action)()
+        super().update(dt_s)
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = surface.get_size()
-        surface.blit(draw.gradient((w, h), assets.BG_TOP, assets.BG_BOTTOM), (0, 0))
-        draw.text(surface, "RepQuest", 120, assets.ACCENT, (w // 2, 86), "center")
+        backdrop(surface, "RepQuest", title_px=120, title_y=86)
         app = self.app
         who = f"player: {app.store.name}   pack: {app.options.pack.title}"
         draw.text(surface, who, 32, assets.TEXT_DIM, (w // 2, 150), "center", shadow=False)
