@@ -32,11 +32,59 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np
 
 FULL_FRAME_S = 40.0
-QUICK_FRAME_S = 4.0
+QUICK_FRAME_S = 6.0
 FULL_SESSION_S = 600.0
 QUICK_SESSION_S = 12.0
 RSS_EVERY_S = 5.0
 WARM_UP_S = 4.0  #: the countdown and the first frames are left out
+QUICK_WARM_UP_S = 2.0
+FULL_TRIVIAL_S = 10.0
+QUICK_TRIVIAL_S = 2.0
+TRIVIAL_CPU_MS = 4.0  #: the baseline frame's CPU: about the game frame's median CPU (frame_cpu_ms_p50)
+PARTS = ("events", "update", "draw", "flip", "shot")
+
+
+def scheduler() -> str:
+    """How this process is scheduled: ``SCHED_OTHER nice 0`` (shares the CPU fairly) or e.g. ``SCHED_FIFO 1``."""
+    policy = os.sched_getscheduler(0)
+    names = {os.SCHED_OTHER: "SCHED_OTHER", os.SCHED_FIFO: "SCHED_FIFO", os.SCHED_RR: "SCHED_RR"}
+    name = names.get(policy, str(policy))
+    if policy == os.SCHED_OTHER:
+        return f"{name} nice {os.nice(0)}"
+    return f"{name} {os.sched_getparam(0).sched_priority}"
+
+
+def trivial_loop(seconds: float, fps: int = 60, cpu_ms: float = 0.0) -> dict[str, Any]:
+    """The same pacing with a trivial frame (fill the 1280x720 window, flip, then spin until the frame
+    has used ``cpu_ms`` of CPU, one thread, no sensor): what the machine alone (other processes, the
+    scheduler) does to a frame of that cost, measured in the same run as the game."""
+    import pygame
+
+    from game.app import make_screen, shutdown
+    from game.loop import frames
+
+    screen = make_screen()
+    ms: list[float] = []
+    t0 = time.perf_counter()
+    try:
+        for i, _ in enumerate(frames(fps)):
+            s = time.perf_counter()
+            c = time.thread_time()
+            screen.fill((i % 256, 20, 40))
+            pygame.display.flip()
+            while (time.thread_time() - c) * 1000 < cpu_ms:
+                pass
+            ms.append((time.perf_counter() - s) * 1000)
+            if s - t0 >= seconds:
+                break
+    finally:
+        shutdown()
+    a = np.asarray(ms)
+    return {
+        "frame_ms_p50": round(float(np.percentile(a, 50)), 2),
+        "frame_ms_p99": round(float(np.percentile(a, 99)), 2),
+        "frame_ms_max": round(float(a.max()), 2),
+    }
 
 
 def rss_mb() -> float:
@@ -47,7 +95,7 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[str, Any]:
+def _session(seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s: float = WARM_UP_S) -> dict[str, Any]:
     from game.app import App, GameOptions, make_screen, shutdown
     from game.loop import frames
     from game.source_choice import SourceChoice
@@ -63,6 +111,8 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[st
     screen = make_screen()
     app = App(screen, options)
     step_ms: list[float] = []
+    cpu_ms: list[float] = []
+    parts: dict[str, list[float]] = {k: [] for k in PARTS}
     rss: list[tuple[float, float]] = []
     try:
         app.push(app.make("play", level=level))
@@ -70,13 +120,16 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[st
         next_rss = 0.0
         drawn = 0
         for dt_s in frames(fps):
-            s = time.perf_counter()
+            s, c = time.perf_counter(), time.thread_time()
             if not app.step(dt_s):
                 break
             e = time.perf_counter()
             elapsed = e - t0
-            if elapsed >= WARM_UP_S:
+            if elapsed >= warm_up_s:
                 step_ms.append((e - s) * 1000)
+                cpu_ms.append((time.thread_time() - c) * 1000)
+                for k in PARTS:
+                    parts[k].append(app.step_parts_ms.get(k, 0.0))
                 drawn += 1
             if elapsed >= next_rss:
                 rss.append((elapsed, rss_mb()))
@@ -85,20 +138,26 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[st
                 app.shot_wanted = "bench"  # one a second
             if elapsed >= seconds:
                 break
-        wall = time.perf_counter() - t0 - WARM_UP_S
+        wall = time.perf_counter() - t0 - warm_up_s
         frames_in = app.poses.frames_seen
         reps = app.scene.run.reps if hasattr(app.scene, "run") else 0
     finally:
         app.close()
         shutdown()
     ms = np.asarray(step_ms)
+    cpu = np.asarray(cpu_ms)
     return {
         "render_fps": round(drawn / max(wall, 1e-9), 1),
         "frame_ms_p50": round(float(np.percentile(ms, 50)), 2),
         "frame_ms_p99": round(float(np.percentile(ms, 99)), 2),
         "frame_ms_max": round(float(ms.max()), 2),
         "frames_over_16_7ms_pct": round(100.0 * float((ms > 1000 / 60).mean()), 2),
-        "sensor_frames_per_s": round(frames_in / (wall + WARM_UP_S), 1),
+        # the game thread's own CPU time per step (no time waiting for the GIL or for a core)
+        "frame_cpu_ms_p50": round(float(np.percentile(cpu, 50)), 2),
+        "frame_cpu_ms_p99": round(float(np.percentile(cpu, 99)), 2),
+        "parts_ms_mean": {k: round(float(np.mean(v)), 2) for k, v in parts.items()},
+        "parts_ms_p99": {k: round(float(np.percentile(v, 99)), 2) for k, v in parts.items()},
+        "sensor_frames_per_s": round(frames_in / (wall + warm_up_s), 1),
         "reps_counted": reps,
         "_rss": rss,
     }
@@ -106,10 +165,16 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[st
 
 def main(quick: bool = False) -> dict[str, Any]:
     frame_s = QUICK_FRAME_S if quick else FULL_FRAME_S
-    plain = _session(frame_s, None)
+    warm_s = QUICK_WARM_UP_S if quick else WARM_UP_S
+    load_before = os.getloadavg()[0]
+    trivial = trivial_loop(QUICK_TRIVIAL_S if quick else FULL_TRIVIAL_S, cpu_ms=TRIVIAL_CPU_MS)
+    plain = _session(frame_s, None, warm_up_s=warm_s)
     plain.pop("_rss")
+    from staleness import figures as staleness_figures
+
+    staleness = staleness_figures(quick)
     with tempfile.TemporaryDirectory() as tmp:
-        shots = _session(frame_s, Path(tmp))
+        shots = _session(frame_s, Path(tmp), warm_up_s=warm_s)
         shots.pop("_rss")
         shots["screenshots_saved"] = len(list(Path(tmp).glob("*.png")))
     long = _session(QUICK_SESSION_S if quick else FULL_SESSION_S, None)
@@ -119,8 +184,14 @@ def main(quick: bool = False) -> dict[str, Any]:
     m = np.array([p[1] for p in after_warm])
     slope = float(np.polyfit(t / 60.0, m, 1)[0]) if len(t) >= 2 else float("nan")
     return {
+        "scheduler": scheduler(),
+        "load_avg_1min": round(load_before, 1),
+        "cpus": os.cpu_count(),
         **plain,
+        "trivial_loop": {"cpu_ms": TRIVIAL_CPU_MS, **trivial},
+        "p99_over_trivial_p99": round(plain["frame_ms_p99"] / max(trivial["frame_ms_p99"], 1e-9), 2),
         "with_screenshots": shots,
+        "staleness": staleness,
         "session_s": QUICK_SESSION_S if quick else FULL_SESSION_S,
         "session_frame_ms_p99": long["frame_ms_p99"],
         "session_reps": long["reps_counted"],

@@ -128,6 +128,13 @@ class PoseService:
             pipeline = self._pipeline
         return pipeline.predict(t_s) if pipeline is not None else None
 
+    @property
+    def stage_ms(self) -> dict[str, float]:
+        """The pipeline's time for the newest frame per stage and ``total`` (ms); empty before a frame."""
+        with self._lock:
+            pipeline = self._pipeline
+        return dict(pipeline.pipeline.stage_ms) if pipeline is not None else {}
+
     def _drop(self) -> None:
         with self._lock:
             feed, self._feed = self._feed, None

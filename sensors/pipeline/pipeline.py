@@ -18,6 +18,7 @@ itself (``Capabilities.fuses_depth``).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -68,12 +69,21 @@ class PosePipeline:
             stages.append(TrackStage(self.tracker))
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.last: PoseFrame | None = None  #: the last processed frame
+        #: the last frame's time in each stage and in all ("total"), ms (e.g. for the game's F3 overlay)
+        self.stage_ms: dict[str, float] = {}
         self._lock = threading.Lock()  # a worker thread processes while the game thread predicts
 
     def process(self, frame: PoseFrame) -> PoseFrame:
         with self._lock:
+            timings: dict[str, float] = {}
+            t0_s = t_s = time.perf_counter()
             for stage in self.stages:
                 frame = stage(frame)
+                now_s = time.perf_counter()
+                timings[stage.name] = (now_s - t_s) * 1000
+                t_s = now_s
+            timings["total"] = (t_s - t0_s) * 1000
+            self.stage_ms = timings
             self.last = frame
             return frame
 
