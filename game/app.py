@@ -32,6 +32,7 @@ from game.store import ProfileStore
 from levels.model import Level, Pack
 from levels.run import is_unlocked
 from levels.watch import PackWatcher
+from sensors.registry import SourceOptions, open_source
 
 #: after the --seconds deadline, how long the results stay up before the app closes
 CLOSING_GRACE_S = 2.5
@@ -74,7 +75,8 @@ class App:
         self.settings = Settings.load(self.store)
         assets.set_palette(self.settings.colour_blind)
         self.sound = Sound(self.settings.volume, self.settings.muted, enabled=options.sound)
-        self.poses = PoseService(threaded=options.threaded_feed)
+        # the reconnect timer runs on the game's wall clock (stepped tests: deterministic)
+        self.poses = PoseService(threaded=options.threaded_feed, clock=lambda: self.clock.wall_s)
         self.source_spec = ""  #: the spec the pose service was started with
         self.session = Session()
         self.reload_progress()
@@ -156,7 +158,11 @@ class App:
             return
         self.source_spec = spec
         realtime = True if self.options.threaded_feed else None
-        self.poses.start(lambda: choice.open(exercise, realtime=realtime))
+        # a lost device is opened again as itself (never the demo fallback of the first open)
+        options = SourceOptions(images=True, realtime=realtime, seed=choice.seed, pose_model=choice.pose_model)
+        self.poses.start(
+            lambda: choice.open(exercise, realtime=realtime), reopen=lambda: open_source(spec, options).open()
+        )
 
     @property
     def home(self) -> Path:

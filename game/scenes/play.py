@@ -159,7 +159,7 @@ class PlayScene(Scene):
     def update(self, dt_s: float) -> None:
         poses = self.app.poses
         frame = self.watch()
-        if poses.error:
+        if poses.error or poses.disconnected:  # the sensor reconnects by itself meanwhile
             self.pause(reason="The camera stopped", kind="sensor")
             return
         if self.frame is None or self.coach is None:  # waiting for the camera: the countdown starts with it
