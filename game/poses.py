@@ -51,6 +51,8 @@ class PoseService:
         self.generation = 0  #: goes up each time a new sensor starts delivering (time may restart)
         self.frames_seen = 0
         self.latest: PoseFrame | None = None
+        self._predicted: PoseFrame | None = None
+        self.busy_predicts = 0  #: frames that reused the last prediction (the pipeline was busy)
         self.opened_at_s = float("nan")  #: perf_counter when the current sensor finished opening
         self._opener: Opener | None = None
         self._reopen: Opener | None = None
@@ -169,10 +171,20 @@ class PoseService:
         return frame
 
     def predict(self, t_s: float) -> PoseFrame | None:
-        """The pipeline's pose at ``t_s`` (the display time), or None before the first frame."""
+        """The pipeline's pose at ``t_s`` (the display time), or None before the first frame.
+
+        Never waits for the pipeline: while its worker is inside a stage (threaded), the last prediction
+        is returned again (one frame's pose drawn twice rather than a late frame)."""
         with self._lock:
             pipeline = self._pipeline
-        return pipeline.predict(t_s) if pipeline is not None else None
+        if pipeline is None:
+            return None
+        pose = pipeline.predict(t_s, wait=not self.threaded)
+        if pose is None:
+            self.busy_predicts += 1
+            return self._predicted
+        self._predicted = pose
+        return pose
 
     @property
     def stage_ms(self) -> dict[str, float]:
@@ -186,6 +198,7 @@ class PoseService:
             feed, self._feed = self._feed, None
             self._pipeline = None
             self._reconnecting = None
+            self._predicted = None
         if feed is None:
             return
         if not self.threaded:

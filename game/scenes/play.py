@@ -98,6 +98,7 @@ class PlayScene(Scene):
         if self.session_id is None:
             pack = self.app.options.pack
             self.app.use_source_for(pack.demo_motion(self.exercise))
+            ex.load_library()  # parsed once here, not on the game frame the first pose arrives on
             self.session_id = self.app.store.start_session(
                 pack.id, self.level.id, self.level.mode, self.app.source_spec
             )
