@@ -1,17 +1,31 @@
-"""The game loop: frame time at 1280x720 and memory over a long session.
+"""The game loop: frame time at 1280x720, skeleton staleness, and memory over a long session.
 
-What is measured (real pygame with SDL's dummy video driver, the real App,
-play scene, HUD and skeleton, fed by the synthetic avatar with RGB images at
-30 fps through the threaded pose feed, paced by ``game.loop.frames(60)``):
+The setup (real pygame with SDL's dummy video driver, the real App, play
+scene, HUD and skeleton, paced by ``game.loop.frames(60)``): the synthetic
+avatar feeds 30 fps with RGB and depth images. As in the game, it runs in a
+child process (:class:`~sensors.process_sensor.ProcessSensor`, like a camera:
+its image rendering holds none of the game's GIL); its frames cross a pipe
+and go through the pose pipeline on the pose feed's worker thread in the
+game's process. ``sensor_in_this_process.*`` is the same with the avatar
+rendering on that worker thread instead.
 
 - ``render_fps``: frames drawn per second. Target: 60, whatever the camera's rate.
-- ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the time of one
+- ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the wall time of one
   ``App.step`` (events, update, draw, flip). Target: p99 <= 16.7 ms.
+- ``frame_cpu_ms_*``: the game thread's own CPU per step (what the frame costs, without waiting for
+  a core or the GIL); ``parts_ms_*``: where the step's wall time goes.
+- ``scheduler``, ``load_avg_1min``, ``trivial_loop.*``: the machine. On a shared machine the wall
+  figures mostly measure the other processes; ``trivial_loop`` times a frame of the same median CPU
+  (``cpu_ms``) with no game and no sensor, in the same run. Run it under ``chrt -f 1`` (real-time
+  priority) to see the game without the others.
 - ``with_screenshots.*``: the same while a screenshot is taken every second
   (the frame is copied; PNG encoding happens on a writer thread).
+- ``staleness.*``: the drawn skeleton against the avatar's ground truth at display time, with and
+  without prediction (``benchmarks/staleness.py``: simulated 60 fps render, 30 fps sensor, a modelled
+  40 ms inference latency).
 - ``rss_mb_start`` / ``rss_mb_end`` / ``rss_mb_max`` and ``rss_growth_mb_per_min``
-  over a long session (full run: 10 minutes of play; quick: 20 s). Target:
-  <= 600 MB and flat.
+  over a long session (full run: 10 minutes of play; quick: 12 s), and the sensor process's RSS.
+  Target: <= 600 MB and flat.
 
     python benchmarks/bench_game.py [--quick]
     repquest bench game [--quick]
@@ -87,15 +101,28 @@ def trivial_loop(seconds: float, fps: int = 60, cpu_ms: float = 0.0) -> dict[str
     }
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as f:
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of this process (or of ``pid``), MB."""
+    try:
+        f = open(f"/proc/{pid}/status", encoding="ascii")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        return float("nan")
+    with f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
 
-def _session(seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s: float = WARM_UP_S) -> dict[str, Any]:
+def _sensor_pid(app: Any) -> int | None:
+    """The synthetic demo's child process (None when the sensor runs in this process)."""
+    inner = getattr(app.poses._reconnecting, "_inner", None)
+    return getattr(inner, "pid", None)
+
+
+def _session(
+    seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s: float = WARM_UP_S, process: bool = True
+) -> dict[str, Any]:
     from game.app import App, GameOptions, make_screen, shutdown
     from game.loop import frames
     from game.source_choice import SourceChoice
@@ -106,7 +133,7 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s:
     pack = Pack(id="bench", name="Bench", levels=[level])
     options = GameOptions(
         pack=pack, source=SourceChoice("synthetic:squat,reps=0,realtime=1", seed=1), fps=fps, sound=False,
-        screenshots=screenshots,
+        screenshots=screenshots, synthetic_process=process,
     )  # fmt: skip
     screen = make_screen()
     app = App(screen, options)
@@ -114,6 +141,7 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s:
     cpu_ms: list[float] = []
     parts: dict[str, list[float]] = {k: [] for k in PARTS}
     rss: list[tuple[float, float]] = []
+    child_rss: list[float] = []
     try:
         app.push(app.make("play", level=level))
         t0 = time.perf_counter()
@@ -133,6 +161,9 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s:
                 drawn += 1
             if elapsed >= next_rss:
                 rss.append((elapsed, rss_mb()))
+                pid = _sensor_pid(app)
+                if pid is not None:
+                    child_rss.append(rss_mb(pid))
                 next_rss += RSS_EVERY_S
             if screenshots is not None and app.shots is not None and int(elapsed) != int(elapsed - dt_s):
                 app.shot_wanted = "bench"  # one a second
@@ -159,7 +190,9 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s:
         "parts_ms_p99": {k: round(float(np.percentile(v, 99)), 2) for k, v in parts.items()},
         "sensor_frames_per_s": round(frames_in / (wall + warm_up_s), 1),
         "reps_counted": reps,
+        "sensor_in_child_process": process,
         "_rss": rss,
+        "_child_rss": child_rss,
     }
 
 
@@ -170,12 +203,16 @@ def main(quick: bool = False) -> dict[str, Any]:
     trivial = trivial_loop(QUICK_TRIVIAL_S if quick else FULL_TRIVIAL_S, cpu_ms=TRIVIAL_CPU_MS)
     plain = _session(frame_s, None, warm_up_s=warm_s)
     plain.pop("_rss")
+    plain.pop("_child_rss")
+    in_process = _session(frame_s, None, warm_up_s=warm_s, process=False)
+    in_process = {k: v for k, v in in_process.items() if not k.startswith(("_", "parts"))}
     from staleness import figures as staleness_figures
 
     staleness = staleness_figures(quick)
     with tempfile.TemporaryDirectory() as tmp:
         shots = _session(frame_s, Path(tmp), warm_up_s=warm_s)
         shots.pop("_rss")
+        shots.pop("_child_rss")
         shots["screenshots_saved"] = len(list(Path(tmp).glob("*.png")))
     long = _session(QUICK_SESSION_S if quick else FULL_SESSION_S, None)
     rss = long["_rss"]
@@ -190,6 +227,7 @@ def main(quick: bool = False) -> dict[str, Any]:
         **plain,
         "trivial_loop": {"cpu_ms": TRIVIAL_CPU_MS, **trivial},
         "p99_over_trivial_p99": round(plain["frame_ms_p99"] / max(trivial["frame_ms_p99"], 1e-9), 2),
+        "sensor_in_this_process": in_process,
         "with_screenshots": shots,
         "staleness": staleness,
         "session_s": QUICK_SESSION_S if quick else FULL_SESSION_S,
@@ -199,6 +237,8 @@ def main(quick: bool = False) -> dict[str, Any]:
         "rss_mb_end": round(float(m[-1]), 1),
         "rss_mb_max": round(float(max(x for _, x in rss)), 1),
         "rss_growth_mb_per_min": round(slope, 2),
+        "sensor_process_rss_mb_end": round(long["_child_rss"][-1], 1) if long["_child_rss"] else None,
+        "sensor_process_rss_mb_max": round(max(long["_child_rss"]), 1) if long["_child_rss"] else None,
     }
 
 

@@ -58,7 +58,7 @@ def test_the_overlay_shows_the_pipeline_time_per_stage(screen: pygame.Surface) -
     assert pipeline_ms > 0
     stages = {name: float(v) for name, v in re.findall(r"(\w+) ([\d.]+)", lines[3])}
     assert {"swap_fix", "depth_fusion", "gravity", "tracker"} <= set(stages)  # the demo's own stages, timed
-    assert sum(stages.values()) <= pipeline_ms + 0.1  # the stages add up to (at most) the total
+    assert sum(stages.values()) <= pipeline_ms + 0.05 * len(stages) + 0.01  # they add up to the total (rounded)
     assert "inference: n/a" in lines[2]  # the avatar has no model to time, and says so
     assert _number(r"render: (\d+) fps", lines) is not None
     overlay_now = image.transpose(1, 0, 2)[OVERLAY[0] :, : OVERLAY[3]]
