@@ -112,8 +112,10 @@ class PoseService:
             return again()
 
         try:
-            reconnecting = ReconnectingSensor(make, RECONNECT_EVERY_S, self.clock, background=self.threaded).open()
-            sensor = PipelineSensor(reconnecting).open()
+            reconnecting = ReconnectingSensor(make, RECONNECT_EVERY_S, self.clock, background=self.threaded)
+            reconnecting.open()
+            sensor = PipelineSensor(reconnecting)
+            sensor.open()
             reconnecting.on_reconnect.append(sensor.pipeline.reset)  # a new device: its clock may restart
             feed = PoseFeed(sensor, threaded=self.threaded)
         except SensorError as e:
