@@ -1,17 +1,31 @@
-"""The game loop: frame time at 1280x720 and memory over a long session.
+"""The game loop: frame time at 1280x720, skeleton staleness, and memory over a long session.
 
-What is measured (real pygame with SDL's dummy video driver, the real App,
-play scene, HUD and skeleton, fed by the synthetic avatar with RGB images at
-30 fps through the threaded pose feed, paced by ``game.loop.frames(60)``):
+The setup (real pygame with SDL's dummy video driver, the real App, play
+scene, HUD and skeleton, paced by ``game.loop.frames(60)``): the synthetic
+avatar feeds 30 fps with RGB and depth images. As in the game, it runs in a
+child process (:class:`~sensors.process_sensor.ProcessSensor`, like a camera:
+its image rendering holds none of the game's GIL); its frames cross a pipe
+and go through the pose pipeline on the pose feed's worker thread in the
+game's process. ``sensor_in_this_process.*`` is the same with the avatar
+rendering on that worker thread instead.
 
 - ``render_fps``: frames drawn per second. Target: 60, whatever the camera's rate.
-- ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the time of one
+- ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the wall time of one
   ``App.step`` (events, update, draw, flip). Target: p99 <= 16.7 ms.
+- ``frame_cpu_ms_*``: the game thread's own CPU per step (what the frame costs, without waiting for
+  a core or the GIL); ``parts_ms_*``: where the step's wall time goes.
+- ``scheduler``, ``load_avg_1min``, ``trivial_loop.*``: the machine. On a shared machine the wall
+  figures mostly measure the other processes; ``trivial_loop`` times a frame of the same median CPU
+  (``cpu_ms``) with no game and no sensor, in the same run. Run it under ``chrt -f 1`` (real-time
+  priority) to see the game without the others.
 - ``with_screenshots.*``: the same while a screenshot is taken every second
   (the frame is copied; PNG encoding happens on a writer thread).
+- ``staleness.*``: the drawn skeleton against the avatar's ground truth at display time, with and
+  without prediction (``benchmarks/staleness.py``: simulated 60 fps render, 30 fps sensor, a modelled
+  40 ms inference latency).
 - ``rss_mb_start`` / ``rss_mb_end`` / ``rss_mb_max`` and ``rss_growth_mb_per_min``
-  over a long session (full run: 10 minutes of play; quick: 20 s). Target:
-  <= 600 MB and flat.
+  over a long session (full run: 10 minutes of play; quick: 12 s), and the sensor process's RSS.
+  Target: <= 600 MB and flat.
 
     python benchmarks/bench_game.py [--quick]
     repquest bench game [--quick]
@@ -32,22 +46,83 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np
 
 FULL_FRAME_S = 40.0
-QUICK_FRAME_S = 4.0
+QUICK_FRAME_S = 6.0
 FULL_SESSION_S = 600.0
 QUICK_SESSION_S = 12.0
 RSS_EVERY_S = 5.0
 WARM_UP_S = 4.0  #: the countdown and the first frames are left out
+QUICK_WARM_UP_S = 2.0
+FULL_TRIVIAL_S = 10.0
+QUICK_TRIVIAL_S = 2.0
+TRIVIAL_CPU_MS = 4.0  #: the baseline frame's CPU: about the game frame's median CPU (frame_cpu_ms_p50)
+PARTS = ("events", "update", "draw", "flip", "shot")
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as f:
+def scheduler() -> str:
+    """How this process is scheduled: ``SCHED_OTHER nice 0`` (shares the CPU fairly) or e.g. ``SCHED_FIFO 1``."""
+    policy = os.sched_getscheduler(0)
+    names = {os.SCHED_OTHER: "SCHED_OTHER", os.SCHED_FIFO: "SCHED_FIFO", os.SCHED_RR: "SCHED_RR"}
+    name = names.get(policy, str(policy))
+    if policy == os.SCHED_OTHER:
+        return f"{name} nice {os.nice(0)}"
+    return f"{name} {os.sched_getparam(0).sched_priority}"
+
+
+def trivial_loop(seconds: float, fps: int = 60, cpu_ms: float = 0.0) -> dict[str, Any]:
+    """The same pacing with a trivial frame (fill the 1280x720 window, flip, then spin until the frame
+    has used ``cpu_ms`` of CPU, one thread, no sensor): what the machine alone (other processes, the
+    scheduler) does to a frame of that cost, measured in the same run as the game."""
+    import pygame
+
+    from game.app import make_screen, shutdown
+    from game.loop import frames
+
+    screen = make_screen()
+    ms: list[float] = []
+    t0 = time.perf_counter()
+    try:
+        for i, _ in enumerate(frames(fps)):
+            s = time.perf_counter()
+            c = time.thread_time()
+            screen.fill((i % 256, 20, 40))
+            pygame.display.flip()
+            while (time.thread_time() - c) * 1000 < cpu_ms:
+                pass
+            ms.append((time.perf_counter() - s) * 1000)
+            if s - t0 >= seconds:
+                break
+    finally:
+        shutdown()
+    a = np.asarray(ms)
+    return {
+        "frame_ms_p50": round(float(np.percentile(a, 50)), 2),
+        "frame_ms_p99": round(float(np.percentile(a, 99)), 2),
+        "frame_ms_max": round(float(a.max()), 2),
+    }
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of this process (or of ``pid``), MB."""
+    try:
+        f = open(f"/proc/{pid}/status", encoding="ascii")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        return float("nan")
+    with f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
 
-def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[str, Any]:
+def _sensor_pid(app: Any) -> int | None:
+    """The synthetic demo's child process (None when the sensor runs in this process)."""
+    inner = getattr(app.poses._reconnecting, "_inner", None)
+    return getattr(inner, "pid", None)
+
+
+def _session(
+    seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s: float = WARM_UP_S, process: bool = True
+) -> dict[str, Any]:
     from game.app import App, GameOptions, make_screen, shutdown
     from game.loop import frames
     from game.source_choice import SourceChoice
@@ -58,59 +133,86 @@ def _session(seconds: float, screenshots: Path | None, fps: int = 60) -> dict[st
     pack = Pack(id="bench", name="Bench", levels=[level])
     options = GameOptions(
         pack=pack, source=SourceChoice("synthetic:squat,reps=0,realtime=1", seed=1), fps=fps, sound=False,
-        screenshots=screenshots,
+        screenshots=screenshots, synthetic_process=process,
     )  # fmt: skip
     screen = make_screen()
     app = App(screen, options)
     step_ms: list[float] = []
+    cpu_ms: list[float] = []
+    parts: dict[str, list[float]] = {k: [] for k in PARTS}
     rss: list[tuple[float, float]] = []
+    child_rss: list[float] = []
     try:
         app.push(app.make("play", level=level))
         t0 = time.perf_counter()
         next_rss = 0.0
         drawn = 0
         for dt_s in frames(fps):
-            s = time.perf_counter()
+            s, c = time.perf_counter(), time.thread_time()
             if not app.step(dt_s):
                 break
             e = time.perf_counter()
             elapsed = e - t0
-            if elapsed >= WARM_UP_S:
+            if elapsed >= warm_up_s:
                 step_ms.append((e - s) * 1000)
+                cpu_ms.append((time.thread_time() - c) * 1000)
+                for k in PARTS:
+                    parts[k].append(app.step_parts_ms.get(k, 0.0))
                 drawn += 1
             if elapsed >= next_rss:
                 rss.append((elapsed, rss_mb()))
+                pid = _sensor_pid(app)
+                if pid is not None:
+                    child_rss.append(rss_mb(pid))
                 next_rss += RSS_EVERY_S
             if screenshots is not None and app.shots is not None and int(elapsed) != int(elapsed - dt_s):
                 app.shot_wanted = "bench"  # one a second
             if elapsed >= seconds:
                 break
-        wall = time.perf_counter() - t0 - WARM_UP_S
+        wall = time.perf_counter() - t0 - warm_up_s
         frames_in = app.poses.frames_seen
         reps = app.scene.run.reps if hasattr(app.scene, "run") else 0
     finally:
         app.close()
         shutdown()
     ms = np.asarray(step_ms)
+    cpu = np.asarray(cpu_ms)
     return {
         "render_fps": round(drawn / max(wall, 1e-9), 1),
         "frame_ms_p50": round(float(np.percentile(ms, 50)), 2),
         "frame_ms_p99": round(float(np.percentile(ms, 99)), 2),
         "frame_ms_max": round(float(ms.max()), 2),
         "frames_over_16_7ms_pct": round(100.0 * float((ms > 1000 / 60).mean()), 2),
-        "sensor_frames_per_s": round(frames_in / (wall + WARM_UP_S), 1),
+        # the game thread's own CPU time per step (no time waiting for the GIL or for a core)
+        "frame_cpu_ms_p50": round(float(np.percentile(cpu, 50)), 2),
+        "frame_cpu_ms_p99": round(float(np.percentile(cpu, 99)), 2),
+        "parts_ms_mean": {k: round(float(np.mean(v)), 2) for k, v in parts.items()},
+        "parts_ms_p99": {k: round(float(np.percentile(v, 99)), 2) for k, v in parts.items()},
+        "sensor_frames_per_s": round(frames_in / (wall + warm_up_s), 1),
         "reps_counted": reps,
+        "sensor_in_child_process": process,
         "_rss": rss,
+        "_child_rss": child_rss,
     }
 
 
 def main(quick: bool = False) -> dict[str, Any]:
     frame_s = QUICK_FRAME_S if quick else FULL_FRAME_S
-    plain = _session(frame_s, None)
+    warm_s = QUICK_WARM_UP_S if quick else WARM_UP_S
+    load_before = os.getloadavg()[0]
+    trivial = trivial_loop(QUICK_TRIVIAL_S if quick else FULL_TRIVIAL_S, cpu_ms=TRIVIAL_CPU_MS)
+    plain = _session(frame_s, None, warm_up_s=warm_s)
     plain.pop("_rss")
+    plain.pop("_child_rss")
+    in_process = _session(frame_s, None, warm_up_s=warm_s, process=False)
+    in_process = {k: v for k, v in in_process.items() if not k.startswith(("_", "parts"))}
+    from staleness import figures as staleness_figures
+
+    staleness = staleness_figures(quick)
     with tempfile.TemporaryDirectory() as tmp:
-        shots = _session(frame_s, Path(tmp))
+        shots = _session(frame_s, Path(tmp), warm_up_s=warm_s)
         shots.pop("_rss")
+        shots.pop("_child_rss")
         shots["screenshots_saved"] = len(list(Path(tmp).glob("*.png")))
     long = _session(QUICK_SESSION_S if quick else FULL_SESSION_S, None)
     rss = long["_rss"]
@@ -119,8 +221,15 @@ def main(quick: bool = False) -> dict[str, Any]:
     m = np.array([p[1] for p in after_warm])
     slope = float(np.polyfit(t / 60.0, m, 1)[0]) if len(t) >= 2 else float("nan")
     return {
+        "scheduler": scheduler(),
+        "load_avg_1min": round(load_before, 1),
+        "cpus": os.cpu_count(),
         **plain,
+        "trivial_loop": {"cpu_ms": TRIVIAL_CPU_MS, **trivial},
+        "p99_over_trivial_p99": round(plain["frame_ms_p99"] / max(trivial["frame_ms_p99"], 1e-9), 2),
+        "sensor_in_this_process": in_process,
         "with_screenshots": shots,
+        "staleness": staleness,
         "session_s": QUICK_SESSION_S if quick else FULL_SESSION_S,
         "session_frame_ms_p99": long["frame_ms_p99"],
         "session_reps": long["reps_counted"],
@@ -128,6 +237,8 @@ def main(quick: bool = False) -> dict[str, Any]:
         "rss_mb_end": round(float(m[-1]), 1),
         "rss_mb_max": round(float(max(x for _, x in rss)), 1),
         "rss_growth_mb_per_min": round(slope, 2),
+        "sensor_process_rss_mb_end": round(long["_child_rss"][-1], 1) if long["_child_rss"] else None,
+        "sensor_process_rss_mb_max": round(max(long["_child_rss"]), 1) if long["_child_rss"] else None,
     }
 
 

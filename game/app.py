@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +32,8 @@ from game.store import ProfileStore
 from levels.model import Level, Pack
 from levels.run import is_unlocked
 from levels.watch import PackWatcher
+from sensors.process_sensor import ProcessSensor
+from sensors.registry import SourceOptions, open_source
 
 #: after the --seconds deadline, how long the results stay up before the app closes
 CLOSING_GRACE_S = 2.5
@@ -50,6 +53,8 @@ class GameOptions:
     screenshots: Path | None = None
     fps: float = 60.0
     threaded_feed: bool = True  #: False: open and read sources on the game thread (deterministic tests)
+    #: run the synthetic avatar in a child process, like a camera (its image rendering never holds our GIL)
+    synthetic_process: bool = True
     sound: bool = True  #: try to open an audio mixer (captions show either way)
     home: Path | None = None  #: where profiles live (default: game.store.data_home())
     #: level id -> why this source cannot play it (e.g. the demo avatar cannot do a pack's own exercise)
@@ -73,7 +78,8 @@ class App:
         self.settings = Settings.load(self.store)
         assets.set_palette(self.settings.colour_blind)
         self.sound = Sound(self.settings.volume, self.settings.muted, enabled=options.sound)
-        self.poses = PoseService(threaded=options.threaded_feed)
+        # the reconnect timer runs on the game's wall clock (stepped tests: deterministic)
+        self.poses = PoseService(threaded=options.threaded_feed, clock=lambda: self.clock.wall_s)
         self.source_spec = ""  #: the spec the pose service was started with
         self.session = Session()
         self.reload_progress()
@@ -83,7 +89,10 @@ class App:
         self.wall_dt_s = 0.0
         self.closing_at_s: float | None = None
         self.debug = False  #: F3: fps, inference, pipeline and latency overlay
-        self.frame_ms: list[float] = []  #: recent App.step times (debug overlay)
+        self.frame_ms: deque[float] = deque(maxlen=120)  #: recent App.step times (debug overlay)
+        #: the last step's parts in ms (events, update, draw, flip, shot): where a frame's time goes
+        self.step_parts_ms: dict[str, float] = {}
+        self.clock_ticks_s: deque[float] = deque(maxlen=121)  #: perf_counter at each step's start (real fps)
         self.shots = Screenshotter(options.screenshots) if options.screenshots else None
         self.shot_wanted = ""  #: a scene asks for a screenshot of this frame (e.g. the first form cue)
         self.EVENTS: dict[int, Callable[[pygame.event.Event], None]] = {
@@ -152,7 +161,14 @@ class App:
             return
         self.source_spec = spec
         realtime = True if self.options.threaded_feed else None
-        self.poses.start(lambda: choice.open(exercise, realtime=realtime))
+        # a lost device is opened again as itself (never the demo fallback of the first open)
+        options = SourceOptions(images=True, realtime=realtime, seed=choice.seed, pose_model=choice.pose_model)
+        if self.options.threaded_feed and self.options.synthetic_process and spec.startswith("synthetic:"):
+            self.poses.start(lambda: ProcessSensor(spec, options).open())
+            return
+        self.poses.start(
+            lambda: choice.open(exercise, realtime=realtime), reopen=lambda: open_source(spec, options).open()
+        )
 
     @property
     def home(self) -> Path:
@@ -255,7 +271,9 @@ class App:
 
     def step(self, wall_dt_s: float) -> bool:
         """One frame: events, update, draw. False once the app should stop."""
-        t0 = time.perf_counter()
+        now = time.perf_counter
+        t0 = now()
+        self.clock_ticks_s.append(t0)
         self.wall_dt_s = wall_dt_s
         dt_s = self.clock.advance(wall_dt_s)
         for event in pygame.event.get():
@@ -266,21 +284,28 @@ class App:
             return False
         if self.options.watch is not None:
             self._reload_pack()
+        t1 = now()
         scene = self.scene
         scene.age_s += wall_dt_s
         scene.update(dt_s)
         self._check_deadline()
         if not self.running:
             return False
+        t2 = now()
         self.scene.draw(self.screen)
+        t3 = now()
         pygame.display.flip()
+        t4 = now()
         if self.shots is not None:  # a copy of the frame; PNG encoding happens on the writer thread
             if self.shot_wanted:
                 self.shots.save(self.screen, self.shot_wanted)
             else:
                 self.shots.maybe_save(self.screen, self.scene.name, self.scene.age_s, self.scene.settle_s)
         self.shot_wanted = ""
-        self.frame_ms = [*self.frame_ms[-119:], (time.perf_counter() - t0) * 1000]
+        t5 = now()
+        self.step_parts_ms = {"events": (t1 - t0) * 1000, "update": (t2 - t1) * 1000, "draw": (t3 - t2) * 1000,
+                              "flip": (t4 - t3) * 1000, "shot": (t5 - t4) * 1000}  # fmt: skip
+        self.frame_ms.append((t5 - t0) * 1000)
         return self.closing_at_s is None or self.clock.wall_s < self.closing_at_s
 
     def _reload_pack(self) -> None:
@@ -330,9 +355,10 @@ def make_screen(size_px: tuple[int, int] = assets.SCREEN_SIZE_PX, title: str = "
 
 
 def shutdown() -> None:
-    from game import draw
+    from game import draw, hud
 
     draw.clear_caches()
+    hud.clear_caches()
     assets.font.cache_clear()
     pygame.font.quit()
     if pygame.mixer.get_init():

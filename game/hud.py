@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pygame
 
@@ -74,46 +75,65 @@ def _label(surface: pygame.Surface, text: str, x: float, y: float) -> None:
 
 
 def draw_sidebar(surface: pygame.Surface, s: HudState) -> None:
+    """The sidebar: its unchanging parts come from one cached surface, the numbers are drawn on top."""
     h = surface.get_height()
-    side = pygame.Rect(0, 0, SIDEBAR_W_PX, h)
-    surface.blit(draw.gradient(side.size, (18, 20, 38), (30, 22, 52)), (0, 0))
-    pygame.draw.line(surface, (70, 64, 120), (SIDEBAR_W_PX - 1, 0), (SIDEBAR_W_PX - 1, h), 2)
     x = 28
-    draw.text(surface, "REPQUEST", 24, assets.ACCENT, (x, 20), shadow=False)
-    draw.text(surface, s.title, 40, assets.TEXT, (x, 48))
-    draw.text(surface, s.exercise.replace("_", " "), 26, assets.TEXT_DIM, (x, 84), shadow=False)
-
-    _label(surface, s.count_label, x, 128)
+    palette = (assets.GOOD, assets.WARN, assets.BAD)
+    surface.blit(_sidebar_base(h, s.title, s.exercise, s.count_label, s.hold, s.source, palette), (0, 0))
     draw.text(surface, s.count_text, 92, assets.TEXT, (x - 2, 148))
     draw.bar(surface, pygame.Rect(x, 222, SIDEBAR_W_PX - 2 * x, 14), s.progress, assets.ACCENT_2)
-
-    _label(surface, "TIME", x, 256)
     draw.text(surface, s.time_text, 56, assets.BAD if s.time_urgent else assets.TEXT, (x, 276))
-
-    _label(surface, "SCORE", x, 336)
     draw.text(surface, f"{s.points:,}", 64, assets.ACCENT, (x, 356))
-
     if s.hold:
-        _label(surface, "FORM", x, 420)
         colour, words = (assets.GOOD, "in form") if s.in_form else (assets.WARN, "not counting")
         draw.text(surface, words, 52, colour, (x, 440))
     else:
         _combo_and_last_rep(surface, s, x)
-
     if s.caption:  # every sound has a caption, shown here whether or not sound plays
         size_px = 30 if s.large_text else 24
         draw.text(surface, fit_text(s.caption, size_px, SIDEBAR_W_PX - 2 * x), size_px, assets.ACCENT_2, (x, h - 132))
-    _legend(surface, x, h - 92)
-    draw.text(surface, fit_text(s.source, 20, SIDEBAR_W_PX - 2 * x), 20, assets.TEXT_DIM, (x, h - 30), shadow=False)
+
+
+@lru_cache(maxsize=4)
+def _sidebar_base(
+    h: int, title: str, exercise: str, count_label: str, hold: bool, source: str, palette: tuple[draw.Colour, ...]
+) -> pygame.Surface:
+    """The sidebar's background, titles, labels, legend and source line (redrawn only when one changes).
+
+    ``palette`` is part of the key so that switching to the colour-blind palette redraws the legend.
+    """
+    base = pygame.Surface((SIDEBAR_W_PX, h))
+    if pygame.display.get_surface() is not None:
+        base = base.convert()
+    base.blit(draw.gradient((SIDEBAR_W_PX, h), (18, 20, 38), (30, 22, 52)), (0, 0))
+    pygame.draw.line(base, (70, 64, 120), (SIDEBAR_W_PX - 1, 0), (SIDEBAR_W_PX - 1, h), 2)
+    x = 28
+    draw.text(base, "REPQUEST", 24, assets.ACCENT, (x, 20), shadow=False)
+    draw.text(base, title, 40, assets.TEXT, (x, 48))
+    draw.text(base, exercise.replace("_", " "), 26, assets.TEXT_DIM, (x, 84), shadow=False)
+    _label(base, count_label, x, 128)
+    _label(base, "TIME", x, 256)
+    _label(base, "SCORE", x, 336)
+    if hold:
+        _label(base, "FORM", x, 420)
+    else:
+        _label(base, "COMBO", x, 420)
+        _label(base, "LAST REP", x, 500)
+    _legend(base, x, h - 92)
+    draw.text(base, fit_text(source, 20, SIDEBAR_W_PX - 2 * x), 20, assets.TEXT_DIM, (x, h - 30), shadow=False)
+    return base
+
+
+def clear_caches() -> None:
+    """Forget the cached sidebar (at shutdown, with the display it was made for)."""
+    _sidebar_base.cache_clear()
 
 
 def _combo_and_last_rep(surface: pygame.Surface, s: HudState, x: int) -> None:
-    _label(surface, "COMBO", x, 420)
     combo_colour = assets.GOOD if s.combo > 0 else assets.TEXT_DIM
     draw.text(surface, f"x{s.multiplier:.1f}", 52, combo_colour, (x, 440))
     draw.text(surface, f"{s.combo} good in a row", 24, assets.TEXT_DIM, (x + 110, 456), shadow=False)
 
-    _label(surface, "LAST REP", x, 500)
     if s.last_rep_score is None:
         draw.text(surface, "-", 44, assets.TEXT_DIM, (x, 520))
     else:

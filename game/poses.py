@@ -3,11 +3,18 @@
 Opening a camera or loading the pose model can take seconds; the game loop
 never waits for it. :meth:`PoseService.start` returns at once; a worker
 thread opens the sensor (``opening`` is True meanwhile), then a
-:class:`~game.feed.PoseFeed` keeps only the newest frame. A sensor error
-(unplugged camera, a backend that raises) is caught and kept in
-:attr:`PoseService.error` as one line, never raised into the loop;
-:meth:`retry` opens the same source again, :meth:`start` another one.
-:meth:`close` does not block: the worker closes the sensor on its own thread.
+:class:`~game.feed.PoseFeed` keeps only the newest frame.
+
+Every source is a :class:`~sensors.reconnect.ReconnectingSensor`: when the
+camera is unplugged or its driver fails mid-session, :attr:`disconnected`
+says why, and the sensor opens the device again by itself every
+``RECONNECT_EVERY_S`` (on a worker thread, so the game never waits; frames
+flow again without a restart, the tracker starts afresh and
+:attr:`generation` goes up). An error that reconnecting cannot mend (the
+source fails to open at all, a corrupt file) is kept in :attr:`error` as one
+line, never raised into the loop; :meth:`retry` tries again (at once, for a
+lost device), :meth:`start` opens another source. :meth:`close` does not
+block: the worker closes the sensor on its own thread.
 
 ``threaded=False`` opens and reads on the caller's thread (deterministic
 tests: one sensor frame per game frame).
@@ -29,20 +36,28 @@ from sensors.contract import Sensor
 from sensors.errors import SensorError
 from sensors.pipeline import PipelineSensor
 from sensors.pose import PoseFrame
+from sensors.reconnect import ReconnectingSensor
 
 Opener = Callable[[], Sensor]
+RECONNECT_EVERY_S = 2.0  #: a lost camera is opened again this often (R on the pause screen: at once)
 
 
 class PoseService:
-    def __init__(self, threaded: bool = True) -> None:
+    def __init__(self, threaded: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         self.threaded = threaded
+        self.clock = clock  #: the reconnect timer's clock (the game's wall clock in stepped tests)
         self.error = ""  #: one line when the source failed ("" when fine)
         self.label = ""  #: the open source's description
         self.generation = 0  #: goes up each time a new sensor starts delivering (time may restart)
         self.frames_seen = 0
         self.latest: PoseFrame | None = None
+        self._predicted: PoseFrame | None = None
+        self.busy_predicts = 0  #: frames that reused the last prediction (the pipeline was busy)
         self.opened_at_s = float("nan")  #: perf_counter when the current sensor finished opening
         self._opener: Opener | None = None
+        self._reopen: Opener | None = None
+        self._reconnecting: ReconnectingSensor | None = None
+        self._reconnections_seen = 0
         self._feed: PoseFeed | None = None
         self._pipeline: PipelineSensor | None = None
         self._lock = threading.Lock()
@@ -51,10 +66,13 @@ class PoseService:
         self._closers: list[threading.Thread] = []
 
     # -- lifecycle ------------------------------------------------------------------------
-    def start(self, opener: Opener) -> None:
-        """Open a new source (closing any current one) without blocking the caller."""
+    def start(self, opener: Opener, reopen: Opener | None = None) -> None:
+        """Open a new source (closing any current one) without blocking the caller.
+
+        ``reopen`` opens the same device again after it was lost (default: ``opener``)."""
         self.close()
         self._opener = opener
+        self._reopen = reopen
         self.error = ""
         self._token += 1
         token = self._token
@@ -65,14 +83,40 @@ class PoseService:
         self._opening.start()
 
     def retry(self) -> None:
-        """Open the last source again (after an error or an unplug)."""
-        if self._opener is not None:
-            self.start(self._opener)
+        """Try the lost device again now, or open the last source again after an error."""
+        reconnecting = self._reconnecting
+        if reconnecting is not None and reconnecting.disconnected and not self.error:
+            reconnecting.retry_now()
+        elif self._opener is not None:
+            self.start(self._opener, self._reopen)
+
+    @property
+    def disconnected(self) -> str:
+        """Why the device stopped ("" while it delivers); it is being opened again meanwhile."""
+        reconnecting = self._reconnecting
+        return (reconnecting.disconnected or "") if reconnecting is not None and not self.error else ""
+
+    @property
+    def reconnect_attempts(self) -> int:
+        """How often the lost device was tried again (this source)."""
+        return self._reconnecting.attempts if self._reconnecting is not None else 0
 
     def _open(self, opener: Opener, token: int) -> None:
+        first = [True]
+        again = self._reopen or opener
+
+        def make() -> Sensor:
+            if first[0]:
+                first[0] = False
+                return opener()
+            return again()
+
         try:
-            opened = opener()
-            sensor = opened if isinstance(opened, PipelineSensor) else PipelineSensor(opened).open()
+            reconnecting = ReconnectingSensor(make, RECONNECT_EVERY_S, self.clock, background=self.threaded)
+            reconnecting.open()
+            sensor = PipelineSensor(reconnecting)
+            sensor.open()
+            reconnecting.on_reconnect.append(sensor.pipeline.reset)  # a new device: its clock may restart
             feed = PoseFeed(sensor, threaded=self.threaded)
         except SensorError as e:
             if token == self._token:
@@ -89,6 +133,8 @@ class PoseService:
                 stale = None
                 self._feed = feed
                 self._pipeline = sensor
+                self._reconnecting = reconnecting
+                self._reconnections_seen = 0
                 self.label = sensor.describe()
                 self.generation += 1
                 self.opened_at_s = time.perf_counter()
@@ -118,20 +164,43 @@ class PoseService:
             self._drop()
             return None
         if frame is not None:
+            reconnecting = self._reconnecting
+            if reconnecting is not None and reconnecting.reconnections != self._reconnections_seen:
+                self._reconnections_seen = reconnecting.reconnections
+                self.generation += 1  # frames from a new device: scenes start their coach afresh
             self.latest = frame
             self.frames_seen += 1
         return frame
 
     def predict(self, t_s: float) -> PoseFrame | None:
-        """The pipeline's pose at ``t_s`` (the display time), or None before the first frame."""
+        """The pipeline's pose at ``t_s`` (the display time), or None before the first frame.
+
+        Never waits for the pipeline: while its worker is inside a stage (threaded), the last prediction
+        is returned again (one frame's pose drawn twice rather than a late frame)."""
         with self._lock:
             pipeline = self._pipeline
-        return pipeline.predict(t_s) if pipeline is not None else None
+        if pipeline is None:
+            return None
+        pose = pipeline.predict(t_s, wait=not self.threaded)
+        if pose is None:
+            self.busy_predicts += 1
+            return self._predicted
+        self._predicted = pose
+        return pose
+
+    @property
+    def stage_ms(self) -> dict[str, float]:
+        """The pipeline's time for the newest frame per stage and ``total`` (ms); empty before a frame."""
+        with self._lock:
+            pipeline = self._pipeline
+        return dict(pipeline.pipeline.stage_ms) if pipeline is not None else {}
 
     def _drop(self) -> None:
         with self._lock:
             feed, self._feed = self._feed, None
             self._pipeline = None
+            self._reconnecting = None
+            self._predicted = None
         if feed is None:
             return
         if not self.threaded:

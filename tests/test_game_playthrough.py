@@ -113,19 +113,28 @@ def test_walking_out_pauses_and_the_reps_survive(screen: pygame.Surface, tmp_pat
 
 @pytest.mark.usefixtures("scripted_sources")
 def test_an_unplugged_sensor_pauses_and_after_reconnect_the_level_finishes(screen: pygame.Surface) -> None:
+    from sensors.reconnect import ReconnectingSensor
+
     app, _ = _first_level_play(screen, "flaky:330:squat,reps=0,noise_px=1", ProfileStore.memory())
     try:
         until(app, "pause", 20.0)  # 330 frames = 11 s: a few reps in
         pause = app.scene
         assert isinstance(pause, PauseScene)
         assert pause.kind == "sensor"
-        assert "unplugged" in app.poses.error
+        assert app.poses.error == ""  # not an error: the sensor is reconnecting by itself
+        assert "unplugged" in app.poses.disconnected
+        assert isinstance(app.poses._reconnecting, ReconnectingSensor)
+        generation = app.poses.generation
         reps = pause.held.run.reps
         assert reps >= 1
         screen_copy = screen.copy()
         pause.draw(screen_copy)  # the pause screen draws while the sensor is gone
-        until(app, "play", 10.0)  # retried by itself; frames flow again
+        until(app, "play", 10.0)  # the ReconnectingSensor opened the camera again; frames flow again
         assert pause.retries >= 1
+        assert app.poses._reconnecting is not None
+        assert app.poses._reconnecting.reconnections == 1
+        assert app.poses.generation == generation + 1  # the same service, a new device: a fresh coach
+        assert app.scene.run.reps == reps  # the level's count survived
         result = play_to_results(app).result
         assert result.outcome == "completed"
         assert result.reps == 5

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
+
 from sensors import PoseFrame, SourceUnavailable, check_sensor, open_source
 from sensors.contract import Capabilities, Sensor
 from sensors.reconnect import ReconnectingSensor
@@ -74,3 +79,54 @@ def test_unplug_reports_disconnected_then_resumes_when_the_camera_is_back() -> N
 def test_reconnecting_sensor_passes_the_contract() -> None:
     port = Port()
     check_sensor(lambda: ReconnectingSensor(port.make, clock=lambda: port.now_s), frames=4)
+
+
+def test_in_the_background_the_device_is_opened_on_a_worker_and_callbacks_run_first() -> None:
+    port = Port()
+    opened_on: list[str] = []
+    make = port.make
+
+    def made() -> Sensor:
+        opened_on.append(threading.current_thread().name)
+        return make()
+
+    cam = ReconnectingSensor(made, retry_every_s=60.0, background=True).open()
+    events: list[str] = []
+    cam.on_reconnect.append(lambda: events.append("reconnected"))
+    for _ in range(5):
+        assert cam.read(timeout_s=0) is not None
+    assert cam.read(timeout_s=0) is None  # unplugged (port still plugged: it opens at once when asked)
+    assert cam.disconnected is not None
+    assert cam.read(timeout_s=0) is None  # the next try is a minute away
+    cam.retry_now()  # the player pressed R
+    deadline = time.monotonic() + 5.0
+    back = None
+    while back is None and time.monotonic() < deadline:
+        back = cam.read(timeout_s=0.01)
+    assert back is not None
+    assert events == ["reconnected"]
+    assert cam.attempts == 1
+    assert opened_on[0] == threading.current_thread().name
+    assert opened_on[1].startswith("reconnect:")
+    cam.close()
+    cam.close()  # harmless twice
+
+
+def test_a_driver_error_is_a_loss_too_but_a_wrong_call_is_not() -> None:
+    from sensors.errors import SensorStateError
+
+    class Driver(ScriptedCamera):
+        def _read(self, timeout_s: float | None) -> PoseFrame | None:
+            raise RuntimeError("Frame didn't arrive within 5000")
+
+    cam = ReconnectingSensor(lambda: Driver(1), clock=lambda: 0.0).open()
+    assert cam.read(timeout_s=0) is None
+    assert cam.disconnected == "scripted: RuntimeError: Frame didn't arrive within 5000"
+
+    class Wrong(ScriptedCamera):
+        def _read(self, timeout_s: float | None) -> PoseFrame | None:
+            raise SensorStateError("read before open")
+
+    cam = ReconnectingSensor(lambda: Wrong(1), clock=lambda: 0.0).open()
+    with pytest.raises(SensorStateError):
+        cam.read(timeout_s=0)

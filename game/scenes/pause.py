@@ -2,9 +2,10 @@
 
 Three kinds: ``manual`` (Esc/P: waits for the player), ``away`` (the player
 left: resumes by itself once they are back in view for a moment) and
-``sensor`` (the camera failed or was unplugged: retries by itself every few
-seconds, or on R; S switches to the synthetic demo; resumes once frames
-flow again). Reps stay counted in every case. Buttons work with keys, a
+``sensor`` (the camera failed or was unplugged: the pose service's
+:class:`~sensors.reconnect.ReconnectingSensor` opens it again by itself every
+few seconds in the background, R tries at once, S switches to the synthetic
+demo; resumes once frames flow again). Reps stay counted in every case. Buttons work with keys, a
 gamepad, or hands-free.
 """
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 import pygame
 
 from game import assets, draw
+from game.poses import RECONNECT_EVERY_S
 from game.scenes.base import Scene
 from game.widgets import HANDS_FREE_HINT, Button, Menu
 
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from game.scenes.play import PlayScene
 
 BACK_IN_VIEW_S = 0.6  #: the player must be in view this long before an auto-pause resumes
-RETRY_EVERY_S = 2.0  #: a failed sensor is opened again this often
+RETRY_EVERY_S = RECONNECT_EVERY_S  #: a source that failed to open is opened again this often
 FRAMES_BEFORE_RESUME = 5  #: after a reconnect, resume once this many frames arrived
 
 
@@ -48,15 +50,21 @@ class PauseScene(Scene):
         self.reason = reason  #: "" for a manual pause
         self.in_view_s = 0.0
         self.retry_in_s = RETRY_EVERY_S
-        self.retries = 0
-        self.error = app.poses.error
+        self._retries = 0  #: full re-opens after an error (a lost device's retries are the service's)
+        self.error = app.poses.error or app.poses.disconnected
         self.frames_back = 0
+        self._attempts_before = app.poses.reconnect_attempts
         if self.kind == "sensor":
             buttons = [Button("Retry camera", "retry"), Button("Switch to the demo", "switch_source"),
                        Button("End level", "quit_level")]  # fmt: skip
         else:
             buttons = [Button("Resume", "resume"), Button("End level", "quit_level")]
         self.menu = Menu(buttons)
+
+    @property
+    def retries(self) -> int:
+        """How often the camera was tried again while this pause was up (by itself or on R)."""
+        return self._retries + max(0, self.app.poses.reconnect_attempts - self._attempts_before)
 
     @property
     def auto(self) -> bool:
@@ -72,7 +80,7 @@ class PauseScene(Scene):
     # -- actions ----------------------------------------------------------------------
     def resume(self) -> None:
         """Hand the play scene back."""
-        if self.kind == "sensor" and self.app.poses.error:
+        if self.kind == "sensor" and (self.app.poses.error or self.app.poses.disconnected):
             return  # nothing to resume to yet
         self.app.pop()
 
@@ -82,7 +90,8 @@ class PauseScene(Scene):
 
     def retry(self) -> None:
         if self.kind == "sensor":
-            self.retries += 1
+            if self.app.poses.error:
+                self._retries += 1
             self.retry_in_s = RETRY_EVERY_S
             self.app.poses.retry()
 
@@ -114,12 +123,15 @@ class PauseScene(Scene):
                 return
         if self.kind == "sensor":
             poses = self.app.poses
-            if poses.error:
+            if poses.error:  # the source did not open at all: open it again now and then
                 self.error = poses.error
                 self.frames_back = 0
                 self.retry_in_s -= wall_dt_s
                 if self.retry_in_s <= 0:
                     self.retry()
+            elif poses.disconnected:  # the reconnecting sensor tries by itself
+                self.error = poses.disconnected
+                self.frames_back = 0
             elif frame is not None:
                 self.frames_back += 1
                 if self.frames_back >= FRAMES_BEFORE_RESUME:
@@ -143,7 +155,13 @@ class PauseScene(Scene):
         draw.text(surface, title, 68, colour if self.auto else assets.TEXT, (box.centerx, box.y + 56), "center")
         if self.kind == "sensor":
             poses = self.app.poses
-            state = "opening it again..." if poses.opening else f"retrying in {max(0.0, self.retry_in_s):.0f} s"
+            if poses.disconnected:
+                tries = poses.reconnect_attempts
+                state = f"trying again every {RECONNECT_EVERY_S:.0f} s" + (f" ({tries} tries)" if tries else "")
+            elif poses.opening:
+                state = "opening it again..."
+            else:
+                state = f"retrying in {max(0.0, self.retry_in_s):.0f} s"
             hint = _short(self.error or "no frames")
             draw.text(surface, hint, 26, assets.TEXT_DIM, (box.centerx, box.y + 110), "center", shadow=False)
             draw.text(surface, f"Check the cable - {state}. Your {self.held.run.reps} reps are kept.", 28,

@@ -40,6 +40,8 @@ CUE_MIN_GAP_S = 1.5  #: one short cue at a time: a new cue waits this long unles
 RESULTS_AFTER_S = 1.5  #: pause on the last rep before the results
 IN_FORM_SHOWN_S = 0.5  #: a hold shows "in form" while its in-form time grew this recently
 SIDEBAR_TEXT_W_PX = 280  #: the sidebar's title lines are cut to this width
+#: a frame stamped less than this long before now is taken to be on the monotonic clock
+MONOTONIC_AGE_MAX_S = 1.0
 OUTCOME_WORDS = {Outcome.COMPLETED: "completed", Outcome.TIME_UP: "time up"}
 
 
@@ -100,6 +102,7 @@ class PlayScene(Scene):
         if self.session_id is None:
             pack = self.app.options.pack
             self.app.use_source_for(pack.demo_motion(self.exercise))
+            ex.load_library()  # parsed once here, not on the game frame the first pose arrives on
             self.session_id = self.app.store.start_session(
                 pack.id, self.level.id, self.level.mode, self.app.source_spec
             )
@@ -150,7 +153,7 @@ class PlayScene(Scene):
                 self._new_coach()
             self.frame, self._frame_arrived_s = frame, now_s
         if self.frame is not None:  # the pipeline's pose at the display time
-            display_t_s = self.frame.t_s + (now_s - self._frame_arrived_s)
+            display_t_s = display_time_s(self.frame.t_s, now_s, self._frame_arrived_s)
             self.shown = self.app.poses.predict(display_t_s) or self.frame
         return frame
 
@@ -161,7 +164,7 @@ class PlayScene(Scene):
     def update(self, dt_s: float) -> None:
         poses = self.app.poses
         frame = self.watch()
-        if poses.error:
+        if poses.error or poses.disconnected:  # the sensor reconnects by itself meanwhile
             self.pause(reason="The camera stopped", kind="sensor")
             return
         if self.frame is None or self.coach is None:  # waiting for the camera: the countdown starts with it
@@ -398,23 +401,29 @@ class PlayScene(Scene):
         return self._rest_seen_s
 
     def debug_lines(self) -> list[str]:
-        """The F3 overlay: engine phase and view, frame rate and timings."""
+        """The F3 overlay: engine phase and view, frame rate, inference, pipeline (per stage) and latency."""
         ms = self.app.frame_ms
         fps = 1000.0 / (sum(ms) / len(ms)) if ms else 0.0
+        ticks = self.app.clock_ticks_s
+        if len(ticks) >= 2 and ticks[-1] > ticks[0]:  # frames drawn per wall second, not 1 / step time
+            fps = (len(ticks) - 1) / (ticks[-1] - ticks[0])
         frame = self.frame
         inference = frame.meta.get("inference_ms") if frame is not None else None
-        pipeline = frame.meta.get("pipeline_ms") if frame is not None else None
+        stages = self.app.poses.stage_ms
+        total = stages.pop("total", None)
         latency = "n/a"
         if frame is not None:
             age_s = time.monotonic() - frame.t_s
-            if 0 <= age_s < 5:  # a live source stamps frames with the monotonic clock
+            if 0 <= age_s < MONOTONIC_AGE_MAX_S:  # a live source stamps frames with the monotonic clock
                 latency = f"{age_s * 1000:.0f} ms"
         step = f"{np.percentile(ms, 50):.1f} / {max(ms):.1f} ms" if ms else "-"
+        parts = "  ".join(f"{name} {v:.1f}" for name, v in stages.items())
         return [
             f"phase: {self.coach.phase if self.coach else '-'}   view: {self.coach.view if self.coach else '-'}",
             f"render: {fps:.0f} fps  frame p50/max {step}",
-            f"inference: {f'{inference:.1f} ms' if isinstance(inference, float | int) else 'n/a'}"
-            f"   pipeline: {f'{pipeline:.1f} ms' if isinstance(pipeline, float | int) else 'n/a'}",
+            f"inference: {f'{inference:.1f} ms' if isinstance(inference, float | int) else 'n/a (no model)'}"
+            f"   pipeline: {f'{total:.2f} ms' if total is not None else 'n/a'}",
+            f"  {parts}" if parts else "  (no pipeline stages yet)",
             f"end-to-end latency: {latency}   frames: {self.app.poses.frames_seen}",
         ]
 
@@ -485,6 +494,14 @@ class PlayScene(Scene):
         hud.draw_sidebar(surface, state)
         if self.app.debug:
             hud.draw_debug(surface, self.debug_lines(), area)
+
+
+def display_time_s(frame_t_s: float, now_s: float, arrived_s: float) -> float:
+    """The display time in the frame's clock: ``now_s`` when the source stamps frames with the monotonic
+    clock (a camera, the real-time demo; the capture-to-pose latency is then made up for too), else the
+    frame's time plus how long ago it arrived (a file or a test source with its own clock)."""
+    age_s = now_s - frame_t_s
+    return now_s if 0.0 <= age_s < MONOTONIC_AGE_MAX_S else frame_t_s + (now_s - arrived_s)
 
 
 def _stage_text(status: RunStatus) -> str:

@@ -18,6 +18,7 @@ itself (``Capabilities.fuses_depth``).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -68,22 +69,37 @@ class PosePipeline:
             stages.append(TrackStage(self.tracker))
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.last: PoseFrame | None = None  #: the last processed frame
+        #: the last frame's time in each stage and in all ("total"), ms (e.g. for the game's F3 overlay)
+        self.stage_ms: dict[str, float] = {}
         self._lock = threading.Lock()  # a worker thread processes while the game thread predicts
 
     def process(self, frame: PoseFrame) -> PoseFrame:
-        with self._lock:
-            for stage in self.stages:
+        """Run every stage on ``frame`` (one stream: call from one thread at a time)."""
+        timings: dict[str, float] = {}
+        t0_s = t_s = time.perf_counter()
+        for stage in self.stages:
+            with self._lock:  # per stage: predict() waits for one stage at most, never the whole chain
                 frame = stage(frame)
-            self.last = frame
-            return frame
+            now_s = time.perf_counter()
+            timings[stage.name] = (now_s - t_s) * 1000
+            t_s = now_s
+        timings["total"] = (t_s - t0_s) * 1000
+        self.stage_ms = timings
+        self.last = frame
+        return frame
 
-    def predict(self, t_s: float) -> PoseFrame | None:
+    def predict(self, t_s: float, wait: bool = True) -> PoseFrame | None:
         """The player's pose at ``t_s`` (the display time): the tracker's prediction, bounded
-        by its ``max_extrapolate_s`` and ``max_coast_s``; the last frame when not tracking."""
-        with self._lock:
+        by its ``max_extrapolate_s`` and ``max_coast_s``; the last frame when not tracking.
+        ``wait=False``: None at once while a stage is running (a render loop keeps its last pose)."""
+        if not self._lock.acquire(blocking=wait):
+            return None
+        try:
             if not self.config.track:
                 return self.last
             return self.tracker.predict(t_s)
+        finally:
+            self._lock.release()
 
     def reset(self) -> None:
         with self._lock:
@@ -124,8 +140,8 @@ class PipelineSensor(Sensor):
     def _close(self) -> None:
         self.inner.close()
 
-    def predict(self, t_s: float) -> PoseFrame | None:
-        return self.pipeline.predict(t_s)
+    def predict(self, t_s: float, wait: bool = True) -> PoseFrame | None:
+        return self.pipeline.predict(t_s, wait)
 
     def __getattr__(self, name: str) -> object:  # intrinsics, dropped, ... of the wrapped source
         if name.startswith("_") or name == "inner":
