@@ -111,5 +111,26 @@ def load_library(extra: Iterable[Path | str] = ()) -> ExerciseLibrary:
         _BUILTIN = [d for f in builtin_files() for d in load_exercise_file(f)]
     defs = list(_BUILTIN)
     for f in extra:
-        defs += load_exercise_file(f)
+        defs += _load_cached(Path(f))
     return ExerciseLibrary(defs)
+
+
+_FILES: dict[tuple[str, int, int], list[ExerciseDefinition]] = {}
+_MAX_CACHED_FILES = 64
+
+
+def _load_cached(path: Path) -> list[ExerciseDefinition]:
+    """:func:`load_exercise_file`, remembered while the file keeps its size and modification time
+    (a game creates a coach per stage and per reconnect; the definitions are frozen models)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return load_exercise_file(path)  # its own clear error
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    defs = _FILES.get(key)
+    if defs is None:
+        defs = load_exercise_file(path)
+        if len(_FILES) >= _MAX_CACHED_FILES:
+            _FILES.clear()
+        _FILES[key] = defs
+    return list(defs)

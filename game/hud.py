@@ -194,7 +194,7 @@ def draw_mode(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> None:
         centre = (area.right - 100, area.centery - 80)
         pygame.draw.circle(surface, (10, 12, 24), centre, 70)
         _ring(surface, centre, 64, s.rest_left_s / s.rest_total_s, assets.ACCENT_2, 10)
-        draw.text(surface, f"{max(0.0, s.rest_left_s):.0f}", 64, assets.TEXT, centre, "center")
+        draw.text(surface, f"{math.ceil(max(0.0, s.rest_left_s))}", 64, assets.TEXT, centre, "center")
         draw.text(surface, "REST", 22, assets.TEXT_DIM, (centre[0], centre[1] + 42), "center", shadow=False)
     if s.hold_progress is not None:
         bar_rect = pygame.Rect(0, 0, min(520, area.width - 120), 26)
