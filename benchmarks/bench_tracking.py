@@ -15,9 +15,10 @@ front of the hands; distances 1.5-4 m. Side by side, on the same frames:
   depth-lifted points and on the pixels, its (min_cutoff, beta) tuned per
   signal family (space x exercise) on held-out seeds (``TUNE_SEEDS``) by grid
   search, then scored on other seeds (``EVAL_SEEDS``);
-* ``tracker``   -- :class:`sensors.tracking.PoseTracker` with its defaults
-  (one configuration for every stream) and the player's segment lengths
-  calibrated on a separate warm-up stream.
+* ``tracker``   -- :class:`sensors.tracking.PoseTracker` with its defaults on
+  moving streams and ``TrackerConfig.for_holds()`` (the IMM's still model on)
+  on holds -- two fixed configurations, where One Euro is tuned per stream --
+  and the player's segment lengths calibrated on a separate warm-up stream.
 
 Metrics: MPJPE (mm; the 12 body joints, and all 33 points), RMSE (mm, px; all points), static jitter (SD of held
 joints, mm), dynamic jitter (mean |second difference|, mm/frame^2), lag (the
@@ -375,7 +376,8 @@ def main(quick: bool = False) -> dict[str, Any]:
         rows = []
         for seed in eval_seeds:
             s = make_stream(target, seed, reps)
-            rows.append(score(s, oe_m, oe_px, run_tracker(s, config), hold="hold" in name))
+            cfg = TrackerConfig.for_holds(segment_lengths_m=config.segment_lengths_m) if "hold" in name else config
+            rows.append(score(s, oe_m, oe_px, run_tracker(s, cfg), hold="hold" in name))
         if name in PLOTS and not quick:
             plots.append(plot(name, s, rows[-1]["_traces"], PLOTS[name], out_dir))
         row = _mean_rows([{k: v for k, v in r.items() if k != "_traces"} for r in rows])
