@@ -120,6 +120,9 @@ class KalmanBank:
             np.array([0.0, 1.0]) if self.T[MOVING, STILL] == 0 and self.T[STILL, STILL] < 1e-9 else np.array([0.2, 0.8])
         )
         self.mu = np.tile(self._mu0, (j, 1))  #: (J, M) mode probabilities
+        #: only the moving model (no way into "still"): mixing and mode likelihoods are skipped
+        self.single = bool(self._mu0[STILL] == 0)
+        self._m = slice(MOVING, MOVING + 1) if self.single else slice(None)  #: the models run
         self.alive = np.zeros((j, a), bool)
         self._keep_v = np.zeros((j, a), bool)  #: reset entries that keep their velocity when re-initialised
         self.v_lp = np.zeros((j, a))  #: low-passed velocity, unit/s
@@ -133,6 +136,10 @@ class KalmanBank:
 
     def _estimate(self) -> None:
         """x = sum_k mu_k x_k; P = sum_k mu_k (P_k + (x_k - x)(x_k - x)')."""
+        if self.single:  # mu = (0, 1): the moving model's state (views, kept in step)
+            self.p, self.v = self.xp[MOVING], self.xv[MOVING]
+            self.c00, self.c01, self.c11 = self.p00[MOVING], self.p01[MOVING], self.p11[MOVING]
+            return
         w = self.mu.T[:, :, None]  # (M, J, 1)
         self.p = (w * self.xp).sum(axis=0)  #: (J, A) combined position
         self.v = (w * self.xv).sum(axis=0)  #: (J, A) combined velocity
@@ -149,16 +156,19 @@ class KalmanBank:
     def predict(self, dt_s: float) -> None:
         if dt_s <= 0:
             return
-        # mixing: cbar = mu T, omega_ik = T_ik mu_i / cbar_k (J, M_i, M_k)
-        cbar = np.maximum(self.mu @ self.T, 1e-300)  # a mode that cannot be entered: weight 0
-        omega = self.T[None] * self.mu[:, :, None] / cbar[:, None, :]
-        wk = omega.transpose(2, 1, 0)[..., None]  # (M_k, M_i, J, 1)
-        xp = (wk * self.xp[None]).sum(axis=1)  # x0_k = sum_i omega_ik x_i
-        xv = (wk * self.xv[None]).sum(axis=1)
-        dp, dv = self.xp[None] - xp[:, None], self.xv[None] - xv[:, None]  # (M_k, M_i, J, A)
-        p00 = (wk * (self.p00[None] + dp * dp)).sum(axis=1)
-        p01 = (wk * (self.p01[None] + dp * dv)).sum(axis=1)
-        p11 = (wk * (self.p11[None] + dv * dv)).sum(axis=1)
+        if self.single:
+            xp, xv, p00, p01, p11 = self.xp, self.xv, self.p00, self.p01, self.p11
+        else:  # mixing: cbar = mu T, omega_ik = T_ik mu_i / cbar_k (J, M_i, M_k)
+            cbar = np.maximum(self.mu @ self.T, 1e-300)  # a mode that cannot be entered: weight 0
+            omega = self.T[None] * self.mu[:, :, None] / cbar[:, None, :]
+            wk = omega.transpose(2, 1, 0)[..., None]  # (M_k, M_i, J, 1)
+            xp = (wk * self.xp[None]).sum(axis=1)  # x0_k = sum_i omega_ik x_i
+            xv = (wk * self.xv[None]).sum(axis=1)
+            dp, dv = self.xp[None] - xp[:, None], self.xv[None] - xv[:, None]  # (M_k, M_i, J, A)
+            p00 = (wk * (self.p00[None] + dp * dp)).sum(axis=1)
+            p01 = (wk * (self.p01[None] + dp * dv)).sum(axis=1)
+            p11 = (wk * (self.p11[None] + dv * dv)).sum(axis=1)
+            self.mu = cbar  # predicted mode probabilities (the update weighs them by the likelihoods)
         # moving: x = F x, P = F P F' + Q, written out for F = [[1, dt], [0, 1]]
         q00, q01, q11 = _unit_q(dt_s)
         var = self.sigma_a() ** 2  # (J, A)
@@ -168,15 +178,15 @@ class KalmanBank:
         self.p00[m] = p00[m] + 2 * dt_s * p01[m] + dt_s * dt_s * p11[m] + q00 * var
         self.p01[m] = p01[m] + dt_s * p11[m] + q01 * var
         self.p11[m] = p11[m] + q11 * var
-        # still: x = F x, P = F P F' + Q for F = [[1, 0], [0, 0]], Q = diag((d dt)^2, d^2): the
-        # joint stays where it is (velocity 0) up to a slow drift d
-        drift2 = self._still_drift**2
-        self.xp[STILL] = xp[STILL]
-        self.xv[STILL] = 0.0
-        self.p00[STILL] = p00[STILL] + drift2 * dt_s * dt_s
-        self.p01[STILL] = 0.0
-        self.p11[STILL] = drift2
-        self.mu = cbar  # predicted mode probabilities (the update weighs them by the likelihoods)
+        if not self.single:
+            # still: x = F x, P = F P F' + Q for F = [[1, 0], [0, 0]], Q = diag((d dt)^2, d^2): the
+            # joint stays where it is (velocity 0) up to a slow drift d
+            drift2 = self._still_drift**2
+            self.xp[STILL] = xp[STILL]
+            self.xv[STILL] = 0.0
+            self.p00[STILL] = p00[STILL] + drift2 * dt_s * dt_s
+            self.p01[STILL] = 0.0
+            self.p11[STILL] = drift2
         self._estimate()
 
     def maneuver_var(self, dt_s: float, space: int = 0) -> float:
@@ -225,21 +235,24 @@ class KalmanBank:
             self._keep_v &= ~fresh
         upd = use & ~fresh
         if upd.any():  # on whole arrays (33 x 8): cheaper than gathering the used entries
-            y = np.where(upd, z - self.xp, 0.0)  # y = z - H x      (M, J, A)
-            S = self.p00 + np.where(upd, R, 1.0)  # S = H P H' + R
-            K0 = np.where(upd, self.p00 / S, 0.0)  # K = P H' S^-1
-            K1 = np.where(upd, self.p01 / S, 0.0)
-            # mode likelihoods: log N(y; 0, S) summed over the joint's used axes (the 2 pi cancels)
-            ll = -0.5 * np.where(upd, y * y / S + np.log(S), 0.0).sum(axis=2).T  # (J, M)
-            lik = np.exp(ll - ll.max(axis=1, keepdims=True))
-            mu = self.mu * lik
-            self.mu = mu / mu.sum(axis=1, keepdims=True)
-            self.xp = self.xp + K0 * y  # x = x + K y
-            self.xv = self.xv + K1 * y
+            m = self._m
+            xp, xv, p00, p01, p11 = self.xp[m], self.xv[m], self.p00[m], self.p01[m], self.p11[m]
+            y = np.where(upd, z - xp, 0.0)  # y = z - H x      (M, J, A)
+            S = p00 + np.where(upd, R, 1.0)  # S = H P H' + R
+            K0 = np.where(upd, p00 / S, 0.0)  # K = P H' S^-1
+            K1 = np.where(upd, p01 / S, 0.0)
+            if not self.single:
+                # mode likelihoods: log N(y; 0, S) summed over the joint's used axes (the 2 pi cancels)
+                ll = -0.5 * np.where(upd, y * y / S + np.log(S), 0.0).sum(axis=2).T  # (J, M)
+                lik = np.exp(ll - ll.max(axis=1, keepdims=True))
+                mu = self.mu * lik
+                self.mu = mu / mu.sum(axis=1, keepdims=True)
+            self.xp[m] = xp + K0 * y  # x = x + K y
+            self.xv[m] = xv + K1 * y
             # P = (I - K H) P, written out for H = [1, 0]
-            self.p11 = self.p11 - K1 * self.p01
-            self.p01 = (1 - K0) * self.p01
-            self.p00 = (1 - K0) * self.p00
+            self.p11[m] = p11 - K1 * p01
+            self.p01[m] = (1 - K0) * p01
+            self.p00[m] = (1 - K0) * p00
         self._estimate()
         if dt_s > 0:  # velocity low-pass (coasting joints keep theirs); noise averages out, motion stays
             a = (dt_s / (self._tau + dt_s))[self.space_of_axis]

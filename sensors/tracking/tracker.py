@@ -263,6 +263,8 @@ class PoseTracker:
         plank hold the far side was 'moving' 90 % of the time); the well-seen joints tell better
         whether the body holds still."""
         c, bank = self.config, self.bank
+        if bank.single:
+            return
         good = accept & (confidence >= c.mode_min_confidence)
         poor = ~good & bank.alive[:, 0]
         if poor.any() and good.sum() >= 4:
@@ -276,7 +278,7 @@ class PoseTracker:
         fx = frame.intrinsics.fx_px if frame.intrinsics is not None else DEFAULT_FX_PX
         z = np.where(bank.alive[:, CAM.start + 2], bank.p[:, CAM.start + 2], np.nan)
         ok = np.isfinite(z) & (z > 0)
-        z = np.where(ok, z, np.median(z[ok]) if ok.any() else 2.5)
+        z = np.where(ok, z, z[ok].mean() if ok.any() else 2.5)
         metric = np.where(conf >= self.config.speed_min_confidence, bank.speed[:, 0] * z / fx, 0.0)
         bank.speed[:, 1:] = np.maximum(bank.speed[:, 1:], metric[:, None])
 
