@@ -208,16 +208,6 @@ class KalmanBank:
         """Positions ``dt_s`` ahead without changing the filter, (J, A)."""
         return self.p[:, axes] + dt_s * self.v[:, axes]
 
-    def extrapolated(self, dt_s: float) -> np.ndarray:
-        """(J, A) positions ``dt_s`` ahead along a shrunk velocity ``v * v^2 / (v^2 + 4 var_v)`` (the
-        minimum-mean-square-error scaling of an uncertain velocity, with the filter's velocity
-        variance taken 4x: it is too confident where the noise is correlated in time): a joint
-        moving clearly is extrapolated, one whose velocity is mostly noise is shown where it is."""
-        if dt_s <= 0:
-            return self.p.copy()
-        v2 = self.v * self.v
-        return self.p + dt_s * self.v * (v2 / (v2 + 4.0 * self.c11 + 1e-12))
-
     def position_var(self, dt_s: float = 0.0, axes: slice = slice(None)) -> np.ndarray:
         """(J, A) position variance ``dt_s`` ahead (without the process noise of that gap)."""
         return self.c00[:, axes] + 2 * dt_s * self.c01[:, axes] + dt_s * dt_s * self.c11[:, axes]

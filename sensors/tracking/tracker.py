@@ -338,7 +338,7 @@ class PoseTracker:
         coast_conf = 0.5 * np.clip(c.image_sigma_px / std_px, 0.0, 1.0)
         conf = np.where(measured, frame.confidence, coast_conf).astype(np.float32)
         conf[~alive] = 0.0
-        pos = np.where((bank.alive & alive[:, None]), bank.extrapolated(dt_s), np.nan)
+        pos = np.where((bank.alive & alive[:, None]), bank.predicted(dt_s), np.nan)
         return frame.with_changes(
             t_s=t_s,
             image_xy_px=pos[:, IMG],
