@@ -169,9 +169,9 @@ class PoseTracker:
         r_img = np.stack([r_px, r_px], axis=1)
         d2 = np.where(alive, bank.innovation_d2(frame.image_xy_px, r_img, IMG), 0.0)
         outlier = seen & alive & (d2 > c.gate_chi2)
-        # back from behind an occluder: re-placed at the measurement, keeping its velocity (an
+        # back from behind an occluder, off its prediction: re-placed at the measurement, keeping its velocity (an
         # update would turn the whole gap into velocity and overshoot)
-        back = seen & alive & (frame.t_s - self._last_seen_s > c.snap_after_s)
+        back = outlier & (frame.t_s - self._last_seen_s > c.snap_after_s)
         bank.reset(back, keep_velocity=True)
         outlier &= ~back
         if outlier.any():
