@@ -3,14 +3,17 @@
 One :class:`~sensors.tracking.bank.KalmanBank` of two-model (still / moving)
 IMM filters tracks each joint on 8 axes: image pixels (2), hip-centred world
 metres (3) and camera metres (3, from depth fusion); a joint's mode
-probability is shared by its 8 axes. Each frame, in this order:
+probability is shared by its 8 axes. By default only the moving model runs
+(one vectorised op set for all 264 filters); ``TrackerConfig.for_holds()``
+turns the still model on for held poses (see ``p_still_to_moving``). Each
+frame, in this order:
 
 1. **predict** every filter to the frame's time (IMM mixing, then each
    model's process noise, see ``bank.py``);
 2. **left/right swap**: if the frame fits the prediction clearly better with
    left and right exchanged, it is relabelled (``swap.py``);
-3. **measurement noise** from the model's visibility (``sigma / confidence``)
-   and, for depth, from the depth camera's noise model (``k z^2``) and the
+3. **measurement noise** from the model's visibility (``sigma / confidence^2``,
+   at most ``max_noise_scale`` x sigma) and, for depth, from the depth camera's noise model (``k z^2``) and the
    pixel noise at the joint's distance; a depth sample under a joint the model
    reports as occluded (visibility below ``depth_min_confidence``) lies on the
    occluder, not the joint, and is not used as depth;
@@ -19,7 +22,8 @@ probability is shared by its 8 axes. Each frame, in this order:
    ``accel_max`` this step is not used (if only the hard acceleration makes it
    plausible, that process noise is added: a kick or a reversal is followed); one that stays away for
    ``reacquire_frames`` frames re-initialises the joint (the body really
-   moved). A depth sample is used only when its depth innovation passes its
+   moved), and a joint back after ``snap_after_s`` unseen, off its prediction,
+   is re-placed at once keeping its velocity. A depth sample is used only when its depth innovation passes its
    own gate and it keeps the bone to its parent near the player's calibrated
    length (``limbs.py``); otherwise the joint is updated along its pixel's ray
    at the predicted depth, with the large variance of a monocular guess;
