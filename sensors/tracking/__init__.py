@@ -1,4 +1,4 @@
-"""Pose tracking: a vectorised Kalman bank with speed-adaptive process noise,
+"""Pose tracking: a vectorised two-model (still / moving) IMM Kalman bank with speed-adaptive noise,
 left/right swap repair and limb-length checks on depth. See ``tracker.py``."""
 
 from sensors.tracking.bank import KalmanBank, MotionNoise

@@ -1,162 +1,268 @@
-"""A vectorised bank of constant-velocity Kalman filters with speed-adaptive process noise.
+"""A vectorised bank of two-model IMM filters (still / moving) over constant-velocity models.
 
-One filter per coordinate of each joint: state ``x = [p, v]`` (position,
-velocity), covariance ``P`` (2, 2). Shapes: ``x`` (J, A, 2), ``P`` (J, A, 2, 2)
-for J joints and A axes. The equations are filterpy's, written next to the code:
+One filter per coordinate: J joints x A axes (the tracker uses A = 8: image
+px x2, hip-centred world metres x3, camera metres x3), state ``[p, v]``,
+two motion models M = (still, moving) that differ only in their process
+noise and dynamics. Shapes: positions/velocities ``(M, J, A)``, the covariance as its
+three distinct entries ``p00, p01, p11`` ``(M, J, A)``, mode probabilities
+``mu`` ``(J, M)`` shared by all axes of a joint (a joint is still or moving
+as a whole, and every measurement of it -- pixels, world, depth -- tells).
+The equations are filterpy's (``KalmanFilter`` and ``IMMEstimator``),
+written next to the code:
 
-    predict:  x = F x            F = [[1, dt], [0, 1]]
-              P = F P F' + Q     Q = Q_discrete_white_noise(2, dt, 1) * sigma_a^2
-    update:   y = z - H x        H = [1, 0]
+    mixing:   cbar = mu T              omega_ik = T_ik mu_i / cbar_k
+              x0_k = sum_i omega_ik x_i
+              P0_k = sum_i omega_ik (P_i + (x_i - x0_k)(x_i - x0_k)')
+    predict:  x = F_k x                P = F_k P F_k' + Q_k
+              moving: F = [[1, dt], [0, 1]], Q = Q_discrete_white_noise(2, dt, 1) * sigma_a^2
+              still:  F = [[1, 0], [0, 0]],  Q = diag((d dt)^2, d^2)   (stays put, drift d)
+    update:   y = z - H x              H = [1, 0]
               S = H P H' + R
               K = P H' S^-1
               x = x + K y
               P = (I - K H) P
+              mu_k = cbar_k L_k / sum    L_k = prod over the joint's axes of N(y; 0, S)
+    estimate: x = sum_k mu_k x_k,  P = sum_k mu_k (P_k + (x_k - x)(x_k - x)')
 
-Adaptive process noise (One Euro's idea inside the Kalman filter): each
-joint's acceleration std grows with its speed,
-``sigma_a = accel_min + accel_per_speed * max(|v_lp| - deadband, 0)``, where ``v_lp`` is the
-joint's velocity estimate low-passed (as a vector, so noise averages out)
-with ``speed_tau_s``. A held
-joint gets a tiny ``sigma_a`` (the filter averages over many frames: low
-jitter); a moving one a large ``sigma_a`` (gain near 1: no lag). The smoothed
-speed decays slowly, so a reversal, where the speed passes through zero, still
-sees the large noise of the motion before it.
+Why two models (measured with ``repquest bench tracking``): a single
+speed-adaptive filter must read "still" from a noisy speed estimate, so on
+holds its noise stayed high (static jitter only 51-64 % below raw). The
+still model (velocity 0, position drifting at ``still_drift``: a few mm/s)
+averages a held joint over many frames; the moving model (``accel_min + accel_per_speed * speed``, capped at
+``accel_max``: One Euro's idea inside the Kalman filter) follows kicks and
+reversals with a gain near 1. The innovation likelihoods pick between them
+every frame, with the whole joint's evidence.
 
 Why not filterpy's ``KalmanFilter`` / ``IMMEstimator`` objects: a pose needs
-33 joints x (2 + 3 + 3) axes = 264 filters per frame, and one filterpy
-``predict`` + ``update`` costs tens of microseconds in Python, so a bank of
-them takes several milliseconds against a budget of 1 ms for the whole
-pipeline (``repquest bench tracking`` measures both). This bank does the same
-algebra on arrays; ``tests/test_tracker.py`` checks it against filterpy's
-``KalmanFilter`` step by step.
+33 joints x 8 axes = 264 filters (528 with two models) per frame; one
+filterpy ``predict`` + ``update`` costs tens of microseconds in Python, so a
+bank of them measured 10.5-17.5 ms per frame against a budget of 1 ms for the
+whole pipeline (``repquest bench tracking`` reports it). This bank does the
+same algebra on arrays; ``tests/test_tracker_bank.py`` checks it against
+filterpy's ``IMMEstimator`` step by step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from filterpy.common import Q_discrete_white_noise
+
+STILL, MOVING = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
 class MotionNoise:
     """Process noise of one coordinate space (units: the space's, per second squared)."""
 
-    accel_min: float  #: acceleration std of a joint at rest
-    accel_per_speed: float  #: extra acceleration std per unit of speed (1/s)
-    accel_max: float  #: cap on the acceleration std
+    accel_min: float  #: moving model: acceleration std at zero speed
+    accel_per_speed: float  #: moving model: extra acceleration std per unit of speed (1/s)
+    accel_max: float  #: moving model's cap; also the hard manoeuvre allowed by the gate
     speed_tau_s: float = 0.15  #: time constant of the speed low-pass
     speed_deadband: float = 0.0  #: speeds below this (the noise's apparent speed) count as rest
+    still_drift: float = 0.0  #: still model: speed std (units/s) of a held joint's slow drift
 
 
-_Q_CACHE: dict[float, np.ndarray] = {}
+_Q_CACHE: dict[float, tuple[float, float, float]] = {}
 
 
-def _unit_q(dt_s: float) -> np.ndarray:
-    """(1, 3) [q00, q01, q11] of filterpy's ``Q_discrete_white_noise(2, dt, var=1)``."""
+def _unit_q(dt_s: float) -> tuple[float, float, float]:
+    """(q00, q01, q11) of filterpy's ``Q_discrete_white_noise(2, dt, var=1)``."""
     q = _Q_CACHE.get(dt_s)
     if q is None:
         full = Q_discrete_white_noise(dim=2, dt=dt_s, var=1.0)
-        q = np.array([[full[0, 0], full[0, 1], full[1, 1]]])
+        q = (float(full[0, 0]), float(full[0, 1]), float(full[1, 1]))
         if len(_Q_CACHE) < 256:
             _Q_CACHE[dt_s] = q
     return q
 
 
 class KalmanBank:
-    """Constant-velocity filters for a (J, A) array of coordinates."""
+    """Two-model (still / moving) IMM filters for a (J, A) array of coordinates.
 
-    def __init__(self, n_joints: int, n_axes: int, noise: MotionNoise) -> None:
-        self.noise = noise
-        self.x = np.zeros((n_joints, n_axes, 2))
-        self.P = np.zeros((n_joints, n_axes, 2, 2))
-        self.alive = np.zeros(n_joints, bool)
-        self.v_lp = np.zeros((n_joints, n_axes))  #: low-passed velocity, unit/s
-        self.speed = np.zeros(n_joints)  #: |v_lp|, unit/s
+    ``spaces`` lists ``(n_axes, MotionNoise)`` per coordinate space; the
+    axes of all spaces are concatenated. ``transition`` is the per-frame mode
+    transition matrix ``T[i, k] = P(mode k next | mode i now)``.
+    """
+
+    def __init__(
+        self, n_joints: int, spaces: Sequence[tuple[int, MotionNoise]], transition: np.ndarray | None = None
+    ) -> None:
+        self.spaces = tuple(spaces)
+        self.n_axes = sum(n for n, _ in self.spaces)
+        j, a = n_joints, self.n_axes
+        self.T = np.array([[0.97, 0.03], [0.03, 0.97]]) if transition is None else np.asarray(transition, float)
+        self.space_of_axis = np.concatenate([np.full(n, k) for k, (n, _) in enumerate(self.spaces)])
+        self.slices = []
+        start = 0
+        for n, _ in self.spaces:
+            self.slices.append(slice(start, start + n))
+            start += n
+
+        def per_axis(get: object) -> np.ndarray:
+            return np.array([getattr(self.spaces[k][1], str(get)) for k in self.space_of_axis])
+
+        self._accel_min = per_axis("accel_min")
+        self._accel_per_speed = per_axis("accel_per_speed")
+        self._accel_max = per_axis("accel_max")
+        self._deadband = per_axis("speed_deadband")
+        self._still_drift = per_axis("still_drift")
+        self._tau = np.array([s.speed_tau_s for _, s in self.spaces])
+        self.xp = np.zeros((2, j, a))  #: positions per model
+        self.xv = np.zeros((2, j, a))  #: velocities per model
+        self.p00 = np.zeros((2, j, a))
+        self.p01 = np.zeros((2, j, a))
+        self.p11 = np.zeros((2, j, a))
+        # a joint (re)appearing has usually just moved; with no way into "still", it is never still
+        self._mu0 = (
+            np.array([0.0, 1.0]) if self.T[MOVING, STILL] == 0 and self.T[STILL, STILL] < 1e-9 else np.array([0.2, 0.8])
+        )
+        self.mu = np.tile(self._mu0, (j, 1))  #: (J, M) mode probabilities
+        #: only the moving model (no way into "still"): mixing and mode likelihoods are skipped
+        self.single = bool(self._mu0[STILL] == 0)
+        self._m = slice(MOVING, MOVING + 1) if self.single else slice(None)  #: the models run
+        self.alive = np.zeros((j, a), bool)
+        self._keep_v = np.zeros((j, a), bool)  #: reset entries that keep their velocity when re-initialised
+        self.v_lp = np.zeros((j, a))  #: low-passed velocity, unit/s
+        self.speed = np.zeros((j, len(self.spaces)))  #: |v_lp| per space, unit/s
+        self._estimate()
+
+    # -- the combined estimate ------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute the combined estimate after ``mu`` was changed from outside."""
+        self._estimate()
+
+    def _estimate(self) -> None:
+        """x = sum_k mu_k x_k; P = sum_k mu_k (P_k + (x_k - x)(x_k - x)')."""
+        if self.single:  # mu = (0, 1): the moving model's state (views, kept in step)
+            self.p, self.v = self.xp[MOVING], self.xv[MOVING]
+            self.c00, self.c01, self.c11 = self.p00[MOVING], self.p01[MOVING], self.p11[MOVING]
+            return
+        w = self.mu.T[:, :, None]  # (M, J, 1)
+        self.p = (w * self.xp).sum(axis=0)  #: (J, A) combined position
+        self.v = (w * self.xv).sum(axis=0)  #: (J, A) combined velocity
+        dp, dv = self.xp - self.p, self.xv - self.v
+        self.c00 = (w * (self.p00 + dp * dp)).sum(axis=0)  #: (J, A) combined covariance entries
+        self.c01 = (w * (self.p01 + dp * dv)).sum(axis=0)
+        self.c11 = (w * (self.p11 + dv * dv)).sum(axis=0)
 
     def sigma_a(self) -> np.ndarray:
-        """(J,) acceleration std used by the next predict."""
-        n = self.noise
-        moving = np.maximum(self.speed - n.speed_deadband, 0.0)
-        return np.minimum(n.accel_min + n.accel_per_speed * moving, n.accel_max)
+        """(J, A) acceleration std of the moving model for the next predict."""
+        moving = np.maximum(self.speed[:, self.space_of_axis] - self._deadband, 0.0)
+        return np.minimum(self._accel_min + self._accel_per_speed * moving, self._accel_max)
 
     def predict(self, dt_s: float) -> None:
         if dt_s <= 0:
             return
-        q = _unit_q(dt_s) * (self.sigma_a() ** 2)[:, None, None]  # (J, 3): q00, q01, q11
-        x, P = self.x, self.P
-        x[..., 0] += dt_s * x[..., 1]  # x = F x
-        # P = F P F' + Q, written out for F = [[1, dt], [0, 1]]
-        P00, P01, P11 = P[..., 0, 0], P[..., 0, 1], P[..., 1, 1]
-        P00 += 2 * dt_s * P01 + dt_s * dt_s * P11 + q[:, :, 0]
-        P01 += dt_s * P11 + q[:, :, 1]
-        P11 += q[:, :, 2]
-        P[..., 1, 0] = P01
+        if self.single:
+            xp, xv, p00, p01, p11 = self.xp, self.xv, self.p00, self.p01, self.p11
+        else:  # mixing: cbar = mu T, omega_ik = T_ik mu_i / cbar_k (J, M_i, M_k)
+            cbar = np.maximum(self.mu @ self.T, 1e-300)  # a mode that cannot be entered: weight 0
+            omega = self.T[None] * self.mu[:, :, None] / cbar[:, None, :]
+            wk = omega.transpose(2, 1, 0)[..., None]  # (M_k, M_i, J, 1)
+            xp = (wk * self.xp[None]).sum(axis=1)  # x0_k = sum_i omega_ik x_i
+            xv = (wk * self.xv[None]).sum(axis=1)
+            dp, dv = self.xp[None] - xp[:, None], self.xv[None] - xv[:, None]  # (M_k, M_i, J, A)
+            p00 = (wk * (self.p00[None] + dp * dp)).sum(axis=1)
+            p01 = (wk * (self.p01[None] + dp * dv)).sum(axis=1)
+            p11 = (wk * (self.p11[None] + dv * dv)).sum(axis=1)
+            self.mu = cbar  # predicted mode probabilities (the update weighs them by the likelihoods)
+        # moving: x = F x, P = F P F' + Q, written out for F = [[1, dt], [0, 1]]
+        q00, q01, q11 = _unit_q(dt_s)
+        var = self.sigma_a() ** 2  # (J, A)
+        m = MOVING
+        self.xp[m] = xp[m] + dt_s * xv[m]
+        self.xv[m] = xv[m]
+        self.p00[m] = p00[m] + 2 * dt_s * p01[m] + dt_s * dt_s * p11[m] + q00 * var
+        self.p01[m] = p01[m] + dt_s * p11[m] + q01 * var
+        self.p11[m] = p11[m] + q11 * var
+        if not self.single:
+            # still: x = F x, P = F P F' + Q for F = [[1, 0], [0, 0]], Q = diag((d dt)^2, d^2): the
+            # joint stays where it is (velocity 0) up to a slow drift d
+            drift2 = self._still_drift**2
+            self.xp[STILL] = xp[STILL]
+            self.xv[STILL] = 0.0
+            self.p00[STILL] = p00[STILL] + drift2 * dt_s * dt_s
+            self.p01[STILL] = 0.0
+            self.p11[STILL] = drift2
+        self._estimate()
 
-    def maneuver_var(self, dt_s: float) -> float:
-        """Position variance a step of ``dt_s`` at the largest acceleration adds (``accel_max``)."""
-        return float(_unit_q(dt_s)[0, 0]) * self.noise.accel_max**2 if dt_s > 0 else 0.0
+    def maneuver_var(self, dt_s: float, space: int = 0) -> float:
+        """Position variance a step of ``dt_s`` at the space's largest acceleration adds."""
+        return _unit_q(dt_s)[0] * self.spaces[space][1].accel_max ** 2 if dt_s > 0 else 0.0
 
     def start_maneuver(self, mask: np.ndarray, dt_s: float) -> None:
-        """The joints in ``mask`` accelerate hard now (a kick, a reversal): add the process noise
-        of ``accel_max`` for this step so the update follows the measurement."""
+        """The joints in ``mask`` (J,) accelerate hard now (a kick, a reversal): add the process
+        noise of ``accel_max`` for this step to both models so the update follows the measurement."""
         if dt_s > 0 and mask.any():
-            q = _unit_q(dt_s)[0] * self.noise.accel_max**2
-            self.P[mask, :, 0, 0] += q[0]
-            self.P[mask, :, 0, 1] += q[1]
-            self.P[mask, :, 1, 0] += q[1]
-            self.P[mask, :, 1, 1] += q[2]
+            q00, q01, q11 = _unit_q(dt_s)
+            var = self._accel_max**2
+            self.p00[:, mask] += q00 * var
+            self.p01[:, mask] += q01 * var
+            self.p11[:, mask] += q11 * var
+            self._estimate()
 
-    def predicted(self, dt_s: float) -> np.ndarray:
+    def predicted(self, dt_s: float, axes: slice = slice(None)) -> np.ndarray:
         """Positions ``dt_s`` ahead without changing the filter, (J, A)."""
-        return self.x[..., 0] + dt_s * self.x[..., 1]
+        return self.p[:, axes] + dt_s * self.v[:, axes]
 
-    def position_var(self, dt_s: float = 0.0) -> np.ndarray:
+    def position_var(self, dt_s: float = 0.0, axes: slice = slice(None)) -> np.ndarray:
         """(J, A) position variance ``dt_s`` ahead (without the process noise of that gap)."""
-        P = self.P
-        return P[..., 0, 0] + 2 * dt_s * P[..., 0, 1] + dt_s * dt_s * P[..., 1, 1]
+        return self.c00[:, axes] + 2 * dt_s * self.c01[:, axes] + dt_s * dt_s * self.c11[:, axes]
 
-    def innovation_d2(self, z: np.ndarray, R: np.ndarray) -> np.ndarray:
-        """Mahalanobis distance^2 of each joint's measurement ``z`` (J, A) with noise variance ``R`` (J, A)."""
-        y = z - self.x[..., 0]  # y = z - H x
-        S = self.P[..., 0, 0] + R  # S = H P H' + R
+    def innovation_d2(self, z: np.ndarray, R: np.ndarray, axes: slice) -> np.ndarray:
+        """(J,) Mahalanobis distance^2 of the measurements ``z`` (J, a) with variances ``R``
+        (J, a) on ``axes``, against the combined prediction."""
+        y = z - self.p[:, axes]  # y = z - H x
+        S = self.c00[:, axes] + R  # S = H P H' + R
         return np.nansum(y * y / S, axis=1)
 
     def update(self, z: np.ndarray, R: np.ndarray, use: np.ndarray, dt_s: float) -> None:
-        """Kalman update of the joints in ``use`` (bool (J,)) with ``z`` (J, A), variances ``R`` (J, A)."""
+        """Update the (joint, axis) entries in ``use`` (J, A) with ``z`` (J, A), variances ``R`` (J, A)."""
         fresh = use & ~self.alive
         if fresh.any():  # first sight: position measured, velocity unknown (a loose prior)
-            self.x[fresh, :, 0] = z[fresh]
-            self.x[fresh, :, 1] = 0.0
-            self.P[fresh] = 0.0
-            self.P[fresh, :, 0, 0] = R[fresh]
-            self.P[fresh, :, 1, 1] = (0.5 * self.noise.accel_max) ** 2 * 0.1
-            self.speed[fresh] = 0.0
+            self.xp[:, fresh] = z[fresh]
+            self.xv[:, fresh] = np.where(self._keep_v[fresh], self.v[fresh], 0.0)
+            self.p00[:, fresh] = R[fresh]
+            self.p01[:, fresh] = 0.0
+            self.p11[:, fresh] = ((0.5 * self._accel_max) ** 2 * 0.1)[np.nonzero(fresh)[1]]
+            new_joint = fresh.any(axis=1) & ~self.alive.any(axis=1)
+            self.mu[new_joint] = self._mu0
             self.v_lp[fresh] = 0.0
             self.alive |= fresh
+            self._keep_v &= ~fresh
         upd = use & ~fresh
-        if upd.any():  # on whole arrays (33 joints): cheaper than gathering the used rows
-            m = upd[:, None]
-            x, P = self.x, self.P
-            P00, P01, P11 = P[..., 0, 0], P[..., 0, 1], P[..., 1, 1]
-            y = np.where(m, z - x[..., 0], 0.0)  # y = z - H x
-            S = P00 + np.where(m, R, 1.0)  # S = H P H' + R
-            K0 = np.where(m, P00 / S, 0.0)  # K = P H' S^-1
-            K1 = np.where(m, P01 / S, 0.0)
-            x[..., 0] += K0 * y  # x = x + K y
-            x[..., 1] += K1 * y
+        if upd.any():  # on whole arrays (33 x 8): cheaper than gathering the used entries
+            m = self._m
+            xp, xv, p00, p01, p11 = self.xp[m], self.xv[m], self.p00[m], self.p01[m], self.p11[m]
+            y = np.where(upd, z - xp, 0.0)  # y = z - H x      (M, J, A)
+            S = p00 + np.where(upd, R, 1.0)  # S = H P H' + R
+            K0 = np.where(upd, p00 / S, 0.0)  # K = P H' S^-1
+            K1 = np.where(upd, p01 / S, 0.0)
+            if not self.single:
+                # mode likelihoods: log N(y; 0, S) summed over the joint's used axes (the 2 pi cancels)
+                ll = -0.5 * np.where(upd, y * y / S + np.log(S), 0.0).sum(axis=2).T  # (J, M)
+                lik = np.exp(ll - ll.max(axis=1, keepdims=True))
+                mu = self.mu * lik
+                self.mu = mu / mu.sum(axis=1, keepdims=True)
+            self.xp[m] = xp + K0 * y  # x = x + K y
+            self.xv[m] = xv + K1 * y
             # P = (I - K H) P, written out for H = [1, 0]
-            new01 = (1 - K0) * P01
-            new11 = P11 - K1 * P01
-            P00 *= 1 - K0
-            P01[...] = new01
-            P[..., 1, 0] = new01
-            P11[...] = new11
+            self.p11[m] = p11 - K1 * p01
+            self.p01[m] = (1 - K0) * p01
+            self.p00[m] = (1 - K0) * p00
+        self._estimate()
         if dt_s > 0:  # velocity low-pass (coasting joints keep theirs); noise averages out, motion stays
-            a = dt_s / (self.noise.speed_tau_s + dt_s)
-            self.v_lp = np.where(use[:, None], self.v_lp + a * (self.x[..., 1] - self.v_lp), self.v_lp)
-            self.speed = np.sqrt((self.v_lp * self.v_lp).sum(axis=1))
+            a = (dt_s / (self._tau + dt_s))[self.space_of_axis]
+            self.v_lp = np.where(use, self.v_lp + a * (self.v - self.v_lp), self.v_lp)
+            sq = self.v_lp * self.v_lp
+            self.speed = np.stack([np.sqrt(sq[:, s].sum(axis=1)) for s in self.slices], axis=1)
 
-    def reset(self, mask: np.ndarray) -> None:
-        self.alive &= ~mask
+    def reset(self, mask: np.ndarray, axes: slice = slice(None), keep_velocity: bool = False) -> None:
+        """Forget the joints in ``mask`` (J,) on ``axes``: the next measurement re-initialises them
+        (their velocity too, unless ``keep_velocity``)."""
+        if mask.any():
+            self.alive[mask, axes] = False
+            self._keep_v[mask, axes] = keep_velocity

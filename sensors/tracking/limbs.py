@@ -31,6 +31,21 @@ _PARENT = np.array([p for p, _ in SEGMENTS])
 _CHILD = np.array([c for _, c in SEGMENTS])
 
 
+def _levels() -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+    """The segments grouped by depth in their chain (a parent's level comes before its child's)."""
+    depth: dict[int, int] = {}
+    for p, c in SEGMENTS:
+        depth[c] = depth.get(p, 0) + 1
+    out = []
+    for d in sorted(set(depth.values())):
+        ks = np.array([k for k, (_, c) in enumerate(SEGMENTS) if depth[c] == d])
+        out.append((_PARENT[ks], _CHILD[ks], ks))
+    return tuple(out)
+
+
+_LEVELS = _levels()
+
+
 def segment_lengths_m(xyz_m: np.ndarray) -> np.ndarray:
     """(len(SEGMENTS),) bone lengths of one skeleton (33, 3); NaN where an end is unknown."""
     return np.linalg.norm(xyz_m[_CHILD] - xyz_m[_PARENT], axis=1)
@@ -66,14 +81,13 @@ def stretched_children(
     """
     ok = usable.copy()
     bad = np.zeros(NUM_JOINTS, bool)
-    for k, (p, c) in enumerate(SEGMENTS):
-        if not ok[c] or not np.isfinite(lengths_m[k]):
-            continue
-        parent = measured_m[p] if ok[p] else fallback_m[p]
-        if not np.all(np.isfinite(parent)):
-            continue
-        length = float(np.linalg.norm(measured_m[c] - parent))
-        if abs(length - lengths_m[k]) > rel_tol * lengths_m[k] + abs_tol_m[c]:
-            bad[c] = True
-            ok[c] = False
+    for parent_idx, child_idx, k in _LEVELS:  # one vectorised step per level of the chains
+        parent = np.where(ok[parent_idx, None], measured_m[parent_idx], fallback_m[parent_idx])
+        length = np.linalg.norm(measured_m[child_idx] - parent, axis=1)
+        ref = lengths_m[k]
+        with np.errstate(invalid="ignore"):
+            broken = ok[child_idx] & (np.abs(length - ref) > rel_tol * ref + abs_tol_m[child_idx])
+        # NaN (an unknown parent or an uncalibrated bone) compares False: unchecked
+        bad[child_idx[broken]] = True
+        ok[child_idx[broken]] = False
     return bad

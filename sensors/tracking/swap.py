@@ -62,12 +62,12 @@ def best_relabelling(
 
     "Clearly": its cost is below ``margin`` times the unchanged cost, and the
     unchanged cost is itself improbable (above 3 per sided joint)."""
-    costs = fit_costs(positions, predicted, variances, _CANDIDATES)
-    keep = costs[0]
-    if keep < 3.0 * len(_SIDED):
+    keep = float(fit_costs(positions, predicted, variances, _CANDIDATES[:1])[0])
+    if keep < 3.0 * len(_SIDED):  # the frame fits as it is (most frames): no need to try the swaps
         return None
-    best = int(np.argmin(costs[1:])) + 1
-    return _CANDIDATES[best] if costs[best] < margin * keep else None
+    costs = fit_costs(positions, predicted, variances, _CANDIDATES[1:])
+    best = int(np.argmin(costs))
+    return _CANDIDATES[best + 1] if costs[best] < margin * keep else None
 
 
 def relabel(frame: PoseFrame, perm: np.ndarray) -> PoseFrame:
