@@ -86,7 +86,7 @@ def real_counts(quick: bool) -> dict[str, Any]:
     exact = {"raw": 0, "tracked": 0}
     err = {"raw": 0, "tracked": 0}
     n = 0
-    caps = Capabilities(locks_player=True)  # the cache holds the video source's locked poses
+    caps = Capabilities()  # the cache holds the video source's unlocked poses; the pipeline locks
     for label in load_labels(SHARED_DATA):
         video = SHARED_DATA / label["file"]
         if label["exercise"] not in lib or (quick and (not is_cached(video) or n >= 3)):
