@@ -17,7 +17,8 @@ from sensors.pose import TrackingState
 def test_the_pipeline_locks_for_every_source_exactly_once() -> None:
     for caps in (Capabilities(), Capabilities(has_images=True, is_live=True), Capabilities(has_depth=True)):
         names = [s.name for s in PosePipeline(capabilities=caps).stages]
-        assert names.count("lock") == 1 and names[0] == "lock"
+        assert names.count("lock") == 1
+        assert names[0] == "lock"
     assert "lock" not in [s.name for s in PosePipeline(PipelineConfig(lock=False)).stages]
 
 
@@ -53,5 +54,6 @@ def test_a_video_source_does_not_lock_and_the_pipeline_does(shared_data: Path, t
         locked = list(cam)
     states = {name: [f.tracking for f, n in zip(locked, who, strict=True) if n == name and f.visible.any()]
               for name in ("player", "other")}  # fmt: skip
-    assert states["other"] and set(states["other"]) == {TrackingState.PLAYER_LOST}
+    assert states["other"]
+    assert set(states["other"]) == {TrackingState.PLAYER_LOST}
     assert set(states["player"]) == {TrackingState.TRACKED}
