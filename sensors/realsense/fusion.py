@@ -142,13 +142,17 @@ class FusionParams:
 
     window_px: int = 5  #: depth sampling window (odd)
     min_valid_fraction: float = 0.3  #: share of window pixels that must hold depth
-    tolerance_m: float = 0.25  #: |measured - predicted| accepted as the joint's own surface
+    tolerance_m: float = 0.25  #: a sample this far behind the predicted centre is still the joint's surface ...
+    front_tolerance_m: float = 0.15  #: ... and this far in front (nearer is something hiding it)
     min_visibility: float = 0.5  #: MediaPipe visibility below this never becomes DEPTH
     min_depth_m: float = 0.2  #: nearer readings are discarded (sensor minimum range)
     max_depth_m: float = 8.0  #: farther readings are discarded
     #: metres pushed along the ray from surface to joint centre: scalar or (33,)
     surface_offset_m: float | np.ndarray = field(default=0.0)
     estimate_hidden: bool = True  #: give non-DEPTH joints a 3D point at the predicted depth
+    anchor_inlier_m: float = 0.12  #: joints whose root estimates agree this well vote for one root depth
+    shared_surface_m: float = 0.06  #: two joints whose samples are this close in depth ...
+    limb_radius_m: float = 0.07  #: ... and this close across the image sample one surface
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +161,9 @@ class FusionResult:
 
     ``camera_xyz_m`` (33, 3), ``source`` (33,) uint8 JointSource values,
     ``measured_depth_m`` (33,) the sampled surface depth (NaN where none),
-    ``residual_m`` (33,) measured minus predicted depth, ``anchor_m`` the
-    fitted hip-centre depth (NaN when no joint had usable depth).
+    ``residual_m`` (33,) measured minus predicted depth (both of the joint
+    centre), ``anchor_m`` the fitted hip-centre depth (NaN when no joint had
+    usable depth).
     """
 
     camera_xyz_m: np.ndarray
@@ -168,20 +173,57 @@ class FusionResult:
     anchor_m: float
 
 
-def _fit_anchor(candidates_m: np.ndarray, usable: np.ndarray, tolerance_m: float) -> float:
-    """Hip-centre depth from per-joint estimates ``depth - world_z``: torso first, then all."""
-    torso = np.zeros_like(usable)
-    torso[list(TORSO_JOINTS)] = True
-    pool = usable & torso
-    if pool.sum() < 2:
-        pool = usable
-    if not pool.any():
+_TORSO = np.zeros(NUM_JOINTS, bool)
+_TORSO[list(TORSO_JOINTS)] = True
+
+
+def _fit_anchor(candidates_m: np.ndarray, weights: np.ndarray, inlier_m: float) -> float:
+    """Hip-centre depth from per-joint estimates ``centre depth - world_z`` (NaN: unusable).
+
+    A one-dimensional consensus: the estimate with the largest weight of others
+    within ``inlier_m`` wins (a few joints sampling the wall behind or a limb
+    in front cannot outvote the body), then the weighted median of its inliers.
+    """
+    ok = np.isfinite(candidates_m) & (weights > 0)
+    if not ok.any():
         return float("nan")
-    anchor = float(np.median(candidates_m[pool]))
-    agree = usable & (np.abs(candidates_m - anchor) < tolerance_m)  # one re-fit on the inliers
-    if agree.sum() >= 2:
-        anchor = float(np.median(candidates_m[agree]))
-    return anchor
+    c, w = candidates_m[ok], weights[ok]
+    near = np.abs(c[:, None] - c[None, :]) < inlier_m  # (n, n)
+    best = int(np.argmax(near @ w))
+    inl = near[best]
+    c, w = c[inl], w[inl]
+    order = np.argsort(c)
+    cum = np.cumsum(w[order])
+    return float(c[order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def _shared_surface(
+    xy_px: np.ndarray, measured_m: np.ndarray, predicted_m: np.ndarray, visibility: np.ndarray,
+    candidates: np.ndarray, p: FusionParams, f_px: float,
+) -> np.ndarray:  # fmt: skip
+    """(33,) joints whose sample is the surface of another, nearer joint (self-occlusion).
+
+    One surface point belongs to one body part: when two joints land within a
+    limb's radius of each other in the image and sample the same depth, the
+    one the skeleton puts farther back (less visible, on a tie) is hidden
+    behind the other -- a far arm behind the near one, the far hip behind the
+    near one in a side view.
+    """
+    idx = np.flatnonzero(np.isfinite(measured_m))
+    out = np.zeros(NUM_JOINTS, bool)
+    if len(idx) < 2:
+        return out
+    xy, d, pred, vis = xy_px[idx], measured_m[idx], predicted_m[idx], visibility[idx]
+    radius_px = f_px * p.limb_radius_m / d
+    dist_px = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    same = (dist_px < radius_px[None, :]) & (np.abs(d[:, None] - d[None, :]) < p.shared_surface_m)
+    # row i hidden behind column k: k predicted nearer (or, when the skeleton cannot tell, more visible)
+    behind = np.where(np.isfinite(pred[:, None] - pred[None, :]), pred[:, None] - pred[None, :] > p.shared_surface_m,
+                      vis[:, None] < vis[None, :])  # fmt: skip
+    np.fill_diagonal(same, False)
+    hidden = (same & behind).any(axis=1)
+    out[idx] = hidden & candidates[idx]
+    return out
 
 
 def fuse_depth(
@@ -199,28 +241,43 @@ def fuse_depth(
     (NaN allowed: then the gate falls back to the torso depth with a doubled
     tolerance), ``visibility`` (33,) in [0, 1], ``present`` (33,) bool (joints
     the model reported), ``depth_m`` (H, W) aligned to the image, metres.
+
+    Depths are compared at the joint *centres*: a sample is the surface, so
+    ``surface_offset_m`` is added before the root (anchor) is fitted and the
+    gate applied. A joint whose sample lies in front of its predicted centre
+    (hidden) is put on its ray at the predicted depth, but never in front of
+    the surface that hides it.
     """
     p = params or FusionParams()
+    vis = np.asarray(visibility, dtype=np.float64)
     measured = sample_depth_m(depth_m, image_xy_px, p.window_px, p.min_valid_fraction)
     in_range = np.isfinite(measured) & (measured >= p.min_depth_m) & (measured <= p.max_depth_m)
     measured = np.where(in_range, measured, np.nan)
-    usable = in_range & present & (np.asarray(visibility) >= p.min_visibility)
+    usable = in_range & present & (vis >= p.min_visibility)
+    offset = np.broadcast_to(np.asarray(p.surface_offset_m, dtype=np.float64), (NUM_JOINTS,))
+    centre = measured + offset  # the joint centre lies about ``offset`` behind the surface
 
     world_z = np.asarray(world_xyz_m, dtype=np.float64)[:, 2]
     tolerance = p.tolerance_m
     if not np.all(np.isfinite(world_z[present])):
         world_z = np.zeros(NUM_JOINTS)  # no skeleton depth: only "near the torso" can be checked
         tolerance = 2 * p.tolerance_m
-    anchor = _fit_anchor(measured - world_z, usable & np.isfinite(world_z), tolerance)
+    weights = np.where(usable & np.isfinite(world_z), vis * np.where(_TORSO, 2.0, 1.0), 0.0)
+    anchor = _fit_anchor(centre - world_z, weights, min(p.anchor_inlier_m, tolerance))
     predicted = anchor + world_z
-    residual = measured - predicted
-    is_depth = usable & (np.abs(residual) < tolerance)
+    residual = centre - predicted
+    front = min(p.front_tolerance_m, tolerance) * tolerance / p.tolerance_m
+    is_depth = usable & (residual < tolerance) & (residual > -front)
+    if is_depth.sum() >= 2:
+        is_depth &= ~_shared_surface(image_xy_px, measured, predicted, vis, is_depth, p, intr.fx_px)
 
     z = np.where(is_depth, measured, np.nan)
     if p.estimate_hidden and np.isfinite(anchor):
-        z = np.where(~is_depth & present, predicted, z)
+        hidden_z = predicted
+        in_front = np.isfinite(measured) & (residual < 0)  # a surface in front of the joint hides it
+        hidden_z = np.where(in_front, np.fmax(predicted, measured + offset), predicted)
+        z = np.where(~is_depth & present, hidden_z, z)
     xyz = deproject_px(image_xy_px, z, intr)
-    offset = np.broadcast_to(np.asarray(p.surface_offset_m, dtype=np.float64), (NUM_JOINTS,))
     if np.any(offset != 0):
         norm = np.linalg.norm(xyz, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
