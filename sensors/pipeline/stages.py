@@ -12,7 +12,7 @@ import numpy as np
 from sensors.pipeline.gravity import IMAGE_DOWN, gravity_from_accel, gravity_from_floor
 from sensors.player_lock import LockConfig, PlayerLock
 from sensors.pose import JointSource, PoseFrame
-from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, fuse_depth
+from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, BoneLengthEstimate, FusionParams, fuse_depth
 from sensors.tracking import PoseTracker
 
 
@@ -57,6 +57,7 @@ class DepthFusionStage:
 
     def __init__(self, params: FusionParams | None = None) -> None:
         self.params = params or FusionParams(surface_offset_m=TYPICAL_SURFACE_OFFSET_M)
+        self.bones = BoneLengthEstimate()  #: the player's bone lengths, learnt on the way
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
         if frame.depth_m is None or frame.intrinsics is None or not frame.has_player:
@@ -65,12 +66,13 @@ class DepthFusionStage:
             return frame
         fused = fuse_depth(
             frame.image_xy_px, frame.world_xyz_m, frame.confidence, frame.visible, frame.depth_m,
-            frame.intrinsics, self.params,
+            frame.intrinsics, self.params, self.bones.lengths_m,
         )  # fmt: skip
+        self.bones.update(fused.camera_xyz_m, fused.source == JointSource.DEPTH, frame.world_xyz_m, frame.confidence)
         return frame.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source)
 
     def reset(self) -> None:
-        pass
+        self.bones.reset()
 
 
 class GravityStage:

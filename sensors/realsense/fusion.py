@@ -27,10 +27,12 @@ along their ray; :data:`TYPICAL_SURFACE_OFFSET_M` holds rough half-thicknesses.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from sensors.bones import BONES, TORSO_BONES, bone_ends, bone_lengths, mirror_bone_index
 from sensors.intrinsics import DISTORTION_MODELS, Intrinsics  # noqa: F401 - re-exported; the one type lives there
 from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource
@@ -234,6 +236,7 @@ def fuse_depth(
     depth_m: np.ndarray,
     intr: Intrinsics,
     params: FusionParams | None = None,
+    bone_lengths_m: np.ndarray | None = None,
 ) -> FusionResult:
     """Fuse one frame's landmarks with its aligned depth map.
 
@@ -246,7 +249,11 @@ def fuse_depth(
     ``surface_offset_m`` is added before the root (anchor) is fitted and the
     gate applied. A joint whose sample lies in front of its predicted centre
     (hidden) is put on its ray at the predicted depth, but never in front of
-    the surface that hides it.
+    the surface that hides it. With the player's ``bone_lengths_m`` (one per
+    :data:`sensors.bones.BONES`, NaN: unknown), a hidden joint is put instead
+    where its ray lies that bone's length from its placed neighbour (the
+    solution nearer the predicted depth): the far hip a hip width behind the
+    near one in a side view, the far knee a thigh from the far hip.
     """
     p = params or FusionParams()
     vis = np.asarray(visibility, dtype=np.float64)
@@ -277,12 +284,15 @@ def fuse_depth(
         in_front = np.isfinite(measured) & (residual < 0)  # a surface in front of the joint hides it
         hidden_z = np.where(in_front, np.fmax(predicted, measured + offset), predicted)
         z = np.where(~is_depth & present, hidden_z, z)
-    xyz = deproject_px(image_xy_px, z, intr)
+    rays = deproject_px(image_xy_px, np.ones(NUM_JOINTS), intr)  # (33, 3) with z = 1
+    xyz = rays * z[:, None]
     if np.any(offset != 0):
         norm = np.linalg.norm(xyz, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             stretch = np.where(is_depth & (norm > 0), 1.0 + offset / norm, 1.0)
         xyz = xyz * stretch[:, None]
+    if bone_lengths_m is not None and p.estimate_hidden and np.isfinite(anchor):
+        xyz = _place_by_bones(xyz, rays, is_depth, present & ~is_depth, bone_lengths_m)
 
     source = np.where(present, JointSource.MONOCULAR, JointSource.MISSING).astype(np.uint8)
     source[is_depth] = JointSource.DEPTH
@@ -290,3 +300,102 @@ def fuse_depth(
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=anchor
     )
+
+
+_TORSO_COUNT = len(TORSO_BONES)
+_MIRROR_BONE = mirror_bone_index(BONES)
+#: bones walked when placing hidden joints: the torso twice (either end may be the known one), then the limbs
+_WALK = [(k, a, b) for k, (a, b) in enumerate(TORSO_BONES)] * 2 + [
+    (k + _TORSO_COUNT, a, b) for k, (a, b) in enumerate(BONES[_TORSO_COUNT:])
+]
+
+
+def _place_by_bones(
+    xyz: np.ndarray, rays: np.ndarray, measured: np.ndarray, hidden: np.ndarray, lengths_m: np.ndarray
+) -> np.ndarray:
+    """Hidden joints moved along their rays to a bone's length from a placed neighbour.
+
+    ``xyz`` (33, 3) fused points (hidden ones at their predicted depth),
+    ``rays`` (33, 3) pixel rays with z = 1, ``measured`` (33,) DEPTH joints,
+    ``hidden`` (33,) joints to place, ``lengths_m`` (len(BONES),). Walks the
+    torso, then the limbs outwards; a joint is placed once. On the ray
+    ``t * r``, ``|t r - P| = L`` gives ``t = (r.P +- sqrt((r.P)^2 - |r|^2 (|P|^2 - L^2))) / |r|^2``:
+    the root nearer the predicted depth is kept; no real root (the pixel is
+    farther from P than the bone is long): the point of the ray nearest P.
+    """
+    placed = measured.copy()
+    todo = hidden & np.isfinite(rays).all(axis=1)
+    if not todo.any():
+        return xyz
+    out = xyz.copy()
+    known = np.isfinite(lengths_m)
+    for k, a, b in _WALK:
+        if not known[k]:
+            continue
+        if placed[a] and todo[b] and not placed[b]:
+            parent, child = a, b
+        elif k < _TORSO_COUNT and placed[b] and todo[a] and not placed[a]:
+            parent, child = b, a
+        else:
+            continue
+        px, py, pz = out[parent]
+        rx, ry, rz = rays[child]
+        rr = rx * rx + ry * ry + rz * rz
+        rp = rx * px + ry * py + rz * pz
+        length = float(lengths_m[k])
+        disc = rp * rp - rr * (px * px + py * py + pz * pz - length * length)
+        prior = out[child, 2]
+        if disc <= 0.0:
+            t = rp / rr
+        else:  # rays have z = 1: t is the depth
+            root = math.sqrt(disc)
+            near, far = (rp - root) / rr, (rp + root) / rr
+            t = near if (not math.isfinite(prior) or abs(near - prior) < abs(far - prior)) else far
+        out[child] = rays[child] * t
+        placed[child] = True
+    return out
+
+
+class BoneLengthEstimate:
+    """The player's bone lengths (one per :data:`sensors.bones.BONES`), learnt while fusing.
+
+    Each frame gives a sample per bone: measured in 3D when both ends are DEPTH
+    and clearly seen (visibility >= ``min_visibility``: a less visible joint
+    may sit on a nearer body part's surface) and the bone lies within 60 degrees
+    of the image plane (pointing along the ray, one end hides the other), else
+    its left/right mirror's measurement (a body is symmetric), else the
+    model's world landmarks (noisier: learnt more slowly). Samples move the
+    estimate by a bounded step, so a few wrong ones cannot drag it.
+    """
+
+    def __init__(
+        self, rate: float = 0.1, world_rate: float = 0.03, max_step_m: float = 0.15, min_visibility: float = 0.8
+    ) -> None:
+        self.rate, self.world_rate, self.max_step_m = rate, world_rate, max_step_m
+        self.min_visibility = min_visibility
+        self.reset()
+
+    def reset(self) -> None:
+        self.lengths_m = np.full(len(BONES), np.nan)
+        self._count = np.zeros(len(BONES))
+
+    def update(
+        self, camera_xyz_m: np.ndarray, depth: np.ndarray, world_xyz_m: np.ndarray, visibility: np.ndarray
+    ) -> np.ndarray:
+        """Learn from one fused frame (``depth`` (33,) its DEPTH joints); returns the lengths."""
+        clear = depth & (np.asarray(visibility) >= self.min_visibility)
+        measured = np.where(clear[:, None], camera_xyz_m, np.nan)
+        sample = bone_lengths(measured)
+        parents, children = bone_ends(BONES)
+        along_ray = np.abs(measured[children, 2] - measured[parents, 2]) > 0.5 * sample
+        sample = np.where(along_ray, np.nan, sample)  # one end may sit on the other's surface: not measured
+        sample = np.where(np.isfinite(sample), sample, sample[_MIRROR_BONE])
+        rate = np.where(np.isfinite(sample), self.rate, self.world_rate)
+        sample = np.where(np.isfinite(sample), sample, bone_lengths(np.asarray(world_xyz_m, dtype=np.float64)))
+        ok = np.isfinite(sample) & (sample > 0.01)
+        self._count += ok
+        rate = np.maximum(rate, 1.0 / np.maximum(self._count, 1))  # a plain mean of the first samples
+        cur = np.where(np.isfinite(self.lengths_m), self.lengths_m, sample)
+        step = np.clip(sample - cur, -self.max_step_m, self.max_step_m)
+        self.lengths_m = np.where(ok, cur + rate * step, self.lengths_m)
+        return self.lengths_m
