@@ -4,9 +4,10 @@ A RealSense frame gives an RGB image, a depth map aligned to it (metres,
 0 = no depth) and the colour camera's intrinsics. MediaPipe gives 33
 landmarks in pixels plus hip-centred "world" landmarks in metres. Fusion:
 
-1. :func:`sample_depth_m` -- the depth under each landmark: the median of the
-   valid (non-zero) pixels in a small window, so one hole or one flying pixel
-   does not matter.
+1. :func:`sample_depth_m` -- the depth under each landmark: the nearest
+   consistent surface among the valid (non-zero) pixels of a small window, so
+   one hole or one flying pixel does not matter and a limb at a depth edge is
+   not blended with what lies behind it.
 2. :func:`deproject_px` -- pixel + depth -> camera-frame point (x right, y
    down, z forward, metres), the same maths as librealsense's
    ``rs2_deproject_pixel_to_point`` for every distortion model it has.
@@ -57,41 +58,85 @@ def _typical_offsets() -> np.ndarray:
 TYPICAL_SURFACE_OFFSET_M: np.ndarray = _typical_offsets()
 
 
+_WINDOW_OFFSETS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_NO_DEPTH = 1e6  #: stands for an invalid pixel when sorting (farther than any surface, and finite)
+
+
+def _window_offsets(window_px: int) -> tuple[np.ndarray, np.ndarray]:
+    """(win*win,) row and column offsets of a square window, cached."""
+    if window_px not in _WINDOW_OFFSETS:
+        r = window_px // 2
+        dr, dc = np.meshgrid(np.arange(-r, r + 1), np.arange(-r, r + 1), indexing="ij")
+        _WINDOW_OFFSETS[window_px] = (dr.ravel(), dc.ravel())
+    return _WINDOW_OFFSETS[window_px]
+
+
 def sample_depth_m(
-    depth_m: np.ndarray, xy_px: np.ndarray, window_px: int = 5, min_valid_fraction: float = 0.3
-) -> np.ndarray:
-    """Robust depth under each point.
+    depth_m: np.ndarray, xy_px: np.ndarray, window_px: int = 5, min_valid_fraction: float = 0.3,
+    surface_gap_m: float = 0.05, gap_per_m: float = 0.01,
+) -> np.ndarray:  # fmt: skip
+    """Robust depth under each point: the nearest consistent surface in a small window.
 
     ``depth_m`` (H, W) metres with 0 for "no depth"; ``xy_px`` (N, 2) pixels
-    (NaN allowed). Returns (N,) metres: the median of the valid pixels in the
-    ``window_px`` x ``window_px`` window around each point (clipped at the
-    image border), NaN when the point is outside the image or fewer than
+    (NaN allowed). The valid pixels of the ``window_px`` x ``window_px``
+    window around each point (clipped at the image border) are split into
+    surfaces where consecutive depths (sorted) jump by more than
+    ``surface_gap_m + gap_per_m * depth`` (the sensor's noise grows with
+    distance); the nearest surface holding at least ``min_valid_fraction`` of
+    them (and two pixels) wins and its median is returned -- a limb in front of
+    the torso at a depth edge, not a blend of both; a flying pixel or a hole
+    never. NaN when the point is outside the image or fewer than
     ``min_valid_fraction`` of the window's pixels hold depth.
     """
     if window_px < 1 or window_px % 2 == 0:
         raise ValueError(f"window_px must be a positive odd number, found {window_px}")
     h, w = depth_m.shape
     xy = np.asarray(xy_px, dtype=np.float64)
-    r = window_px // 2
-    finite = np.all(np.isfinite(xy), axis=1)
-    cols = np.where(finite, np.floor(np.nan_to_num(xy[:, 0], nan=-1.0)), -1).astype(np.int64)
-    rows = np.where(finite, np.floor(np.nan_to_num(xy[:, 1], nan=-1.0)), -1).astype(np.int64)
+    n = len(xy)
+    out = np.full(n, np.nan)
+    finite = np.isfinite(xy).all(axis=1)
+    xy0 = np.where(finite[:, None], xy, -1.0)
+    cols = np.floor(xy0[:, 0]).astype(np.int64)
+    rows = np.floor(xy0[:, 1]).astype(np.int64)
     inside = finite & (cols >= 0) & (cols < w) & (rows >= 0) & (rows < h)
-    offsets = np.arange(-r, r + 1)
-    rr = rows[:, None, None] + offsets[None, :, None]  # (N, win, 1)
-    cc = cols[:, None, None] + offsets[None, None, :]  # (N, 1, win)
-    in_image = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)  # (N, win, win)
-    patch = depth_m[np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)].astype(np.float64)
-    valid = in_image & (patch > 0) & np.isfinite(patch)
-    n_valid = valid.reshape(len(xy), -1).sum(axis=1)
-    n_pixels = in_image.reshape(len(xy), -1).sum(axis=1)
-    ok = inside & (n_valid > 0) & (n_valid >= min_valid_fraction * np.maximum(n_pixels, 1))
-    out = np.full(len(xy), np.nan)
-    if ok.any():  # median of the valid pixels: sort with invalid ones last (faster than nanmedian)
-        values = np.sort(np.where(valid[ok], patch[ok], np.inf).reshape(int(ok.sum()), -1), axis=1)
-        n = n_valid[ok]
-        rows_ok = np.arange(len(n))
-        out[ok] = 0.5 * (values[rows_ok, (n - 1) // 2] + values[rows_ok, n // 2])
+    if not inside.any():
+        return out
+    dr, dc = _window_offsets(window_px)
+    r = window_px // 2
+    rows, cols = rows[inside], cols[inside]
+    if rows.min() >= r and rows.max() < h - r and cols.min() >= r and cols.max() < w - r:
+        patch = depth_m[rows[:, None] + dr, cols[:, None] + dc].astype(np.float64)  # (m, win*win)
+        valid = (patch > 0) & (patch < np.inf)
+        n_pixels: np.ndarray | int = len(dr)
+    else:  # a window crosses the border: clip it
+        rr, cc = rows[:, None] + dr, cols[:, None] + dc
+        in_image = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
+        patch = depth_m[np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)].astype(np.float64)
+        valid = in_image & (patch > 0) & (patch < np.inf)
+        n_pixels = in_image.sum(axis=1)
+    n_valid = valid.sum(axis=1)
+    enough = (n_valid > 0) & (n_valid >= min_valid_fraction * n_pixels)
+    if not enough.any():
+        return out
+    vals = np.sort(np.where(valid[enough], patch[enough], _NO_DEPTH), axis=1)  # valid first, nearest first
+    nv = n_valid[enough]
+    m, k = vals.shape
+    jump = (vals[:, 1:] - vals[:, :-1]) > surface_gap_m + gap_per_m * vals[:, :1]  # (m, k-1); ends at the invalid
+    pos = np.arange(k)[None, :]
+    first = np.ones((m, k), bool)
+    first[:, 1:] = jump  # a surface starts at this sorted pixel
+    last = np.ones((m, k), bool)
+    last[:, :-1] = jump  # ... ends at this one
+    start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
+    end = np.minimum.accumulate(np.where(last, pos, k - 1)[:, ::-1], axis=1)[:, ::-1]
+    size = end - start + 1
+    ok = (size >= np.maximum(2, np.ceil(min_valid_fraction * nv))[:, None]) & (pos < nv[:, None])
+    j = np.where(ok.any(axis=1), np.argmax(ok, axis=1), 0)  # the nearest big surface (else the nearest)
+    i = np.arange(m)
+    s0, count = start[i, j], np.where(ok.any(axis=1), size[i, j], np.minimum(size[i, j], nv))
+    median = 0.5 * (vals[i, s0 + (count - 1) // 2] + vals[i, s0 + count // 2])
+    idx = np.flatnonzero(inside)[enough]
+    out[idx] = median
     return out
 
 
@@ -323,12 +368,13 @@ def _place_by_bones(
     the root nearer the predicted depth is kept; no real root (the pixel is
     farther from P than the bone is long): the point of the ray nearest P.
     """
-    placed = measured.copy()
-    todo = hidden & np.isfinite(rays).all(axis=1)
-    if not todo.any():
+    todo_mask = hidden & np.isfinite(rays).all(axis=1)
+    if not todo_mask.any():
         return xyz
     out = xyz.copy()
-    known = np.isfinite(lengths_m)
+    placed, todo = measured.tolist(), todo_mask.tolist()  # plain Python: a short walk of scalar steps
+    known = np.isfinite(lengths_m).tolist()
+    pts, ray, length_of = out.tolist(), rays.tolist(), lengths_m.tolist()
     for k, a, b in _WALK:
         if not known[k]:
             continue
@@ -338,20 +384,21 @@ def _place_by_bones(
             parent, child = b, a
         else:
             continue
-        px, py, pz = out[parent]
-        rx, ry, rz = rays[child]
+        px, py, pz = pts[parent]
+        rx, ry, rz = ray[child]
         rr = rx * rx + ry * ry + rz * rz
         rp = rx * px + ry * py + rz * pz
-        length = float(lengths_m[k])
+        length = length_of[k]
         disc = rp * rp - rr * (px * px + py * py + pz * pz - length * length)
-        prior = out[child, 2]
+        prior = pts[child][2]
         if disc <= 0.0:
             t = rp / rr
         else:  # rays have z = 1: t is the depth
             root = math.sqrt(disc)
             near, far = (rp - root) / rr, (rp + root) / rr
             t = near if (not math.isfinite(prior) or abs(near - prior) < abs(far - prior)) else far
-        out[child] = rays[child] * t
+        pts[child] = [rx * t, ry * t, rz * t]
+        out[child] = pts[child]
         placed[child] = True
     return out
 
