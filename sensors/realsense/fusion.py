@@ -92,27 +92,24 @@ def sample_depth_m(
         raise ValueError(f"window_px must be a positive odd number, found {window_px}")
     h, w = depth_m.shape
     xy = np.asarray(xy_px, dtype=np.float64)
-    n = len(xy)
-    out = np.full(n, np.nan)
-    finite = np.isfinite(xy).all(axis=1)
-    xy0 = np.where(finite[:, None], xy, -1.0)
-    cols = np.floor(xy0[:, 0]).astype(np.int64)
-    rows = np.floor(xy0[:, 1]).astype(np.int64)
-    inside = finite & (cols >= 0) & (cols < w) & (rows >= 0) & (rows < h)
+    out = np.full(len(xy), np.nan)
+    x, y = xy[:, 0], xy[:, 1]
+    inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)  # NaN compares False
     if not inside.any():
         return out
+    cols = x[inside].astype(np.int64)  # non-negative: truncation is floor
+    rows = y[inside].astype(np.int64)
     dr, dc = _window_offsets(window_px)
     r = window_px // 2
-    rows, cols = rows[inside], cols[inside]
-    if rows.min() >= r and rows.max() < h - r and cols.min() >= r and cols.max() < w - r:
-        patch = depth_m[rows[:, None] + dr, cols[:, None] + dc].astype(np.float64)  # (m, win*win)
-        valid = (patch > 0) & (patch < np.inf)
+    if r <= rows.min() and rows.max() < h - r and r <= cols.min() and cols.max() < w - r:
+        patch = depth_m.ravel()[(rows * w + cols)[:, None] + (dr * w + dc)].astype(np.float64)  # (m, win*win)
+        valid = (patch > 0) & (patch < _NO_DEPTH)
         n_pixels: np.ndarray | int = len(dr)
     else:  # a window crosses the border: clip it
         rr, cc = rows[:, None] + dr, cols[:, None] + dc
         in_image = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
         patch = depth_m[np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)].astype(np.float64)
-        valid = in_image & (patch > 0) & (patch < np.inf)
+        valid = in_image & (patch > 0) & (patch < _NO_DEPTH)
         n_pixels = in_image.sum(axis=1)
     n_valid = valid.sum(axis=1)
     enough = (n_valid > 0) & (n_valid >= min_valid_fraction * n_pixels)
@@ -121,19 +118,21 @@ def sample_depth_m(
     vals = np.sort(np.where(valid[enough], patch[enough], _NO_DEPTH), axis=1)  # valid first, nearest first
     nv = n_valid[enough]
     m, k = vals.shape
-    jump = (vals[:, 1:] - vals[:, :-1]) > surface_gap_m + gap_per_m * vals[:, :1]  # (m, k-1); ends at the invalid
-    pos = np.arange(k)[None, :]
-    first = np.ones((m, k), bool)
-    first[:, 1:] = jump  # a surface starts at this sorted pixel
-    last = np.ones((m, k), bool)
-    last[:, :-1] = jump  # ... ends at this one
-    start = np.maximum.accumulate(np.where(first, pos, 0), axis=1)
-    end = np.minimum.accumulate(np.where(last, pos, k - 1)[:, ::-1], axis=1)[:, ::-1]
-    size = end - start + 1
-    ok = (size >= np.maximum(2, np.ceil(min_valid_fraction * nv))[:, None]) & (pos < nv[:, None])
-    j = np.where(ok.any(axis=1), np.argmax(ok, axis=1), 0)  # the nearest big surface (else the nearest)
+    # sorted pixels split into surfaces where the depth jumps; the invalid ones (at _NO_DEPTH) are one more
+    jump = (vals[:, 1:] - vals[:, :-1]) > surface_gap_m + gap_per_m * vals[:, :1]
+    pos = np.arange(k)
+    start = np.zeros((m, k), np.int64)
+    start[:, 1:] = np.where(jump, pos[1:], 0)
+    np.maximum.accumulate(start, axis=1, out=start)  # index where each pixel's surface starts
+    end = np.full((m, k), k, np.int64)
+    end[:, :-1] = np.where(jump, pos[1:], k)
+    end = np.minimum.accumulate(end[:, ::-1], axis=1)[:, ::-1]  # ... and where the next starts
+    size = end - start
+    need = np.maximum(2.0, np.ceil(min_valid_fraction * nv))
+    ok = (size >= need[:, None]) & (pos < nv[:, None])
+    j = np.argmax(ok, axis=1)  # the nearest big surface; none (cannot happen with enough pixels): the nearest
     i = np.arange(m)
-    s0, count = start[i, j], np.where(ok.any(axis=1), size[i, j], np.minimum(size[i, j], nv))
+    s0, count = start[i, j], np.minimum(size[i, j], nv)
     median = 0.5 * (vals[i, s0 + (count - 1) // 2] + vals[i, s0 + count // 2])
     idx = np.flatnonzero(inside)[enough]
     out[idx] = median
@@ -222,6 +221,8 @@ class FusionResult:
 
 _TORSO = np.zeros(NUM_JOINTS, bool)
 _TORSO[list(TORSO_JOINTS)] = True
+_TORSO_WEIGHT = np.where(_TORSO, 2.0, 1.0)  #: the torso's joints count double in the root fit
+_DEPTH, _MONOCULAR, _MISSING = int(JointSource.DEPTH), int(JointSource.MONOCULAR), int(JointSource.MISSING)
 
 
 def _fit_anchor(candidates_m: np.ndarray, weights: np.ndarray, inlier_m: float) -> float:
@@ -306,7 +307,7 @@ def fuse_depth(
     in_range = np.isfinite(measured) & (measured >= p.min_depth_m) & (measured <= p.max_depth_m)
     measured = np.where(in_range, measured, np.nan)
     usable = in_range & present & (vis >= p.min_visibility)
-    offset = np.broadcast_to(np.asarray(p.surface_offset_m, dtype=np.float64), (NUM_JOINTS,))
+    offset = p.surface_offset_m if np.isscalar(p.surface_offset_m) else np.asarray(p.surface_offset_m, np.float64)
     centre = measured + offset  # the joint centre lies about ``offset`` behind the surface
 
     world_z = np.asarray(world_xyz_m, dtype=np.float64)[:, 2]
@@ -314,7 +315,7 @@ def fuse_depth(
     if not np.all(np.isfinite(world_z[present])):
         world_z = np.zeros(NUM_JOINTS)  # no skeleton depth: only "near the torso" can be checked
         tolerance = 2 * p.tolerance_m
-    weights = np.where(usable & np.isfinite(world_z), vis * np.where(_TORSO, 2.0, 1.0), 0.0)
+    weights = np.where(usable & np.isfinite(world_z), vis * _TORSO_WEIGHT, 0.0)
     anchor = _fit_anchor(centre - world_z, weights, min(p.anchor_inlier_m, tolerance))
     predicted = anchor + world_z
     residual = centre - predicted
@@ -331,16 +332,14 @@ def fuse_depth(
         z = np.where(~is_depth & present, hidden_z, z)
     rays = deproject_px(image_xy_px, np.ones(NUM_JOINTS), intr)  # (33, 3) with z = 1
     xyz = rays * z[:, None]
-    if np.any(offset != 0):
-        norm = np.linalg.norm(xyz, axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            stretch = np.where(is_depth & (norm > 0), 1.0 + offset / norm, 1.0)
-        xyz = xyz * stretch[:, None]
+    if np.any(offset != 0) and is_depth.any():  # DEPTH points: from the surface to the joint centre
+        d = xyz[is_depth]
+        norm = np.sqrt(np.einsum("ij,ij->i", d, d))
+        xyz[is_depth] = d * (1.0 + np.broadcast_to(offset, (NUM_JOINTS,))[is_depth] / norm)[:, None]
     if bone_lengths_m is not None and p.estimate_hidden and np.isfinite(anchor):
         xyz = _place_by_bones(xyz, rays, is_depth, present & ~is_depth, bone_lengths_m)
 
-    source = np.where(present, JointSource.MONOCULAR, JointSource.MISSING).astype(np.uint8)
-    source[is_depth] = JointSource.DEPTH
+    source = np.where(is_depth, _DEPTH, np.where(present, _MONOCULAR, _MISSING)).astype(np.uint8)
     xyz[~present] = np.nan
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=anchor
