@@ -221,7 +221,8 @@ class FusionResult:
 
 _TORSO = np.zeros(NUM_JOINTS, bool)
 _TORSO[list(TORSO_JOINTS)] = True
-_TORSO_WEIGHT = np.where(_TORSO, 2.0, 1.0)  #: the torso's joints count double in the root fit
+_TORSO_WEIGHT = np.where(_TORSO, 2.0, 1.0)
+J = Joint  #: the torso's joints count double in the root fit
 _DEPTH, _MONOCULAR, _MISSING = int(JointSource.DEPTH), int(JointSource.MONOCULAR), int(JointSource.MISSING)
 
 
@@ -243,6 +244,24 @@ def _fit_anchor(candidates_m: np.ndarray, weights: np.ndarray, inlier_m: float) 
     order = np.argsort(c)
     cum = np.cumsum(w[order])
     return float(c[order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
+def _same_limb() -> np.ndarray:
+    """(33, 33) joints that may share a surface: one face, one hand, one foot, or the two ends of a
+    bone on one side of the body (elbow and wrist, hip and knee); a joint and itself."""
+    side = np.array([0 if "LEFT" in j.name else 1 if "RIGHT" in j.name else 2 for j in Joint])
+    part = np.full(NUM_JOINTS, -1)
+    part[: Joint.LEFT_SHOULDER] = 0  # the face
+    for k, side_name in enumerate(("LEFT", "RIGHT")):
+        hand = [Joint[f"{side_name}_{n}"] for n in ("WRIST", "PINKY", "INDEX", "THUMB")]
+        foot = [Joint[f"{side_name}_{n}"] for n in ("ANKLE", "HEEL", "FOOT_INDEX")]
+        part[hand], part[foot] = 1 + 2 * k, 2 + 2 * k
+    out = (part[:, None] == part[None, :]) & (part[:, None] >= 0)
+    for a, b in BONES:
+        if side[a] == side[b]:
+            out[a, b] = out[b, a] = True
+    np.fill_diagonal(out, True)
+    return out
 
 
 def _shared_surface(
@@ -268,10 +287,13 @@ def _shared_surface(
     # row i hidden behind column k: k predicted nearer (or, when the skeleton cannot tell, more visible)
     behind = np.where(np.isfinite(pred[:, None] - pred[None, :]), pred[:, None] - pred[None, :] > p.shared_surface_m,
                       vis[:, None] < vis[None, :])  # fmt: skip
-    np.fill_diagonal(same, False)
+    same &= ~_SAME_LIMB[np.ix_(idx, idx)]
     hidden = (same & behind).any(axis=1)
     out[idx] = hidden & candidates[idx]
     return out
+
+
+_SAME_LIMB = _same_limb()
 
 
 def fuse_depth(
