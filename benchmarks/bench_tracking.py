@@ -47,7 +47,7 @@ from tracking_metrics import dynamic_jitter, hold_last, joint_errors, lag_ms, rm
 
 from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource, PoseFrame, TrackingState
-from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, fuse_depth
+from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, BoneLengthEstimate, FusionParams, fuse_depth
 from sensors.registry import open_source
 from sensors.synthetic.sensor import SyntheticSensor
 from sensors.tracking import PoseTracker, TrackerConfig, calibrate_segments
@@ -109,6 +109,7 @@ def make_stream(target: str, seed: int, reps: int | None) -> Stream:
     intr = sensor.intrinsics
     frames, truth, occl, fused_d, swapped = [], [], [], [], []
     fusion_s = 0.0
+    bones = BoneLengthEstimate()  # the player's bone lengths, learnt while fusing (as the pipeline's stage does)
     with sensor:
         for f in sensor:
             assert f.truth_camera_xyz_m is not None
@@ -119,7 +120,9 @@ def make_stream(target: str, seed: int, reps: int | None) -> Stream:
             on = np.zeros(NUM_JOINTS, bool)
             if f.has_player:
                 t0 = time.process_time()
-                fused = fuse_depth(f.image_xy_px, f.world_xyz_m, f.confidence, f.visible, f.depth_m, intr, FUSION)
+                fused = fuse_depth(f.image_xy_px, f.world_xyz_m, f.confidence, f.visible, f.depth_m, intr, FUSION,
+                                   bones.lengths_m)  # fmt: skip
+                bones.update(fused.camera_xyz_m, fused.source == JointSource.DEPTH, f.world_xyz_m, f.confidence)
                 fusion_s += time.process_time() - t0
                 if sensor.config.occluder == "plate":
                     hidden = sensor._plate_hidden(tr, sensor._plate(tr))

@@ -44,7 +44,6 @@ class Capabilities:
     nominal_fps: float = 30.0
     is_live: bool = False  #: a live camera (frames are dropped, never queued)
     is_finite: bool = True  #: the stream ends (file, recording, fixed-length synthetic)
-    locks_player: bool = False  #: frames already went through the player lock (the pipeline skips it)
     fuses_depth: bool = False  #: frames already carry fused depth (the pipeline skips fusion)
 
 

@@ -34,7 +34,7 @@ from enum import Enum
 
 import numpy as np
 
-from sensors.joints import Joint
+from sensors.bones import SCALE_BONES, bone_lengths
 from sensors.pose import PoseFrame, TrackingState
 
 
@@ -83,19 +83,6 @@ class BodyExtent:
         return np.nanmedian(self.xy_px, axis=0)
 
 
-#: bones whose 2D length gives a skeleton's scale (rigid, rarely all foreshortened at once)
-SCALE_BONES: tuple[tuple[Joint, Joint], ...] = (
-    (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER), (Joint.LEFT_HIP, Joint.RIGHT_HIP),
-    (Joint.LEFT_SHOULDER, Joint.LEFT_HIP), (Joint.RIGHT_SHOULDER, Joint.RIGHT_HIP),
-    (Joint.LEFT_SHOULDER, Joint.LEFT_ELBOW), (Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW),
-    (Joint.LEFT_ELBOW, Joint.LEFT_WRIST), (Joint.RIGHT_ELBOW, Joint.RIGHT_WRIST),
-    (Joint.LEFT_HIP, Joint.LEFT_KNEE), (Joint.RIGHT_HIP, Joint.RIGHT_KNEE),
-    (Joint.LEFT_KNEE, Joint.LEFT_ANKLE), (Joint.RIGHT_KNEE, Joint.RIGHT_ANKLE),
-)  # fmt: skip
-_BONE_A = np.array([a for a, _ in SCALE_BONES])
-_BONE_B = np.array([b for _, b in SCALE_BONES])
-
-
 def body_extent(frame: PoseFrame, config: LockConfig = LockConfig()) -> BodyExtent | None:
     """Median position of the confidently seen joints and the skeleton's scale (the RMS
     2D length of :data:`SCALE_BONES` seen, which changes little as the body moves and
@@ -106,7 +93,7 @@ def body_extent(frame: PoseFrame, config: LockConfig = LockConfig()) -> BodyExte
     if not use.any():
         return None
     xy = np.where(use[:, None], frame.image_xy_px, np.nan)
-    bones_px = np.hypot(*(xy[_BONE_A] - xy[_BONE_B]).T)
+    bones_px = bone_lengths(xy, SCALE_BONES)
     seen_bones = np.isfinite(bones_px)
     if seen_bones.sum() >= 3:
         size_px = float(np.sqrt(np.mean(bones_px[seen_bones] ** 2)))
@@ -121,8 +108,11 @@ def shift_and_log_scale(previous: BodyExtent, current: BodyExtent) -> tuple[floa
     both) and how much its scale changed (ln ratio over the bones seen in both); joints or
     bones that appear or vanish (dropouts) do not count as motion."""
     both = np.isfinite(previous.xy_px[:, 0]) & np.isfinite(current.xy_px[:, 0])
-    if both.sum() >= 3:
-        shift_px = float(np.hypot(*np.median(current.xy_px[both] - previous.xy_px[both], axis=0)))
+    n = int(both.sum())
+    if n >= 3:  # the median displacement (sorted by hand: np.median's overhead is most of this function)
+        d = np.sort(current.xy_px[both] - previous.xy_px[both], axis=0)
+        mid = 0.5 * (d[(n - 1) // 2] + d[n // 2])
+        shift_px = math.hypot(float(mid[0]), float(mid[1]))
     else:
         shift_px = float(np.hypot(*(current.centroid_px - previous.centroid_px)))
     return shift_px, log_scale_change(previous, current)

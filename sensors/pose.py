@@ -14,7 +14,7 @@ Coordinate frames
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from enum import Enum, IntEnum
 from types import MappingProxyType
 from typing import Any
@@ -90,24 +90,9 @@ class PoseFrame:
     intrinsics: Intrinsics | None = None
 
     def __post_init__(self) -> None:
-        n = NUM_JOINTS
         s = object.__setattr__
-        s(self, "t_s", float(self.t_s))
-        s(self, "index", int(self.index))
-        s(self, "image_size_px", (int(self.image_size_px[0]), int(self.image_size_px[1])))
-        s(self, "image_xy_px", _frozen(self.image_xy_px, np.float64, (n, 2), "image_xy_px"))
-        s(self, "camera_xyz_m", _frozen(self.camera_xyz_m, np.float64, (n, 3), "camera_xyz_m"))
-        s(self, "world_xyz_m", _frozen(self.world_xyz_m, np.float64, (n, 3), "world_xyz_m"))
-        s(self, "confidence", _frozen(self.confidence, np.float32, (n,), "confidence"))
-        s(self, "source", _frozen(self.source, np.uint8, (n,), "source"))
-        s(self, "rgb", _frozen(self.rgb, np.uint8, None, "rgb"))
-        s(self, "depth_m", _frozen(self.depth_m, np.float32, None, "depth_m"))
-        s(self, "truth_camera_xyz_m", _frozen(self.truth_camera_xyz_m, np.float64, (n, 3), "truth_camera_xyz_m"))
-        s(self, "gravity_camera", _frozen(self.gravity_camera, np.float64, (3,), "gravity_camera"))
-        if self.intrinsics is not None and not isinstance(self.intrinsics, Intrinsics):
-            raise ValueError(f"PoseFrame.intrinsics: expected an Intrinsics, found {type(self.intrinsics).__name__}")
-        if not isinstance(self.meta, MappingProxyType):
-            s(self, "meta", MappingProxyType(dict(self.meta)))
+        for name, normalise in _NORMALISE.items():
+            s(self, name, normalise(getattr(self, name)))
 
     # -- convenience -------------------------------------------------------
     @property
@@ -120,8 +105,19 @@ class PoseFrame:
         return self.tracking is TrackingState.TRACKED and bool(self.visible.any())
 
     def with_changes(self, **changes: Any) -> PoseFrame:
-        """A copy with some fields replaced (``dataclasses.replace``)."""
-        return replace(self, **changes)
+        """A copy with some fields replaced (as ``dataclasses.replace``, but only the changed
+        fields are checked: the others are this frame's, already read-only)."""
+        new = object.__new__(PoseFrame)
+        s = object.__setattr__
+        for name, normalise in _NORMALISE.items():
+            if name in changes:
+                s(new, name, normalise(changes[name]))
+            else:
+                s(new, name, getattr(self, name))
+        if len(changes) > sum(name in changes for name in _NORMALISE):
+            unknown = sorted(set(changes) - set(_NORMALISE))
+            raise TypeError(f"PoseFrame has no field(s) {', '.join(unknown)}")
+        return new
 
     @staticmethod
     def empty(
@@ -172,3 +168,40 @@ class PoseFrame:
                 )
             )
         )
+
+
+def _array(name: str, dtype: Any, shape: tuple[int, ...] | None) -> Any:
+    return lambda a: _frozen(a, dtype, shape, name)
+
+
+def _intrinsics(value: Any) -> Intrinsics | None:
+    if value is not None and not isinstance(value, Intrinsics):
+        raise ValueError(f"PoseFrame.intrinsics: expected an Intrinsics, found {type(value).__name__}")
+    return value
+
+
+def _meta(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
+
+
+_N = NUM_JOINTS
+#: how each field is checked and frozen, in declaration order (``__post_init__`` and ``with_changes``)
+_NORMALISE: dict[str, Any] = {
+    "t_s": float,
+    "index": int,
+    "image_size_px": lambda v: (int(v[0]), int(v[1])),
+    "image_xy_px": _array("image_xy_px", np.float64, (_N, 2)),
+    "camera_xyz_m": _array("camera_xyz_m", np.float64, (_N, 3)),
+    "world_xyz_m": _array("world_xyz_m", np.float64, (_N, 3)),
+    "confidence": _array("confidence", np.float32, (_N,)),
+    "source": _array("source", np.uint8, (_N,)),
+    "tracking": lambda v: v,
+    "rgb": _array("rgb", np.uint8, None),
+    "depth_m": _array("depth_m", np.float32, None),
+    "truth_camera_xyz_m": _array("truth_camera_xyz_m", np.float64, (_N, 3)),
+    "meta": _meta,
+    "gravity_camera": _array("gravity_camera", np.float64, (3,)),
+    "intrinsics": _intrinsics,
+}
+if tuple(_NORMALISE) != tuple(f.name for f in fields(PoseFrame)):  # a field added to one and not the other
+    raise RuntimeError("sensors.pose: _NORMALISE must list PoseFrame's fields in order")

@@ -27,7 +27,7 @@ from sensors.errors import SourceUnavailable
 from sensors.pose import PoseFrame
 
 #: bump whenever the poses the ``video:`` source produces for the same file change
-CACHE_FORMAT_VERSION = 4
+CACHE_FORMAT_VERSION = 5  # 5: the video source no longer locks the player (the pipeline does)
 #: where the cache lives unless ``cache_dir`` is given
 CACHE_DIR_ENV = "REPQUEST_CACHE_DIR"
 DEFAULT_CACHE_DIR = Path("~/.cache/repquest/poses")

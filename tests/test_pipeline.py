@@ -85,3 +85,23 @@ def test_finite_source_replays_identically_through_the_pipeline() -> None:
     a, b = run(), run()
     assert len(a) == len(b)
     assert all(x.same_pose_as(y) for x, y in zip(a, b, strict=True))
+
+
+def test_floor_is_fitted_once_for_a_still_camera_and_again_when_it_moves() -> None:
+    """RANSAC runs on the first frame, not on the next ones while the camera holds still, and
+    again (replacing the old floor) as soon as the camera's tilt changes."""
+
+    def frames(tilt_deg: int) -> list:
+        with open_source(f"synthetic:squat,reps=1,tilt_deg={tilt_deg},depth_map=1,noise_px=0") as cam:
+            return list(cam)[:40]
+
+    stage = GravityStage()
+    first, second = frames(10), frames(30)
+    for f in first:
+        out = stage(f.with_changes(meta={}))
+    assert stage.fits == 1
+    assert angle_between_deg(out.gravity_camera, -np.asarray(first[0].meta["up_camera"])) < 2.0
+    for f in second[:3]:
+        out = stage(f.with_changes(meta={}))
+    assert stage.fits == 2
+    assert angle_between_deg(out.gravity_camera, -np.asarray(second[0].meta["up_camera"])) < 2.0

@@ -2,8 +2,9 @@
 
 A :class:`FrameSource` delivers raw BGR frames with their capture times; the
 :class:`CameraPoseSensor` runs them through MediaPipe (orientation-aware) and
-the player lock in a :class:`~sensors.camera.worker.PipelineWorker`, so
-``read()`` returns the newest pose without waiting on capture or inference.
+a :class:`~sensors.camera.worker.PipelineWorker`, so ``read()`` returns the
+newest pose without waiting on capture or inference. The player lock is not
+here: it is the pose pipeline's lock stage (``sensors/pipeline``), the only one.
 
 Frames carry ``meta``: ``rotation`` (what the model saw), ``inference_ms``
 (the estimator's time on this frame) and, for files, ``file_t_s``.
@@ -24,7 +25,6 @@ from sensors.camera.capture import bgr_to_rgb
 from sensors.camera.estimator import PoseEstimator
 from sensors.camera.worker import PipelineWorker
 from sensors.contract import Capabilities, Sensor
-from sensors.player_lock import PlayerLock
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, parse_target
 
@@ -104,7 +104,6 @@ class CameraPoseSensor(Sensor):
         self._is_finite = is_finite
         self._estimator: PoseEstimator | None = None
         self._worker: PipelineWorker[RawFrame, PoseFrame] | None = None
-        self.lock = PlayerLock()
         self._dropped_at_close = 0
 
     @property
@@ -114,7 +113,6 @@ class CameraPoseSensor(Sensor):
             nominal_fps=self._frames.nominal_fps,
             is_live=self._is_live,
             is_finite=self._is_finite,
-            locks_player=True,
         )
 
     def describe(self) -> str:
@@ -151,8 +149,7 @@ class CameraPoseSensor(Sensor):
         }
         if self._options.images:
             changes["rgb"] = rgb
-        frame = self.lock.update(frame.with_changes(**changes))
-        return frame
+        return frame.with_changes(**changes)
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
         assert self._worker is not None

@@ -10,9 +10,9 @@ worker and hand over only the newest frame), and answers
 :meth:`PipelineSensor.predict` for the display time. :func:`open_pipeline`
 is :func:`~sensors.registry.open_source` plus the pipeline.
 
-Stages a source already did are skipped: a camera source locks the player
-itself (``Capabilities.locks_player``) and a RealSense source fuses depth
-itself (``Capabilities.fuses_depth``).
+The lock stage is the only player lock (no source locks on its own). Depth
+fusion is skipped for a source that fuses itself (a RealSense source,
+``Capabilities.fuses_depth``).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class PosePipeline:
         caps = capabilities or Capabilities()
         self.tracker = PoseTracker(c.tracker)
         stages: list[Stage] = []
-        if c.lock and not caps.locks_player:
+        if c.lock:
             stages.append(LockStage())
         if c.swap_fix:
             stages.append(SwapFixStage(self.tracker))

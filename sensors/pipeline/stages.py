@@ -12,7 +12,7 @@ import numpy as np
 from sensors.pipeline.gravity import IMAGE_DOWN, gravity_from_accel, gravity_from_floor
 from sensors.player_lock import LockConfig, PlayerLock
 from sensors.pose import JointSource, PoseFrame
-from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, FusionParams, fuse_depth
+from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, BoneLengthEstimate, FusionParams, fuse_depth
 from sensors.tracking import PoseTracker
 
 
@@ -55,8 +55,11 @@ class DepthFusionStage:
 
     name = "depth_fusion"
 
-    def __init__(self, params: FusionParams | None = None) -> None:
+    def __init__(self, params: FusionParams | None = None, learn_every: int = 3) -> None:
         self.params = params or FusionParams(surface_offset_m=TYPICAL_SURFACE_OFFSET_M)
+        self.bones = BoneLengthEstimate()  #: the player's bone lengths, learnt on every ``learn_every``-th frame
+        self.learn_every = learn_every
+        self._frames = 0
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
         if frame.depth_m is None or frame.intrinsics is None or not frame.has_player:
@@ -65,27 +68,39 @@ class DepthFusionStage:
             return frame
         fused = fuse_depth(
             frame.image_xy_px, frame.world_xyz_m, frame.confidence, frame.visible, frame.depth_m,
-            frame.intrinsics, self.params,
+            frame.intrinsics, self.params, self.bones.lengths_m,
         )  # fmt: skip
+        self._frames += 1
+        if self._frames % self.learn_every == 1 or self.learn_every == 1:  # lengths change slowly
+            depth = fused.source == JointSource.DEPTH
+            self.bones.update(fused.camera_xyz_m, depth, frame.world_xyz_m, frame.confidence)
         return frame.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source)
 
     def reset(self) -> None:
-        pass
+        self.bones.reset()
+        self._frames = 0
 
 
 class GravityStage:
     """Fill ``gravity_camera``: the source's own (an IMU) first, then the floor plane in the
-    depth map (re-fitted every ``refit_every`` frames, smoothed), else the image vertical.
-    ``meta['gravity_from']`` says which: ``imu``, ``floor`` or ``image``."""
+    depth map, else the image vertical. ``meta['gravity_from']`` says which: ``imu``,
+    ``floor`` or ``image``.
+
+    The floor is fitted (RANSAC, the costly part) until one is found, then again only
+    when the camera moved -- most of ``probe`` fixed pixels of the depth map's lower half
+    changed by more than ``moved_m`` since the last fit (a player moving over the floor
+    changes a few; that fit replaces the old one) -- or every ``refit_every`` frames
+    (smoothed with the old one)."""
 
     name = "gravity"
 
-    def __init__(self, refit_every: int = 15, smoothing: float = 0.3) -> None:
+    def __init__(self, refit_every: int = 300, smoothing: float = 0.3, probe: int = 64, moved_m: float = 0.05) -> None:
         self.refit_every = refit_every
         self.smoothing = smoothing
-        self._floor: np.ndarray | None = None
-        self._since_fit = 0
+        self.probe, self.moved_m = probe, moved_m
         self._rng = np.random.default_rng(0)
+        self.fits = 0  #: floor fits run so far
+        self.reset()
 
     def __call__(self, frame: PoseFrame) -> PoseFrame:
         if frame.gravity_camera is not None:
@@ -98,19 +113,52 @@ class GravityStage:
         if up is not None:
             return _with_gravity(frame, -np.asarray(up, dtype=np.float64), "imu")
         if frame.depth_m is not None and frame.intrinsics is not None:
-            if self._floor is None or self._since_fit >= self.refit_every:
-                self._since_fit = 0
-                fit = gravity_from_floor(frame.depth_m, frame.intrinsics, self._rng)
-                if fit is not None:
-                    g = fit if self._floor is None else self._floor + self.smoothing * (fit - self._floor)
-                    self._floor = g / np.linalg.norm(g)
-            self._since_fit += 1
+            moved = self._camera_moved(frame.depth_m)
+            if moved or self._needs_fit():
+                self._fit(frame.depth_m, frame, smooth=not moved)
+            else:
+                self._since_fit += 1
             if self._floor is not None:
                 return _with_gravity(frame, self._floor, "floor")
         return _with_gravity(frame, IMAGE_DOWN, "image")
 
+    def _probe(self, depth_m: np.ndarray) -> np.ndarray:
+        h, w = depth_m.shape
+        if self._probe_px is None or self._probe_px[0].max() >= h or self._probe_px[1].max() >= w:
+            rng = np.random.default_rng(1)
+            self._probe_px = (rng.integers(h // 2, h, self.probe), rng.integers(0, w, self.probe))
+        return depth_m[self._probe_px]
+
+    def _needs_fit(self) -> bool:
+        if self._floor is None:  # none found yet: try every half second
+            return self._since_fit % 15 == 0
+        return self._since_fit >= self.refit_every
+
+    def _camera_moved(self, depth_m: np.ndarray) -> bool:
+        """Most probe pixels seen now and at the last fit changed depth: the camera moved."""
+        if self._reference is None:
+            return False
+        now = self._probe(depth_m)
+        both = (now > 0) & (self._reference > 0)
+        moved = both & (np.abs(now - self._reference) > self.moved_m)
+        n_both = int(both.sum())
+        return n_both >= self.probe // 4 and int(moved.sum()) > n_both // 2
+
+    def _fit(self, depth_m: np.ndarray, frame: PoseFrame, smooth: bool) -> None:
+        assert frame.intrinsics is not None
+        self._since_fit = 1
+        self.fits += 1
+        fit = gravity_from_floor(depth_m, frame.intrinsics, self._rng)
+        if fit is not None:
+            old = self._floor if smooth else None
+            g = fit if old is None else old + self.smoothing * (fit - old)
+            self._floor = g / np.linalg.norm(g)
+            self._reference = self._probe(depth_m).copy()
+
     def reset(self) -> None:
-        self._floor = None
+        self._floor: np.ndarray | None = None
+        self._reference: np.ndarray | None = None
+        self._probe_px: tuple[np.ndarray, np.ndarray] | None = None
         self._since_fit = 0
 
 

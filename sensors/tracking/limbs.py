@@ -12,21 +12,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from sensors.joints import NUM_JOINTS, Joint
+from sensors.bones import LIMB_BONES
+from sensors.joints import NUM_JOINTS
 
-J = Joint
-#: (parent, child) bones checked, parents first (a chain is checked from the torso outwards)
-SEGMENTS: tuple[tuple[Joint, Joint], ...] = (
-    (J.LEFT_SHOULDER, J.LEFT_ELBOW), (J.RIGHT_SHOULDER, J.RIGHT_ELBOW),
-    (J.LEFT_ELBOW, J.LEFT_WRIST), (J.RIGHT_ELBOW, J.RIGHT_WRIST),
-    (J.LEFT_WRIST, J.LEFT_PINKY), (J.RIGHT_WRIST, J.RIGHT_PINKY),
-    (J.LEFT_WRIST, J.LEFT_INDEX), (J.RIGHT_WRIST, J.RIGHT_INDEX),
-    (J.LEFT_WRIST, J.LEFT_THUMB), (J.RIGHT_WRIST, J.RIGHT_THUMB),
-    (J.LEFT_HIP, J.LEFT_KNEE), (J.RIGHT_HIP, J.RIGHT_KNEE),
-    (J.LEFT_KNEE, J.LEFT_ANKLE), (J.RIGHT_KNEE, J.RIGHT_ANKLE),
-    (J.LEFT_ANKLE, J.LEFT_HEEL), (J.RIGHT_ANKLE, J.RIGHT_HEEL),
-    (J.LEFT_ANKLE, J.LEFT_FOOT_INDEX), (J.RIGHT_ANKLE, J.RIGHT_FOOT_INDEX),
-)  # fmt: skip
+SEGMENTS = LIMB_BONES  #: (parent, child) bones checked, parents first (one list: sensors/bones.py)
 _PARENT = np.array([p for p, _ in SEGMENTS])
 _CHILD = np.array([c for _, c in SEGMENTS])
 
