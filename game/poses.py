@@ -60,6 +60,7 @@ class PoseService:
         self._reconnections_seen = 0
         self._feed: PoseFeed | None = None
         self._pipeline: PipelineSensor | None = None
+        self._holds = False  #: the exercise now is a hold (the tracker's still model on)
         self._lock = threading.Lock()
         self._opening: threading.Thread | None = None
         self._token = 0
@@ -116,6 +117,7 @@ class PoseService:
             reconnecting.open()
             sensor = PipelineSensor(reconnecting)
             sensor.open()
+            sensor.pipeline.set_holds(self._holds)
             reconnecting.on_reconnect.append(sensor.pipeline.reset)  # a new device: its clock may restart
             feed = PoseFeed(sensor, threaded=self.threaded)
         except SensorError as e:
@@ -187,6 +189,15 @@ class PoseService:
             return self._predicted
         self._predicted = pose
         return pose
+
+    def set_holds(self, holds: bool) -> None:
+        """The exercise now is a hold (plank, wall sit): the pipeline's tracker steadies held joints;
+        kept for a source still opening and for every reopened one."""
+        with self._lock:
+            self._holds = holds
+            pipeline = self._pipeline
+        if pipeline is not None:
+            pipeline.pipeline.set_holds(holds)
 
     @property
     def stage_ms(self) -> dict[str, float]:

@@ -105,3 +105,24 @@ def test_floor_is_fitted_once_for_a_still_camera_and_again_when_it_moves() -> No
         out = stage(f.with_changes(meta={}))
     assert stage.fits == 2
     assert angle_between_deg(out.gravity_camera, -np.asarray(second[0].meta["up_camera"])) < 2.0
+
+
+def test_hold_levels_switch_the_trackers_still_model_on_and_off() -> None:
+    """set_holds turns the IMM's still model on for a held plank (steadier joints than with the
+    moving-only tracker, same stream) and off again for reps; the analysis builds the same config."""
+    from sensors.pipeline import PosePipeline, holds_config
+
+    def jitter_px(holds: bool) -> float:  # mean |second difference| of every joint (dynamic jitter)
+        pipe = PosePipeline()
+        pipe.set_holds(holds)
+        with open_source("synthetic:plank,reps=1,noise_px=3,seed=4") as cam:
+            xy = np.array([pipe.process(f).image_xy_px for f in cam])[30:]
+        return float(np.nanmean(np.abs(np.diff(xy, 2, axis=0))))
+
+    assert jitter_px(True) < 0.6 * jitter_px(False)
+    pipe = PosePipeline()
+    moving_only = pipe.tracker.config
+    pipe.set_holds(True)
+    assert pipe.tracker.config == holds_config(True).tracker != moving_only
+    pipe.set_holds(False)
+    assert pipe.tracker.config == moving_only

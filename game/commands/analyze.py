@@ -35,7 +35,7 @@ from game.report.outputs import write_outputs
 from game.report.reference import load_reference, reference_scores
 from game.sources import check_output_folder
 from sensors.contract import Sensor
-from sensors.pipeline import PipelineSensor
+from sensors.pipeline import PipelineSensor, holds_config
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, known_schemes, open_source, split_spec
 
@@ -187,7 +187,8 @@ def analyze_source(src: ResolvedSource, definition: Any, args: argparse.Namespac
     elif src.scheme == "recording" and src.path is not None:
         pose_file = src.path
     options = SourceOptions(images=False, realtime=False, seed=args.seed)
-    sensor: Sensor = PipelineSensor(open_source(spec, options))  # the engine counts on the pipeline's poses
+    config = holds_config(definition.kind == "hold")  # the tracker as the game runs it for this exercise
+    sensor: Sensor = PipelineSensor(open_source(spec, options), config)  # the engine counts on the pipeline's poses
     if not sensor.capabilities.is_finite:
         raise UserError(
             f"{src.spec}: the stream never ends, so analyze would never finish; record a set first "
@@ -195,7 +196,7 @@ def analyze_source(src: ResolvedSource, definition: Any, args: argparse.Namespac
         )
     store = None
     if src.scheme not in ("video", "recording") and sensor.capabilities.has_images:
-        sensor = PipelineSensor(open_source(spec, SourceOptions(images=True, realtime=False, seed=args.seed)))
+        sensor = PipelineSensor(open_source(spec, SourceOptions(images=True, realtime=False, seed=args.seed)), config)
         store = JpegStore()
     cost = INFERENCE_S_PER_FRAME if spec.startswith(("video:", "realsense-file:")) else ENGINE_S_PER_FRAME
     t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 """The pose pipeline: lock, swap fix, depth fusion, gravity, tracker; see ``pipeline.py``."""
 
 from sensors.pipeline.gravity import gravity_from_accel, gravity_from_floor
-from sensors.pipeline.pipeline import PipelineConfig, PipelineSensor, PosePipeline, open_pipeline
+from sensors.pipeline.pipeline import PipelineConfig, PipelineSensor, PosePipeline, holds_config, open_pipeline
 
 __all__ = [
     "PipelineConfig",
@@ -9,5 +9,6 @@ __all__ = [
     "PosePipeline",
     "gravity_from_accel",
     "gravity_from_floor",
+    "holds_config",
     "open_pipeline",
 ]

@@ -38,6 +38,7 @@ joints that would have coasted past ``max_coast_s``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,7 +103,16 @@ class TrackerConfig:
     @classmethod
     def for_holds(cls, **changes: object) -> TrackerConfig:
         """The configuration for held poses (plank, wall sit): the IMM's still model on."""
-        return cls(**{"p_still_to_moving": 0.01, "p_moving_to_still": 0.05, **changes})  # type: ignore[arg-type]
+        return cls(**{**HOLD_TRANSITIONS, **changes})  # type: ignore[arg-type]
+
+    def with_holds(self, holds: bool) -> TrackerConfig:
+        """This configuration with the still model on (``holds``) or off (moving only)."""
+        return dataclasses.replace(self, **(HOLD_TRANSITIONS if holds else MOVING_ONLY))  # type: ignore[arg-type]
+
+
+#: the IMM's transition probabilities for held poses (still model on) and for movement (still model off)
+HOLD_TRANSITIONS = {"p_still_to_moving": 0.01, "p_moving_to_still": 0.05}
+MOVING_ONLY = {"p_still_to_moving": 1.0, "p_moving_to_still": 0.0}
 
 
 @dataclass(slots=True)
@@ -146,6 +156,11 @@ class PoseTracker:
 
     def reset(self) -> None:
         self.__init__(self.config)  # type: ignore[misc]
+
+    def reconfigure(self, config: TrackerConfig) -> None:
+        """Start over with ``config`` (e.g. :meth:`TrackerConfig.for_holds` when a hold level starts)."""
+        self.config = config
+        self.reset()
 
     @property
     def moving_probability(self) -> np.ndarray:
