@@ -203,8 +203,8 @@ class RecordingSensor(Sensor):
             nominal_fps=float(caps.get("nominal_fps", 30.0)),
             is_live=False,
             is_finite=True,
-            # stages the recorded source already ran: the pipeline skips them on replay, as it did live
-            locks_player=bool(caps.get("locks_player", False)),
+            # a stage the recorded source already ran: the pipeline skips it on replay, as it did live
+            # (an old file's "locks_player" is ignored: the pipeline's lock is the only one now)
             fuses_depth=bool(caps.get("fuses_depth", False)),
         )
 
