@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pygame
@@ -44,6 +45,11 @@ def until(app: App, name: str, max_s: float) -> None:
         if app.scene.name == name:
             return
     raise AssertionError(f"no {name} scene after {max_s:g} s; the scene is {app.scene.name}")
+
+
+def play_scene(app: App) -> Any:
+    """The play scene, on top or under the countdown, rest or pause scene."""
+    return next(s for s in reversed(app.stack) if s.name == "play")
 
 
 def past_countdown(app: App, max_s: float = 8.0) -> None:

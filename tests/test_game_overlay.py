@@ -16,7 +16,7 @@ from game.loop import frames
 from game.source_choice import SourceChoice
 from levels import load_builtin
 from levels.model import Goal, Level, Pack
-from tests.game_helpers import check_screenshot, make_app, steps
+from tests.game_helpers import check_screenshot, make_app, play_scene, steps
 
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "test-screenshots"
 OVERLAY = (860, 12, 410, 140)  #: top right of the feed
@@ -49,7 +49,7 @@ def test_the_overlay_shows_the_pipeline_time_per_stage(screen: pygame.Surface) -
         before = pygame.surfarray.array3d(app.screen)[OVERLAY[0] :, : OVERLAY[3]].copy()
         app.press(pygame.K_F3)
         steps(app, 0.2)
-        lines = app.scene.debug_lines()
+        lines = play_scene(app).debug_lines()
         image = _save(app, "play-debug-pipeline")
     finally:
         app.close()
@@ -81,7 +81,7 @@ def test_a_real_camera_source_shows_inference_pipeline_and_latency(screen: pygam
         for dt_s in frames(60):
             assert app.step(dt_s)
             if app.poses.frames_seen >= 20:
-                lines = app.scene.debug_lines()
+                lines = play_scene(app).debug_lines()
                 break
             assert time.monotonic() < deadline, f"no frames from {clip.name} in 30 s: {app.poses.error}"
         _save(app, "play-debug-camera")

@@ -17,6 +17,7 @@ from levels.model import Goal, Level, Pack
 from sensors import SourceOptions, check_sensor, open_source
 from sensors.errors import SourceUnavailable
 from sensors.process_sensor import ProcessSensor
+from tests.game_helpers import play_scene
 
 
 def _alive(pid: int) -> bool:
@@ -96,8 +97,8 @@ def test_the_real_time_game_plays_the_demo_from_a_child_process(screen: pygame.S
         assert pid is not None
         assert pid != os.getpid()
         assert _alive(pid)
-        assert app.scene.frame is not None
-        assert app.scene.frame.rgb is not None  # the camera picture came across too
+        assert play_scene(app).frame is not None
+        assert play_scene(app).frame.rgb is not None  # the camera picture came across too
     finally:
         app.close()
     deadline = time.monotonic() + 5.0
