@@ -19,7 +19,7 @@ from typing import Any
 
 import pygame
 
-from game import assets
+from game import assets, hud
 from game.clock import GameClock
 from game.outcome import LevelResult
 from game.poses import PoseService
@@ -269,6 +269,13 @@ class App:
         finally:
             self.close()
 
+    def _draw_debug(self) -> None:
+        """The F3 overlay on top of every scene over the play scene (countdown, rest, pause too)."""
+        play = next((s for s in reversed(self.stack) if s.name == "play"), None)
+        lines = getattr(play, "debug_lines", None)
+        if lines is not None:
+            hud.draw_debug(self.screen, lines(), hud.feed_area(self.screen))
+
     def step(self, wall_dt_s: float) -> bool:
         """One frame: events, update, draw. False once the app should stop."""
         now = time.perf_counter
@@ -293,6 +300,8 @@ class App:
             return False
         t2 = now()
         self.scene.draw(self.screen)
+        if self.debug:
+            self._draw_debug()
         t3 = now()
         pygame.display.flip()
         t4 = now()

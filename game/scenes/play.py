@@ -492,9 +492,7 @@ class PlayScene(Scene):
             draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect, faulty=self.fault_limbs)
         state = self.hud_state()
         hud.draw_overlays(surface, state, area)
-        hud.draw_sidebar(surface, state)
-        if self.app.debug:
-            hud.draw_debug(surface, self.debug_lines(), area)
+        hud.draw_sidebar(surface, state)  # the F3 overlay is drawn by the app, on top of any scene over this one
 
 
 def display_time_s(frame_t_s: float, now_s: float, arrived_s: float) -> float:
