@@ -17,7 +17,7 @@ import pygame
 
 from game import assets, draw
 from game.poses import RECONNECT_EVERY_S
-from game.scenes.base import Scene
+from game.scenes.base import MenuScene
 from game.widgets import HANDS_FREE_HINT, Button, Menu
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ RETRY_EVERY_S = RECONNECT_EVERY_S  #: a source that failed to open is opened aga
 FRAMES_BEFORE_RESUME = 5  #: after a reconnect, resume once this many frames arrived
 
 
-class PauseScene(Scene):
+class PauseScene(MenuScene):
     name = "pause"
     KEYS: ClassVar[dict[int, str]] = {
         pygame.K_ESCAPE: "resume",
@@ -101,15 +101,6 @@ class PauseScene(Scene):
             return
         self.app.settings.source = "synthetic"
         self.app.use_source_for(self.app.options.pack.demo_motion(self.held.exercise), force=True)
-
-    def select_previous(self) -> None:
-        self.menu.move(-1)
-
-    def select_next(self) -> None:
-        self.menu.move(1)
-
-    def confirm(self) -> None:
-        getattr(self, self.menu.current.action)()
 
     # -- per frame ----------------------------------------------------------------------
     def update(self, dt_s: float) -> None:
