@@ -91,6 +91,10 @@ class _Run:
             self.partials += 1
             self.combo = 0
 
+    def take_back_partial(self) -> None:
+        """A partial counted earlier became a (shallow) rep: it is no longer a partial."""
+        self.partials = max(0, self.partials - 1)
+
     def add_hold(self, dt_s: float, in_form: bool) -> None:
         """Credit ``dt_s`` seconds of holding (only seconds in form count)."""
         if self.outcome is not Outcome.PLAYING or self.resting or not in_form or not dt_s > 0:

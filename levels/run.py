@@ -7,6 +7,7 @@ can play any level in a test. The game, every frame::
     run.tick(dt_s)                       # game-clock seconds (not while paused)
     run.add_rep(score, good)             # each counted rep of run.exercise: returns the points earned
     run.add_partial()                    # a rep that did not reach the turn
+    run.take_back_partial()              # ... that later counted as a shallow rep
     run.add_hold(dt_s, in_form)          # while run.exercise is a hold
     run.stop()                           # quit / demo time box
     run.exercise                         # the exercise to do now (it changes between stages)

@@ -96,8 +96,10 @@ LEVEL = Obj(
         "difficulty": Field(Int(1, 5), doc="1 (easiest) to 5"),
         "mode": Field(Enum(choices=MODES), doc="classic (default), timed, circuit, intervals or boss"),
         "camera": Field(CAMERA),
-        "depth": Field(Enum(choices=("none", "improves", "required")),
-                       doc="does a depth camera matter: none (default), improves, required"),
+        "depth": Field(
+            Enum(choices=("none", "improves", "required")),
+            doc="does a depth camera matter: none (default), improves, required",
+        ),
         "time_limit_s": Field(Seconds(), doc="the whole level's clock (timed and boss levels need one)"),
         "stages": Field(ListOf(STAGE, 1, 50), doc="the exercises of the level, each with a goal"),
         "stars": Field(STARS, doc="points for 1, 2 and 3 stars (default [100, 200, 300])"),
@@ -117,8 +119,10 @@ LEVEL = Obj(
 PACK_EXERCISE = Obj(
     {
         "file": Field(Str(1, 200), True, "an exercise YAML file in the pack's folder"),
-        "demo": Field(Str(1, 48, what="a motion of the synthetic avatar"),
-                      doc="the synthetic avatar's motion that performs it in the demo, e.g. squat"),
+        "demo": Field(
+            Str(1, 48, what="a motion of the synthetic avatar"),
+            doc="the synthetic avatar's motion that performs it in the demo, e.g. squat",
+        ),
     },
     "a pack exercise",
 )
@@ -133,8 +137,10 @@ PACK = Obj(
         "description": Field(Str(0, 1000)),
         "difficulty": Field(Enum(choices=("beginner", "intermediate", "advanced"))),
         "image": Field(Str(1, 200), doc="a cover picture in the pack's folder"),
-        "exercises": Field(ListOf(Either(Str(1, 200), PACK_EXERCISE), 0, 50),
-                           doc="exercise files this pack adds (docs/exercise-format.md)"),
+        "exercises": Field(
+            ListOf(Either(Str(1, 200), PACK_EXERCISE), 0, 50),
+            doc="exercise files this pack adds (docs/exercise-format.md)",
+        ),
         "levels": Field(ListOf(LEVEL, 1, 500), True, "the levels, in the order they are shown"),
         "name": Field(Str(1, 60), doc="old name of 'title'", legacy=True),
     },

@@ -166,3 +166,17 @@ def test_switching_to_the_demo_after_an_unplug_keeps_the_reps(screen: pygame.Sur
         assert app.scene.run.reps == reps
     finally:
         app.close()
+
+
+def test_a_shallow_set_counts_its_first_partial_as_a_rep_not_also_as_a_partial(screen: pygame.Surface) -> None:
+    """Every squat turns at a third of the depth: the engine counts the set as this player's range
+    (shallow reps, each with the depth cue); the first partial became a rep, so none stays a partial."""
+    app, _ = _first_level_play(screen, "synthetic:squat,depth=0.35,reps=0,noise_px=1", ProfileStore.memory())
+    try:
+        result = play_to_results(app).result
+    finally:
+        app.close()
+    assert result.outcome == "completed"
+    assert result.reps == 5
+    assert result.partials == 0
+    assert result.faults.get("Go lower") == result.reps

@@ -87,6 +87,7 @@ class PlayScene(Scene):
         self.session_id: int | None = None
         self.rep_index = 0  #: reps stored for this session (survives a reconnect)
         self.faults: dict[str, int] = {}
+        self.partial_t_s: list[float] = []  #: the engine times of the partials still counted as partials
         self.generation = -1  #: the pose service's sensor generation this coach belongs to
         self.stopped_by = ""
         self._screen_size: tuple[int, int] | None = None
@@ -244,6 +245,8 @@ class PlayScene(Scene):
             change = self.run.boss_health - health
             self.boss_popup, self.boss_popup_at_s = f"{change:+.0f} HP", self.play_s
         self.last_rep, self.last_rep_at_s = rep, self.play_s
+        if rep.shallow:
+            self._take_back_partial(rep)
         self.rep_index += 1
         record = rep_record(rep, self.run.elapsed_s)
         if self.session_id is not None:
@@ -261,7 +264,19 @@ class PlayScene(Scene):
 
     def _on_partial(self, event: ex.PartialRep) -> None:
         self.run.add_partial()
+        self.partial_t_s.append(event.t_s)
         self._show_cue("Partial rep - use the full range", 0.5)
+
+    def _take_back_partial(self, rep: ex.RepResult) -> None:
+        """A partial the engine now counts as a shallow rep (this player's range, :mod:`exercises.shallow`)
+        is a rep, not a partial: the run's count and the partial cue still showing are taken back."""
+        within = [t for t in self.partial_t_s if rep.start_t_s - 1e-6 <= t <= rep.end_t_s + 1e-6]
+        if not within:
+            return
+        self.partial_t_s.remove(within[0])
+        self.run.take_back_partial()
+        if self.cue.startswith("Partial rep"):
+            self.cue, self.cue_severity, self.cue_t_s = "", 0.0, -99.0
 
     def _on_cue(self, event: ex.FormCue) -> None:
         self._show_cue(event.cue, severity(event.severity), limbs=self._limbs([(event.rule_id, event.severity)]))
