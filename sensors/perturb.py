@@ -1,0 +1,130 @@
+"""Changes to a pose stream that must not change a rep count: mirror, frame rate, tempo, size, roll, noise, dropout.
+
+Pure functions from a list of :class:`~sensors.pose.PoseFrame` to another,
+applied to a clip's raw poses (before the pose pipeline) to ask whether a
+count holds for the ways the world differs from one recording: the camera
+mirrored, another frame rate, a faster or slower player, a player smaller
+or off-centre in the picture, a rolled camera, a weaker (noisier) pose model,
+joints that drop out. Used by ``repquest bench robustness`` and its tests.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from sensors.joints import MIRROR_INDEX
+from sensors.pose import PoseFrame
+
+Frames = list[PoseFrame]
+Perturb = Callable[[Frames], Frames]
+
+ROLL_DEG = 8.0
+SMALL_SCALE = 0.6
+NOISE_OF_HEIGHT = 0.015
+NOISE_M = 0.02
+DROPOUT = 0.1
+
+
+def _mirror(frames: Frames) -> Frames:
+    idx = np.array(MIRROR_INDEX)
+    flip = np.array([-1.0, 1.0, 1.0])
+    out = []
+    for f in frames:
+        w_px = f.image_size_px[0]
+        xy = f.image_xy_px[idx].copy()
+        xy[:, 0] = w_px - xy[:, 0]
+        out.append(
+            f.with_changes(
+                image_xy_px=xy,
+                world_xyz_m=f.world_xyz_m[idx] * flip,
+                camera_xyz_m=f.camera_xyz_m[idx] * flip,
+                confidence=f.confidence[idx],
+                source=f.source[idx],
+                rgb=None if f.rgb is None else f.rgb[:, ::-1].copy(),
+                depth_m=None if f.depth_m is None else f.depth_m[:, ::-1].copy(),
+            )
+        )
+    return out
+
+
+def _retime(scale: float) -> Perturb:
+    def retime(frames: Frames) -> Frames:
+        t0 = frames[0].t_s if frames else 0.0
+        return [f.with_changes(t_s=t0 + (f.t_s - t0) * scale) for f in frames]
+
+    return retime
+
+
+def _half_fps(frames: Frames) -> Frames:
+    return frames[::2]
+
+
+def _small(frames: Frames) -> Frames:
+    out = []
+    for f in frames:
+        w_px, h_px = f.image_size_px
+        offset = np.array([0.05 * w_px, (1.0 - SMALL_SCALE) * h_px * 0.8])
+        out.append(f.with_changes(image_xy_px=f.image_xy_px * SMALL_SCALE + offset))
+    return out
+
+
+def _roll(frames: Frames) -> Frames:
+    a = math.radians(ROLL_DEG)
+    rot2 = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    rot3 = np.eye(3)
+    rot3[:2, :2] = rot2
+    out = []
+    for f in frames:
+        centre = np.array(f.image_size_px, dtype=float) / 2
+        xy = (f.image_xy_px - centre) @ rot2.T + centre
+        out.append(
+            f.with_changes(image_xy_px=xy, world_xyz_m=f.world_xyz_m @ rot3.T, camera_xyz_m=f.camera_xyz_m @ rot3.T)
+        )
+    return out
+
+
+def _body_height_px(frames: Frames) -> float:
+    spans = [np.nanmax(f.image_xy_px[:, 1]) - np.nanmin(f.image_xy_px[:, 1]) for f in frames if f.confidence.max() > 0]
+    return float(np.nanmedian(spans)) if spans else 100.0
+
+
+def _noise(frames: Frames) -> Frames:
+    rng = np.random.default_rng(7)
+    sigma_px = NOISE_OF_HEIGHT * _body_height_px(frames)
+    out = []
+    for f in frames:
+        out.append(
+            f.with_changes(
+                image_xy_px=f.image_xy_px + rng.normal(0.0, sigma_px, f.image_xy_px.shape),
+                world_xyz_m=f.world_xyz_m + rng.normal(0.0, NOISE_M, f.world_xyz_m.shape),
+                camera_xyz_m=f.camera_xyz_m + rng.normal(0.0, NOISE_M, f.camera_xyz_m.shape),
+            )
+        )
+    return out
+
+
+def _dropout(frames: Frames) -> Frames:
+    rng = np.random.default_rng(11)
+    out = []
+    for f in frames:
+        conf = f.confidence.copy()
+        conf[rng.random(conf.shape) < DROPOUT] = 0.05
+        out.append(f.with_changes(confidence=conf))
+    return out
+
+
+#: name -> perturbation; "original" leaves the stream as it is
+PERTURBATIONS: dict[str, Perturb] = {
+    "original": lambda frames: frames,
+    "mirror": _mirror,
+    "half_fps": _half_fps,
+    "faster": _retime(1 / 1.5),
+    "slower": _retime(1.5),
+    "small": _small,
+    "roll": _roll,
+    "noise": _noise,
+    "dropout": _dropout,
+}
