@@ -28,7 +28,6 @@ along their ray; :data:`TYPICAL_SURFACE_OFFSET_M` holds rough half-thicknesses.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +36,7 @@ from sensors.bones import BONES, TORSO_BONES, bone_ends, bone_lengths, mirror_bo
 from sensors.intrinsics import DISTORTION_MODELS, Intrinsics  # noqa: F401 - re-exported; the one type lives there
 from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource
+from sensors.realsense import fusion_kernel as kernel
 
 TORSO_JOINTS = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP)
 
@@ -58,19 +58,6 @@ def _typical_offsets() -> np.ndarray:
 TYPICAL_SURFACE_OFFSET_M: np.ndarray = _typical_offsets()
 
 
-_WINDOW_OFFSETS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-_NO_DEPTH = 1e6  #: stands for an invalid pixel when sorting (farther than any surface, and finite)
-
-
-def _window_offsets(window_px: int) -> tuple[np.ndarray, np.ndarray]:
-    """(win*win,) row and column offsets of a square window, cached."""
-    if window_px not in _WINDOW_OFFSETS:
-        r = window_px // 2
-        dr, dc = np.meshgrid(np.arange(-r, r + 1), np.arange(-r, r + 1), indexing="ij")
-        _WINDOW_OFFSETS[window_px] = (dr.ravel(), dc.ravel())
-    return _WINDOW_OFFSETS[window_px]
-
-
 def sample_depth_m(
     depth_m: np.ndarray, xy_px: np.ndarray, window_px: int = 5, min_valid_fraction: float = 0.3,
     surface_gap_m: float = 0.05, gap_per_m: float = 0.01,
@@ -90,53 +77,9 @@ def sample_depth_m(
     """
     if window_px < 1 or window_px % 2 == 0:
         raise ValueError(f"window_px must be a positive odd number, found {window_px}")
-    h, w = depth_m.shape
-    xy = np.asarray(xy_px, dtype=np.float64)
-    out = np.full(len(xy), np.nan)
-    x, y = xy[:, 0], xy[:, 1]
-    inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)  # NaN compares False
-    if not inside.any():
-        return out
-    cols = x[inside].astype(np.int64)  # non-negative: truncation is floor
-    rows = y[inside].astype(np.int64)
-    dr, dc = _window_offsets(window_px)
-    r = window_px // 2
-    if r <= rows.min() and rows.max() < h - r and r <= cols.min() and cols.max() < w - r:
-        patch = depth_m.ravel()[(rows * w + cols)[:, None] + (dr * w + dc)].astype(np.float64)  # (m, win*win)
-        valid = (patch > 0) & (patch < _NO_DEPTH)
-        n_pixels: np.ndarray | int = len(dr)
-    else:  # a window crosses the border: clip it
-        rr, cc = rows[:, None] + dr, cols[:, None] + dc
-        in_image = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
-        patch = depth_m[np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)].astype(np.float64)
-        valid = in_image & (patch > 0) & (patch < _NO_DEPTH)
-        n_pixels = in_image.sum(axis=1)
-    n_valid = valid.sum(axis=1)
-    enough = (n_valid > 0) & (n_valid >= min_valid_fraction * n_pixels)
-    if not enough.any():
-        return out
-    vals = np.sort(np.where(valid[enough], patch[enough], _NO_DEPTH), axis=1)  # valid first, nearest first
-    nv = n_valid[enough]
-    m, k = vals.shape
-    # sorted pixels split into surfaces where the depth jumps; the invalid ones (at _NO_DEPTH) are one more
-    jump = (vals[:, 1:] - vals[:, :-1]) > surface_gap_m + gap_per_m * vals[:, :1]
-    pos = np.arange(k)
-    start = np.zeros((m, k), np.int64)
-    start[:, 1:] = np.where(jump, pos[1:], 0)
-    np.maximum.accumulate(start, axis=1, out=start)  # index where each pixel's surface starts
-    end = np.full((m, k), k, np.int64)
-    end[:, :-1] = np.where(jump, pos[1:], k)
-    end = np.minimum.accumulate(end[:, ::-1], axis=1)[:, ::-1]  # ... and where the next starts
-    size = end - start
-    need = np.maximum(2.0, np.ceil(min_valid_fraction * nv))
-    ok = (size >= need[:, None]) & (pos < nv[:, None])
-    j = np.argmax(ok, axis=1)  # the nearest big surface; none (cannot happen with enough pixels): the nearest
-    i = np.arange(m)
-    s0, count = start[i, j], np.minimum(size[i, j], nv)
-    median = 0.5 * (vals[i, s0 + (count - 1) // 2] + vals[i, s0 + count // 2])
-    idx = np.flatnonzero(inside)[enough]
-    out[idx] = median
-    return out
+    xy = np.ascontiguousarray(xy_px, dtype=np.float64).reshape(-1, 2)
+    depth = np.ascontiguousarray(depth_m)
+    return kernel.depth_under(depth, xy, window_px, min_valid_fraction, surface_gap_m, gap_per_m)
 
 
 def _undistort_normalised(x: np.ndarray, y: np.ndarray, intr: Intrinsics) -> tuple[np.ndarray, np.ndarray]:
@@ -223,27 +166,8 @@ _TORSO = np.zeros(NUM_JOINTS, bool)
 _TORSO[list(TORSO_JOINTS)] = True
 _TORSO_WEIGHT = np.where(_TORSO, 2.0, 1.0)
 J = Joint  #: the torso's joints count double in the root fit
-_DEPTH, _MONOCULAR, _MISSING = int(JointSource.DEPTH), int(JointSource.MONOCULAR), int(JointSource.MISSING)
-
-
-def _fit_anchor(candidates_m: np.ndarray, weights: np.ndarray, inlier_m: float) -> float:
-    """Hip-centre depth from per-joint estimates ``centre depth - world_z`` (NaN: unusable).
-
-    A one-dimensional consensus: the estimate with the largest weight of others
-    within ``inlier_m`` wins (a few joints sampling the wall behind or a limb
-    in front cannot outvote the body), then the weighted median of its inliers.
-    """
-    ok = np.isfinite(candidates_m) & (weights > 0)
-    if not ok.any():
-        return float("nan")
-    c, w = candidates_m[ok], weights[ok]
-    near = np.abs(c[:, None] - c[None, :]) < inlier_m  # (n, n)
-    best = int(np.argmax(near @ w))
-    inl = near[best]
-    c, w = c[inl], w[inl]
-    order = np.argsort(c)
-    cum = np.cumsum(w[order])
-    return float(c[order][np.searchsorted(cum, 0.5 * cum[-1])])
+if (kernel.DEPTH, kernel.MONOCULAR, kernel.MISSING) != (JointSource.DEPTH, JointSource.MONOCULAR, JointSource.MISSING):
+    raise RuntimeError("sensors.realsense.fusion_kernel: its JointSource values differ from sensors.pose's")
 
 
 def _same_limb() -> np.ndarray:
@@ -261,35 +185,6 @@ def _same_limb() -> np.ndarray:
         if side[a] == side[b]:
             out[a, b] = out[b, a] = True
     np.fill_diagonal(out, True)
-    return out
-
-
-def _shared_surface(
-    xy_px: np.ndarray, measured_m: np.ndarray, predicted_m: np.ndarray, visibility: np.ndarray,
-    candidates: np.ndarray, p: FusionParams, f_px: float,
-) -> np.ndarray:  # fmt: skip
-    """(33,) joints whose sample is the surface of another, nearer joint (self-occlusion).
-
-    One surface point belongs to one body part: when two joints land within a
-    limb's radius of each other in the image and sample the same depth, the
-    one the skeleton puts farther back (less visible, on a tie) is hidden
-    behind the other -- a far arm behind the near one, the far hip behind the
-    near one in a side view.
-    """
-    idx = np.flatnonzero(np.isfinite(measured_m))
-    out = np.zeros(NUM_JOINTS, bool)
-    if len(idx) < 2:
-        return out
-    xy, d, pred, vis = xy_px[idx], measured_m[idx], predicted_m[idx], visibility[idx]
-    radius_px = f_px * p.limb_radius_m / d
-    dist_px = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-    same = (dist_px < radius_px[None, :]) & (np.abs(d[:, None] - d[None, :]) < p.shared_surface_m)
-    # row i hidden behind column k: k predicted nearer (or, when the skeleton cannot tell, more visible)
-    behind = np.where(np.isfinite(pred[:, None] - pred[None, :]), pred[:, None] - pred[None, :] > p.shared_surface_m,
-                      vis[:, None] < vis[None, :])  # fmt: skip
-    same &= ~_SAME_LIMB[np.ix_(idx, idx)]
-    hidden = (same & behind).any(axis=1)
-    out[idx] = hidden & candidates[idx]
     return out
 
 
@@ -324,104 +219,53 @@ def fuse_depth(
     near one in a side view, the far knee a thigh from the far hip.
     """
     p = params or FusionParams()
-    vis = np.asarray(visibility, dtype=np.float64)
-    measured = sample_depth_m(depth_m, image_xy_px, p.window_px, p.min_valid_fraction)
-    in_range = np.isfinite(measured) & (measured >= p.min_depth_m) & (measured <= p.max_depth_m)
-    measured = np.where(in_range, measured, np.nan)
-    usable = in_range & present & (vis >= p.min_visibility)
-    offset = p.surface_offset_m if np.isscalar(p.surface_offset_m) else np.asarray(p.surface_offset_m, np.float64)
-    centre = measured + offset  # the joint centre lies about ``offset`` behind the surface
-
-    world_z = np.asarray(world_xyz_m, dtype=np.float64)[:, 2]
+    xy = np.ascontiguousarray(image_xy_px, dtype=np.float64)
+    vis = np.ascontiguousarray(visibility, dtype=np.float64)
+    present = np.ascontiguousarray(present, dtype=np.bool_)
+    world_z = np.ascontiguousarray(np.asarray(world_xyz_m, dtype=np.float64)[:, 2])
     tolerance = p.tolerance_m
-    if not np.all(np.isfinite(world_z[present])):
+    if not np.isfinite(world_z[present]).all():
         world_z = np.zeros(NUM_JOINTS)  # no skeleton depth: only "near the torso" can be checked
         tolerance = 2 * p.tolerance_m
-    weights = np.where(usable & np.isfinite(world_z), vis * _TORSO_WEIGHT, 0.0)
-    anchor = _fit_anchor(centre - world_z, weights, min(p.anchor_inlier_m, tolerance))
-    predicted = anchor + world_z
-    residual = centre - predicted
     front = min(p.front_tolerance_m, tolerance) * tolerance / p.tolerance_m
-    is_depth = usable & (residual < tolerance) & (residual > -front)
-    if is_depth.sum() >= 2:
-        is_depth &= ~_shared_surface(image_xy_px, measured, predicted, vis, is_depth, p, intr.fx_px)
-
-    z = np.where(is_depth, measured, np.nan)
-    if p.estimate_hidden and np.isfinite(anchor):
-        hidden_z = predicted
-        in_front = np.isfinite(measured) & (residual < 0)  # a surface in front of the joint hides it
-        hidden_z = np.where(in_front, np.fmax(predicted, measured + offset), predicted)
-        z = np.where(~is_depth & present, hidden_z, z)
-    rays = deproject_px(image_xy_px, np.ones(NUM_JOINTS), intr)  # (33, 3) with z = 1
-    xyz = rays * z[:, None]
-    if np.any(offset != 0) and is_depth.any():  # DEPTH points: from the surface to the joint centre
-        d = xyz[is_depth]
-        norm = np.sqrt(np.einsum("ij,ij->i", d, d))
-        xyz[is_depth] = d * (1.0 + np.broadcast_to(offset, (NUM_JOINTS,))[is_depth] / norm)[:, None]
-    if bone_lengths_m is not None and p.estimate_hidden and np.isfinite(anchor):
-        xyz = _place_by_bones(xyz, rays, is_depth, present & ~is_depth, bone_lengths_m)
-
-    source = np.where(is_depth, _DEPTH, np.where(present, _MONOCULAR, _MISSING)).astype(np.uint8)
-    xyz[~present] = np.nan
+    offset = _offsets(p.surface_offset_m)
+    rays = _rays(xy, intr)
+    use_bones = bone_lengths_m is not None
+    lengths = np.ascontiguousarray(bone_lengths_m, dtype=np.float64) if use_bones else _NO_LENGTHS
+    xyz, source, measured, residual, anchor = kernel.fuse_frame(
+        np.ascontiguousarray(depth_m), xy, world_z, vis, present, offset, rays, _TORSO_WEIGHT, _SAME_LIMB,
+        lengths, _WALK, _TORSO_COUNT, p.window_px, p.min_valid_fraction, p.min_depth_m, p.max_depth_m,
+        p.min_visibility, tolerance, front, min(p.anchor_inlier_m, tolerance), p.shared_surface_m,
+        p.limb_radius_m, intr.fx_px, p.estimate_hidden, use_bones,
+    )  # fmt: skip
     return FusionResult(
-        camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=anchor
+        camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)
     )
+
+
+def _offsets(surface_offset_m: float | np.ndarray) -> np.ndarray:
+    """(33,) surface-to-centre offsets (m) from a scalar or an array."""
+    if np.isscalar(surface_offset_m):
+        return np.full(NUM_JOINTS, float(surface_offset_m))  # type: ignore[arg-type]
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(surface_offset_m, np.float64), (NUM_JOINTS,)))
+
+
+def _rays(xy_px: np.ndarray, intr: Intrinsics) -> np.ndarray:
+    """(33, 3) pixel rays with z = 1 (undistorted)."""
+    if intr.model in ("none", "modified_brown_conrady"):  # no undistortion: three array operations
+        rays = np.ones((len(xy_px), 3))
+        rays[:, :2] = (xy_px - (intr.ppx_px, intr.ppy_px)) / (intr.fx_px, intr.fy_px)
+        return rays
+    return deproject_px(xy_px, np.ones(len(xy_px)), intr)
 
 
 _TORSO_COUNT = len(TORSO_BONES)
 _MIRROR_BONE = mirror_bone_index(BONES)
 #: bones walked when placing hidden joints: the torso twice (either end may be the known one), then the limbs
-_WALK = [(k, a, b) for k, (a, b) in enumerate(TORSO_BONES)] * 2 + [
+_WALK = np.array([(k, a, b) for k, (a, b) in enumerate(TORSO_BONES)] * 2 + [
     (k + _TORSO_COUNT, a, b) for k, (a, b) in enumerate(BONES[_TORSO_COUNT:])
-]
-
-
-def _place_by_bones(
-    xyz: np.ndarray, rays: np.ndarray, measured: np.ndarray, hidden: np.ndarray, lengths_m: np.ndarray
-) -> np.ndarray:
-    """Hidden joints moved along their rays to a bone's length from a placed neighbour.
-
-    ``xyz`` (33, 3) fused points (hidden ones at their predicted depth),
-    ``rays`` (33, 3) pixel rays with z = 1, ``measured`` (33,) DEPTH joints,
-    ``hidden`` (33,) joints to place, ``lengths_m`` (len(BONES),). Walks the
-    torso, then the limbs outwards; a joint is placed once. On the ray
-    ``t * r``, ``|t r - P| = L`` gives ``t = (r.P +- sqrt((r.P)^2 - |r|^2 (|P|^2 - L^2))) / |r|^2``:
-    the root nearer the predicted depth is kept; no real root (the pixel is
-    farther from P than the bone is long): the point of the ray nearest P.
-    """
-    todo_mask = hidden & np.isfinite(rays).all(axis=1)
-    if not todo_mask.any():
-        return xyz
-    out = xyz.copy()
-    placed, todo = measured.tolist(), todo_mask.tolist()  # plain Python: a short walk of scalar steps
-    known = np.isfinite(lengths_m).tolist()
-    pts, ray, length_of = out.tolist(), rays.tolist(), lengths_m.tolist()
-    for k, a, b in _WALK:
-        if not known[k]:
-            continue
-        if placed[a] and todo[b] and not placed[b]:
-            parent, child = a, b
-        elif k < _TORSO_COUNT and placed[b] and todo[a] and not placed[a]:
-            parent, child = b, a
-        else:
-            continue
-        px, py, pz = pts[parent]
-        rx, ry, rz = ray[child]
-        rr = rx * rx + ry * ry + rz * rz
-        rp = rx * px + ry * py + rz * pz
-        length = length_of[k]
-        disc = rp * rp - rr * (px * px + py * py + pz * pz - length * length)
-        prior = pts[child][2]
-        if disc <= 0.0:
-            t = rp / rr
-        else:  # rays have z = 1: t is the depth
-            root = math.sqrt(disc)
-            near, far = (rp - root) / rr, (rp + root) / rr
-            t = near if (not math.isfinite(prior) or abs(near - prior) < abs(far - prior)) else far
-        pts[child] = [rx * t, ry * t, rz * t]
-        out[child] = pts[child]
-        placed[child] = True
-    return out
+], dtype=np.int64)  # fmt: skip
+_NO_LENGTHS = np.full(len(BONES), np.nan)
 
 
 class BoneLengthEstimate:
