@@ -7,6 +7,8 @@ player lock -> left/right swap fix -> depth fusion -> gravity -> tracker.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from sensors.pipeline.gravity import IMAGE_DOWN, gravity_from_accel, gravity_from_floor
@@ -152,7 +154,7 @@ class GravityStage:
         if fit is not None:
             old = self._floor if smooth else None
             g = fit if old is None else old + self.smoothing * (fit - old)
-            self._floor = g / np.linalg.norm(g)
+            self._floor = _frozen_vector(g / np.linalg.norm(g))
             self._reference = self._probe(depth_m).copy()
 
     def reset(self) -> None:
@@ -163,9 +165,18 @@ class GravityStage:
 
 
 def _with_gravity(frame: PoseFrame, g: np.ndarray, origin: str) -> PoseFrame:
-    meta = dict(frame.meta)
-    meta["gravity_from"] = origin
-    return frame.with_changes(gravity_camera=np.array(g, dtype=np.float64), meta=meta)
+    meta = MappingProxyType({**frame.meta, "gravity_from": origin})  # read-only already: not copied again
+    return frame.with_changes(gravity_camera=_frozen_vector(g), meta=meta)
+
+
+def _frozen_vector(g: np.ndarray) -> np.ndarray:
+    """``g`` as a read-only float64 (3,) array: the same object when it already is one (the floor's
+    or the image's vector, handed to every frame until the next fit)."""
+    if isinstance(g, np.ndarray) and g.dtype == np.float64 and not g.flags.writeable:
+        return g
+    out = np.array(g, dtype=np.float64)
+    out.flags.writeable = False
+    return out
 
 
 class TrackStage:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sensors.bones import BONES, TORSO_BONES, bone_ends, bone_lengths, mirror_bone_index
+from sensors.bones import BONES, TORSO_BONES, bone_ends, mirror_bone_index
 from sensors.intrinsics import DISTORTION_MODELS, Intrinsics  # noqa: F401 - re-exported; the one type lives there
 from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource
@@ -261,6 +261,7 @@ def _rays(xy_px: np.ndarray, intr: Intrinsics) -> np.ndarray:
 
 _TORSO_COUNT = len(TORSO_BONES)
 _MIRROR_BONE = mirror_bone_index(BONES)
+_PARENTS, _CHILDREN = bone_ends(BONES)
 #: bones walked when placing hidden joints: the torso twice (either end may be the known one), then the limbs
 _WALK = np.array([(k, a, b) for k, (a, b) in enumerate(TORSO_BONES)] * 2 + [
     (k + _TORSO_COUNT, a, b) for k, (a, b) in enumerate(BONES[_TORSO_COUNT:])
@@ -295,19 +296,11 @@ class BoneLengthEstimate:
         self, camera_xyz_m: np.ndarray, depth: np.ndarray, world_xyz_m: np.ndarray, visibility: np.ndarray
     ) -> np.ndarray:
         """Learn from one fused frame (``depth`` (33,) its DEPTH joints); returns the lengths."""
-        clear = depth & (np.asarray(visibility) >= self.min_visibility)
-        measured = np.where(clear[:, None], camera_xyz_m, np.nan)
-        sample = bone_lengths(measured)
-        parents, children = bone_ends(BONES)
-        along_ray = np.abs(measured[children, 2] - measured[parents, 2]) > 0.5 * sample
-        sample = np.where(along_ray, np.nan, sample)  # one end may sit on the other's surface: not measured
-        sample = np.where(np.isfinite(sample), sample, sample[_MIRROR_BONE])
-        rate = np.where(np.isfinite(sample), self.rate, self.world_rate)
-        sample = np.where(np.isfinite(sample), sample, bone_lengths(np.asarray(world_xyz_m, dtype=np.float64)))
-        ok = np.isfinite(sample) & (sample > 0.01)
-        self._count += ok
-        rate = np.maximum(rate, 1.0 / np.maximum(self._count, 1))  # a plain mean of the first samples
-        cur = np.where(np.isfinite(self.lengths_m), self.lengths_m, sample)
-        step = np.clip(sample - cur, -self.max_step_m, self.max_step_m)
-        self.lengths_m = np.where(ok, cur + rate * step, self.lengths_m)
+        lengths, count = self.lengths_m.copy(), self._count  # a new array: callers may hold the old one
+        kernel.learn_bones(
+            lengths, count, np.ascontiguousarray(camera_xyz_m, dtype=np.float64), np.ascontiguousarray(depth, np.bool_),
+            np.ascontiguousarray(world_xyz_m, dtype=np.float64), np.ascontiguousarray(visibility, dtype=np.float64),
+            _PARENTS, _CHILDREN, _MIRROR_BONE, self.rate, self.world_rate, self.max_step_m, self.min_visibility,
+        )  # fmt: skip
+        self.lengths_m = lengths
         return self.lengths_m

@@ -296,3 +296,39 @@ def fuse_frame(
             source[j] = MISSING
             xyz[j, 0] = xyz[j, 1] = xyz[j, 2] = math.nan
     return xyz, source, measured, residual, anchor
+
+
+@njit(cache=True, nogil=True)
+def _length(xyz: np.ndarray, a: int, b: int) -> float:
+    dx, dy, dz = xyz[b, 0] - xyz[a, 0], xyz[b, 1] - xyz[a, 1], xyz[b, 2] - xyz[a, 2]
+    return math.sqrt(dx * dx + dy * dy + dz * dz)
+
+
+@njit(cache=True, nogil=True)
+def learn_bones(
+    lengths_m: np.ndarray, count: np.ndarray, camera_xyz_m: np.ndarray, depth: np.ndarray, world_xyz_m: np.ndarray,
+    visibility: np.ndarray, parents: np.ndarray, children: np.ndarray, mirror: np.ndarray,
+    rate: float, world_rate: float, max_step_m: float, min_visibility: float,
+) -> None:  # fmt: skip
+    """One step of :meth:`sensors.realsense.fusion.BoneLengthEstimate.update` (``lengths_m`` and
+    ``count`` updated in place; the reasoning is in that class's docstring)."""
+    nb = parents.shape[0]
+    measured = np.full(nb, np.nan)
+    for b in range(nb):
+        a, c = parents[b], children[b]
+        if depth[a] and depth[c] and visibility[a] >= min_visibility and visibility[c] >= min_visibility:
+            length = _length(camera_xyz_m, a, c)
+            if not abs(camera_xyz_m[c, 2] - camera_xyz_m[a, 2]) > 0.5 * length:  # not along the ray
+                measured[b] = length
+    for b in range(nb):
+        sample, r = measured[b], rate
+        if not math.isfinite(sample):
+            sample = measured[mirror[b]]
+        if not math.isfinite(sample):
+            sample, r = _length(world_xyz_m, parents[b], children[b]), world_rate
+        if not (math.isfinite(sample) and sample > 0.01):
+            continue
+        count[b] += 1
+        r = max(r, 1.0 / max(count[b], 1.0))  # a plain mean of the first samples
+        cur = lengths_m[b] if math.isfinite(lengths_m[b]) else sample
+        lengths_m[b] = cur + r * min(max(sample - cur, -max_step_m), max_step_m)
