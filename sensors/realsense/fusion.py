@@ -220,43 +220,39 @@ def fuse_depth(
     """
     p = params or FusionParams()
     xy = np.ascontiguousarray(image_xy_px, dtype=np.float64)
-    vis = np.ascontiguousarray(visibility, dtype=np.float64)
-    present = np.ascontiguousarray(present, dtype=np.bool_)
-    world_z = np.ascontiguousarray(np.asarray(world_xyz_m, dtype=np.float64)[:, 2])
-    tolerance = p.tolerance_m
-    if not np.isfinite(world_z[present]).all():
-        world_z = np.zeros(NUM_JOINTS)  # no skeleton depth: only "near the torso" can be checked
-        tolerance = 2 * p.tolerance_m
-    front = min(p.front_tolerance_m, tolerance) * tolerance / p.tolerance_m
-    offset = _offsets(p.surface_offset_m)
-    rays = _rays(xy, intr)
+    pinhole = intr.model in ("none", "modified_brown_conrady")  # no undistortion: rays in the kernel
+    rays = _NO_RAYS if pinhole else deproject_px(xy, np.ones(len(xy)), intr)
     use_bones = bone_lengths_m is not None
-    lengths = np.ascontiguousarray(bone_lengths_m, dtype=np.float64) if use_bones else _NO_LENGTHS
     xyz, source, measured, residual, anchor = kernel.fuse_frame(
-        np.ascontiguousarray(depth_m), xy, world_z, vis, present, offset, rays, _TORSO_WEIGHT, _SAME_LIMB,
-        lengths, _WALK, _TORSO_COUNT, p.window_px, p.min_valid_fraction, p.min_depth_m, p.max_depth_m,
-        p.min_visibility, tolerance, front, min(p.anchor_inlier_m, tolerance), p.shared_surface_m,
-        p.limb_radius_m, intr.fx_px, p.estimate_hidden, use_bones,
+        np.ascontiguousarray(depth_m), xy, np.ascontiguousarray(world_xyz_m, dtype=np.float64),
+        np.ascontiguousarray(visibility, dtype=np.float64), np.ascontiguousarray(present, dtype=np.bool_),
+        _offsets(p.surface_offset_m), rays, np.array((intr.fx_px, intr.fy_px, intr.ppx_px, intr.ppy_px)),
+        _TORSO_WEIGHT, _SAME_LIMB, np.ascontiguousarray(bone_lengths_m, dtype=np.float64) if use_bones else _NO_LENGTHS,
+        _WALK, _TORSO_COUNT, p.window_px, p.min_valid_fraction, p.min_depth_m, p.max_depth_m, p.min_visibility,
+        p.tolerance_m, p.front_tolerance_m, p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m,
+        p.estimate_hidden, use_bones,
     )  # fmt: skip
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)
     )
 
 
+_NO_RAYS = np.empty((0, 3))
+_OFFSETS_CACHE: list[tuple[object, np.ndarray]] = []  #: the last offsets given and their (33,) array
+
+
 def _offsets(surface_offset_m: float | np.ndarray) -> np.ndarray:
-    """(33,) surface-to-centre offsets (m) from a scalar or an array."""
+    """(33,) surface-to-centre offsets (m) from a scalar or an array (the last one's array is kept:
+    one ``FusionParams`` per stream)."""
+    if _OFFSETS_CACHE and _OFFSETS_CACHE[0][0] is surface_offset_m:
+        return _OFFSETS_CACHE[0][1]
     if np.isscalar(surface_offset_m):
-        return np.full(NUM_JOINTS, float(surface_offset_m))  # type: ignore[arg-type]
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(surface_offset_m, np.float64), (NUM_JOINTS,)))
-
-
-def _rays(xy_px: np.ndarray, intr: Intrinsics) -> np.ndarray:
-    """(33, 3) pixel rays with z = 1 (undistorted)."""
-    if intr.model in ("none", "modified_brown_conrady"):  # no undistortion: three array operations
-        rays = np.ones((len(xy_px), 3))
-        rays[:, :2] = (xy_px - (intr.ppx_px, intr.ppy_px)) / (intr.fx_px, intr.fy_px)
-        return rays
-    return deproject_px(xy_px, np.ones(len(xy_px)), intr)
+        out = np.full(NUM_JOINTS, float(surface_offset_m))  # type: ignore[arg-type]
+    else:
+        out = np.ascontiguousarray(np.broadcast_to(np.asarray(surface_offset_m, np.float64), (NUM_JOINTS,)))
+    if not np.isscalar(surface_offset_m):  # a scalar's identity says nothing of its value
+        _OFFSETS_CACHE[:] = [(surface_offset_m, out)]
+    return out
 
 
 _TORSO_COUNT = len(TORSO_BONES)

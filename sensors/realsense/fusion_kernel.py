@@ -76,12 +76,15 @@ def depth_under(
                     continue
                 n_pixels += 1
                 v = np.float64(depth_m[rr, cc])
-                if v > 0 and v < NO_DEPTH:
-                    vals[nv] = v
+                if v > 0 and v < NO_DEPTH:  # insertion sort: a window holds a few dozen pixels
+                    k = nv
+                    while k > 0 and vals[k - 1] > v:
+                        vals[k] = vals[k - 1]
+                        k -= 1
+                    vals[k] = v
                     nv += 1
         if nv == 0 or nv < min_valid_fraction * n_pixels:
             continue
-        vals[:nv].sort()
         out[i] = _median_of_nearest_surface(vals, nv, min_valid_fraction, surface_gap_m, gap_per_m)
     return out
 
@@ -217,15 +220,39 @@ def place_by_bones(
 
 @njit(cache=True, nogil=True)
 def fuse_frame(
-    depth_m: np.ndarray, xy_px: np.ndarray, world_z: np.ndarray, vis: np.ndarray, present: np.ndarray,
-    offset: np.ndarray, rays: np.ndarray, torso_weight: np.ndarray, same_limb: np.ndarray,
+    depth_m: np.ndarray, xy_px: np.ndarray, world_xyz_m: np.ndarray, vis: np.ndarray, present: np.ndarray,
+    offset: np.ndarray, rays_in: np.ndarray, pinhole: np.ndarray, torso_weight: np.ndarray, same_limb: np.ndarray,
     bone_lengths_m: np.ndarray, walk: np.ndarray, torso_count: int,
     window_px: int, min_valid_fraction: float, min_depth_m: float, max_depth_m: float, min_visibility: float,
-    tolerance_m: float, front_m: float, inlier_m: float, shared_surface_m: float, limb_radius_m: float,
-    f_px: float, estimate_hidden: bool, use_bones: bool,
+    tolerance_m: float, front_tolerance_m: float, anchor_inlier_m: float, shared_surface_m: float,
+    limb_radius_m: float, estimate_hidden: bool, use_bones: bool,
 ):  # fmt: skip
-    """One frame of :func:`sensors.realsense.fusion.fuse_depth` after its argument checks:
-    (xyz (N, 3), source (N,) uint8, measured (N,), residual (N,), anchor)."""
+    """One frame of :func:`sensors.realsense.fusion.fuse_depth`:
+    (xyz (N, 3), source (N,) uint8, measured (N,), residual (N,), anchor).
+
+    ``rays_in`` (N, 3) the pixels' undistorted rays with z = 1, or empty: then they are computed
+    from ``pinhole`` (fx, fy, ppx, ppy) without distortion."""
+    n = xy_px.shape[0]
+    if rays_in.shape[0] == n:
+        rays = rays_in
+    else:
+        rays = np.ones((n, 3))
+        for j in range(n):
+            rays[j, 0] = (xy_px[j, 0] - pinhole[2]) / pinhole[0]
+            rays[j, 1] = (xy_px[j, 1] - pinhole[3]) / pinhole[1]
+    f_px = pinhole[0]
+    world_z = np.empty(n)
+    skeleton = True
+    for j in range(n):
+        world_z[j] = world_xyz_m[j, 2]
+        if present[j] and not math.isfinite(world_z[j]):
+            skeleton = False
+    tolerance = tolerance_m
+    if not skeleton:  # no skeleton depth: only "near the torso" can be checked
+        world_z[:] = 0.0
+        tolerance = 2 * tolerance_m
+    front_m = min(front_tolerance_m, tolerance) * tolerance / tolerance_m
+    inlier_m = min(anchor_inlier_m, tolerance)
     n = xy_px.shape[0]
     measured = depth_under(depth_m, xy_px, window_px, min_valid_fraction, 0.05, 0.01)
     usable = np.zeros(n, np.bool_)
@@ -251,7 +278,7 @@ def fuse_frame(
     for j in range(n):
         predicted[j] = anchor + world_z[j]
         residual[j] = measured[j] + offset[j] - predicted[j]
-        if usable[j] and residual[j] < tolerance_m and residual[j] > -front_m:
+        if usable[j] and residual[j] < tolerance and residual[j] > -front_m:
             is_depth[j] = True
             n_depth += 1
     if n_depth >= 2:
