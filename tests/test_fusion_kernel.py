@@ -63,3 +63,15 @@ def test_place_by_bones_puts_a_hidden_child_a_bone_length_from_its_parent_on_its
     )
     assert np.isclose(np.linalg.norm(xyz[1] - xyz[0]), 0.3)
     assert np.allclose(xyz[1] / xyz[1, 2], rays[1])
+
+
+def test_lateral_axis_is_the_normal_of_both_limbs_planes_pointing_away() -> None:
+    rng = np.random.default_rng(5)
+    arm = np.column_stack([np.full(6, 0.1), rng.uniform(-1, 0, 6), rng.uniform(-0.3, 0.3, 6)])  # x = 0.1 plane
+    leg = np.column_stack([np.full(6, 0.0), rng.uniform(0, 1, 6), rng.uniform(-0.3, 0.3, 6)])  # x = 0: nearer
+    xyz = np.vstack([arm, leg]) + [-2.0, 0.0, 3.0]  # left of the camera: -x points away from it ...
+    normal = kernel.lateral_axis(xyz, np.repeat([0, 1], 6), 4, 0.15)
+    assert abs(normal[0]) > 0.999  # ... across the planes, the arm's offset from the leg's ignored
+    assert normal @ xyz.mean(axis=0) > 0
+    line = np.column_stack([np.zeros(8), np.linspace(0, 1, 8), np.zeros(8)]) + [0, 0, 3.0]
+    assert np.isnan(kernel.lateral_axis(line, np.zeros(8, np.int64), 4, 0.15)).all()

@@ -34,7 +34,7 @@ import numpy as np
 
 from sensors.bones import BONES, TORSO_BONES, bone_ends, mirror_bone_index
 from sensors.intrinsics import DISTORTION_MODELS, Intrinsics  # noqa: F401 - re-exported; the one type lives there
-from sensors.joints import NUM_JOINTS, Joint
+from sensors.joints import MIRROR_INDEX, NUM_JOINTS, Joint
 from sensors.pose import JointSource
 from sensors.realsense import fusion_kernel as kernel
 
@@ -142,6 +142,9 @@ class FusionParams:
     anchor_inlier_m: float = 0.12  #: joints whose root estimates agree this well vote for one root depth
     shared_surface_m: float = 0.06  #: two joints whose samples are this close in depth ...
     limb_radius_m: float = 0.07  #: ... and this close across the image sample one surface
+    #: a hidden far-side joint moves this share of the way to its near twin plus the body's width (0: off)
+    twin_weight: float = 0.8
+    twin_gate_m: float = 0.3  #: ... less as its pixel lies farther from that prior's, not at all beyond this
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +233,7 @@ def fuse_depth(
         _TORSO_WEIGHT, _SAME_LIMB, np.ascontiguousarray(bone_lengths_m, dtype=np.float64) if use_bones else _NO_LENGTHS,
         _WALK, _TORSO_COUNT, p.window_px, p.min_valid_fraction, p.min_depth_m, p.max_depth_m, p.min_visibility,
         p.tolerance_m, p.front_tolerance_m, p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m,
-        p.estimate_hidden, use_bones,
+        p.estimate_hidden, use_bones, _TWIN_PAIRS, _SIDE_OF, _LIMB_OF, p.twin_weight, p.twin_gate_m,
     )  # fmt: skip
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)
@@ -238,6 +241,25 @@ def fuse_depth(
 
 
 _NO_RAYS = np.empty((0, 3))
+_SIDE_OF = np.array([0 if "LEFT" in j.name else 1 if "RIGHT" in j.name else -1 for j in Joint], dtype=np.int64)
+
+
+def _twin_pairs() -> np.ndarray:
+    """(P, 3) rows (joint, its left/right twin, the width bone between the two sides): arms and hands
+    a shoulder width apart, legs and feet a hip width."""
+    rows = []
+    for j in Joint:
+        if _SIDE_OF[j] < 0 or j < Joint.LEFT_SHOULDER:  # the face has no width bone
+            continue
+        twin = MIRROR_INDEX[j]
+        arm = not any(part in j.name for part in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT"))
+        rows.append((int(j), twin, 0 if arm else 1))  # TORSO_BONES[0] shoulder width, [1] hip width
+    return np.array(rows, dtype=np.int64)
+
+
+_TWIN_PAIRS = _twin_pairs()
+_LIMB_OF = np.full(NUM_JOINTS, -1, dtype=np.int64)  #: 0 arm, 1 leg, -1 face
+_LIMB_OF[_TWIN_PAIRS[:, 0]] = _TWIN_PAIRS[:, 2]
 _OFFSETS_CACHE: list[tuple[object, np.ndarray]] = []  #: the last offsets given and their (33,) array
 
 

@@ -226,6 +226,7 @@ def fuse_frame(
     window_px: int, min_valid_fraction: float, min_depth_m: float, max_depth_m: float, min_visibility: float,
     tolerance_m: float, front_tolerance_m: float, anchor_inlier_m: float, shared_surface_m: float,
     limb_radius_m: float, estimate_hidden: bool, use_bones: bool,
+    twin_pairs: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray, twin_weight: float, twin_gate_m: float,
 ):  # fmt: skip
     """One frame of :func:`sensors.realsense.fusion.fuse_depth`:
     (xyz (N, 3), source (N,) uint8, measured (N,), residual (N,), anchor).
@@ -313,6 +314,11 @@ def fuse_frame(
         for j in range(n):
             hidden[j] = present[j] and not is_depth[j]
         place_by_bones(xyz, rays, is_depth, hidden, bone_lengths_m, walk, torso_count)
+        if twin_weight > 0:
+            twin_prior(
+                xyz, is_depth, present, vis, xy_px, bone_lengths_m, twin_pairs, side_of, limb_of, pinhole,
+                min_visibility, twin_weight, twin_gate_m,
+            )  # fmt: skip
     source = np.empty(n, np.uint8)
     for j in range(n):
         if is_depth[j]:
@@ -359,3 +365,85 @@ def learn_bones(
         r = max(r, 1.0 / max(count[b], 1.0))  # a plain mean of the first samples
         cur = lengths_m[b] if math.isfinite(lengths_m[b]) else sample
         lengths_m[b] = cur + r * min(max(sample - cur, -max_step_m), max_step_m)
+
+
+@njit(cache=True, nogil=True)
+def lateral_axis(xyz: np.ndarray, group: np.ndarray, min_joints: int, min_spread: float) -> np.ndarray:
+    """Unit normal (3,) of one side's limbs (the body's sagittal planes), pointing away from the camera.
+
+    ``group`` (N,) 0 arm, 1 leg, -1 unused: the arm lies a little farther out than the leg (shoulders
+    are wider than hips), so each group is centred on its own mean and the normal is the direction of
+    least spread of both together. NaN with fewer than ``min_joints`` points or when they lie near a
+    line (second principal spread below ``min_spread`` of the first)."""
+    out = np.full(3, np.nan)
+    centres = np.zeros((2, 3))
+    counts = np.zeros(2)
+    for j in range(xyz.shape[0]):
+        if group[j] >= 0:
+            centres[group[j]] += xyz[j]
+            counts[group[j]] += 1
+    if counts[0] + counts[1] < min_joints:
+        return out
+    cov = np.zeros((3, 3))
+    for j in range(xyz.shape[0]):
+        g = group[j]
+        if g >= 0:
+            d = xyz[j] - centres[g] / counts[g]
+            cov += np.outer(d, d)
+    values, vectors = np.linalg.eigh(cov)  # ascending
+    if not values[1] > min_spread * min_spread * values[2]:
+        return out
+    normal = vectors[:, 0]
+    c = (centres[0] + centres[1]) / (counts[0] + counts[1])
+    if normal[0] * c[0] + normal[1] * c[1] + normal[2] * c[2] < 0:  # away from the camera
+        normal = -normal
+    return normal
+
+
+@njit(cache=True, nogil=True)
+def twin_prior(
+    xyz: np.ndarray, is_depth: np.ndarray, present: np.ndarray, vis: np.ndarray, xy_px: np.ndarray,
+    lengths_m: np.ndarray, pairs: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray, pinhole: np.ndarray,
+    min_visibility: float,
+    weight: float, gate_m: float,
+) -> None:  # fmt: skip
+    """Hidden far-side joints pulled (in place) towards their near twin plus the body's width.
+
+    In a side view the far limbs hide behind the near ones: their samples land on the near limb and
+    the model's guesses for them are several times noisier. A body is symmetric: a far joint lies about
+    a shoulder (arm) or hip (leg) width from its near twin, along the normal of the near side's plane
+    (:func:`lateral_axis`), behind the twin (the joint is hidden). ``pairs`` (P, 3) rows (joint, twin, width
+    bone); ``side_of`` (N,) 0 left, 1 right, -1 centre; ``limb_of`` (N,) 0 arm, 1 leg, -1 face. Only a
+    joint without depth that the model sees less well than its twin (a DEPTH twin, clearly seen) moves,
+    by ``weight`` at most, less as its pixel lies farther from the prior's (not at all beyond ``gate_m``
+    at its depth): a far leg that really is elsewhere (a lunge, a high knee) keeps its own estimate."""
+    n = xyz.shape[0]
+    normals = np.full((2, 3), np.nan)
+    for side in range(2):
+        group = np.full(n, -1, np.int64)
+        for j in range(n):
+            if side_of[j] == side and is_depth[j] and vis[j] >= min_visibility:
+                group[j] = limb_of[j]
+        normals[side] = lateral_axis(xyz, group, 4, 0.15)
+    for p in range(pairs.shape[0]):
+        j, i, bone = pairs[p, 0], pairs[p, 1], pairs[p, 2]
+        if not present[j] or is_depth[j] or not vis[j] < vis[i]:
+            continue
+        if not is_depth[i] or vis[i] < min_visibility or not math.isfinite(lengths_m[bone]):
+            continue
+        normal = normals[side_of[i]]
+        if not math.isfinite(normal[0]) or not math.isfinite(xy_px[j, 0]):
+            continue
+        prior = xyz[i] + lengths_m[bone] * normal  # hidden: behind its twin
+        if not prior[2] > 0:
+            continue
+        dx = pinhole[0] * prior[0] / prior[2] + pinhole[2] - xy_px[j, 0]
+        dy = pinhole[1] * prior[1] / prior[2] + pinhole[3] - xy_px[j, 1]
+        best_d2 = dx * dx + dy * dy
+        gate_px = pinhole[0] * gate_m / prior[2]
+        closeness = 1.0 - best_d2 / (gate_px * gate_px)
+        if closeness <= 0 or not math.isfinite(xyz[j, 0] + xyz[j, 1] + xyz[j, 2]):
+            continue
+        a = weight * closeness
+        for k in range(3):
+            xyz[j, k] += a * (prior[k] - xyz[j, k])
