@@ -39,6 +39,7 @@ from sensors.bones import SCALE_BONES, bone_ends
 from sensors.pose import PoseFrame, TrackingState
 
 _SCALE_PARENTS, _SCALE_CHILDREN = bone_ends(SCALE_BONES)
+_SCALE_PARENTS.flags.writeable = _SCALE_CHILDREN.flags.writeable = False  # one compiled type: PoseFrame's are read-only
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,3 +285,15 @@ def relock(frames: Iterable[PoseFrame], lock: PlayerLock) -> list[PoseFrame]:
         raw = TrackingState.TRACKED if frame.visible.any() else TrackingState.NO_PLAYER
         out.append(lock.update(frame if frame.tracking is raw else frame.with_changes(tracking=raw)))
     return out
+
+
+def _load_kernels() -> None:
+    """Call the kernels once at import (loaded from numba's on-disk cache, or compiled once per
+    checkout), with the argument types of a stream (a PoseFrame's arrays are read-only)."""
+    frame = PoseFrame.empty(0.0, 0, (64, 64), tracking=TrackingState.TRACKED)
+    extent = body_extent(frame.with_changes(image_xy_px=np.zeros((33, 2)), source=np.ones(33, np.uint8)))
+    assert extent is not None
+    shift_and_log_scale(extent, extent)
+
+
+_load_kernels()

@@ -77,9 +77,8 @@ def sample_depth_m(
     """
     if window_px < 1 or window_px % 2 == 0:
         raise ValueError(f"window_px must be a positive odd number, found {window_px}")
-    xy = np.ascontiguousarray(xy_px, dtype=np.float64).reshape(-1, 2)
-    depth = np.ascontiguousarray(depth_m)
-    return kernel.depth_under(depth, xy, window_px, min_valid_fraction, surface_gap_m, gap_per_m)
+    xy = _ro(np.asarray(xy_px, dtype=np.float64).reshape(-1, 2), np.float64)
+    return kernel.depth_under(_ro(depth_m, np.float32), xy, window_px, min_valid_fraction, surface_gap_m, gap_per_m)
 
 
 def _undistort_normalised(x: np.ndarray, y: np.ndarray, intr: Intrinsics) -> tuple[np.ndarray, np.ndarray]:
@@ -222,25 +221,35 @@ def fuse_depth(
     near one in a side view, the far knee a thigh from the far hip.
     """
     p = params or FusionParams()
-    xy = np.ascontiguousarray(image_xy_px, dtype=np.float64)
+    xy = _ro(image_xy_px, np.float64)
     pinhole = intr.model in ("none", "modified_brown_conrady")  # no undistortion: rays in the kernel
-    rays = _NO_RAYS if pinhole else deproject_px(xy, np.ones(len(xy)), intr)
+    rays = _NO_RAYS if pinhole else _ro(deproject_px(xy, np.ones(len(xy)), intr), np.float64)
     use_bones = bone_lengths_m is not None
     xyz, source, measured, residual, anchor = kernel.fuse_frame(
-        np.ascontiguousarray(depth_m), xy, np.ascontiguousarray(world_xyz_m, dtype=np.float64),
-        np.ascontiguousarray(visibility, dtype=np.float64), np.ascontiguousarray(present, dtype=np.bool_),
-        _offsets(p.surface_offset_m), rays, np.array((intr.fx_px, intr.fy_px, intr.ppx_px, intr.ppy_px)),
-        _TORSO_WEIGHT, _SAME_LIMB, np.ascontiguousarray(bone_lengths_m, dtype=np.float64) if use_bones else _NO_LENGTHS,
-        _WALK, _TORSO_COUNT, p.window_px, p.min_valid_fraction, p.min_depth_m, p.max_depth_m, p.min_visibility,
-        p.tolerance_m, p.front_tolerance_m, p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m,
-        p.estimate_hidden, use_bones, _TWIN_PAIRS, _SIDE_OF, _LIMB_OF, p.twin_weight, p.twin_gate_m,
+        _ro(depth_m, np.float32), xy, _ro(world_xyz_m, np.float64), _ro(visibility, np.float64),
+        _ro(present, np.bool_), _offsets(p.surface_offset_m), rays,
+        _ro(np.array((intr.fx_px, intr.fy_px, intr.ppx_px, intr.ppy_px)), np.float64), _TORSO_WEIGHT, _SAME_LIMB,
+        _ro(bone_lengths_m, np.float64) if use_bones else _NO_LENGTHS, _WALK, _TORSO_COUNT, p.window_px,
+        p.min_valid_fraction, p.min_depth_m, p.max_depth_m, p.min_visibility, p.tolerance_m, p.front_tolerance_m,
+        p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m, p.estimate_hidden, use_bones, _TWIN_PAIRS, _SIDE_OF,
+        _LIMB_OF, p.twin_weight, p.twin_gate_m,
     )  # fmt: skip
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)
     )
 
 
-_NO_RAYS = np.empty((0, 3))
+def _ro(a: np.ndarray, dtype: type) -> np.ndarray:
+    """``a`` as a read-only C-contiguous array of ``dtype`` (a view when it already is one). The
+    kernels are compiled once per argument type, read-only-ness included: one type each, always."""
+    out = np.ascontiguousarray(a, dtype=dtype)
+    if out.flags.writeable:
+        out = out.view()
+        out.flags.writeable = False
+    return out
+
+
+_NO_RAYS = _ro(np.empty((0, 3)), np.float64)
 _SIDE_OF = np.array([0 if "LEFT" in j.name else 1 if "RIGHT" in j.name else -1 for j in Joint], dtype=np.int64)
 
 
@@ -269,9 +278,9 @@ def _offsets(surface_offset_m: float | np.ndarray) -> np.ndarray:
     if _OFFSETS_CACHE and _OFFSETS_CACHE[0][0] is surface_offset_m:
         return _OFFSETS_CACHE[0][1]
     if np.isscalar(surface_offset_m):
-        out = np.full(NUM_JOINTS, float(surface_offset_m))  # type: ignore[arg-type]
+        out = _ro(np.full(NUM_JOINTS, float(surface_offset_m)), np.float64)  # type: ignore[arg-type]
     else:
-        out = np.ascontiguousarray(np.broadcast_to(np.asarray(surface_offset_m, np.float64), (NUM_JOINTS,)))
+        out = _ro(np.broadcast_to(np.asarray(surface_offset_m, np.float64), (NUM_JOINTS,)), np.float64)
     if not np.isscalar(surface_offset_m):  # a scalar's identity says nothing of its value
         _OFFSETS_CACHE[:] = [(surface_offset_m, out)]
     return out
@@ -316,9 +325,32 @@ class BoneLengthEstimate:
         """Learn from one fused frame (``depth`` (33,) its DEPTH joints); returns the lengths."""
         lengths, count = self.lengths_m.copy(), self._count  # a new array: callers may hold the old one
         kernel.learn_bones(
-            lengths, count, np.ascontiguousarray(camera_xyz_m, dtype=np.float64), np.ascontiguousarray(depth, np.bool_),
-            np.ascontiguousarray(world_xyz_m, dtype=np.float64), np.ascontiguousarray(visibility, dtype=np.float64),
+            lengths, count, _ro(camera_xyz_m, np.float64), _ro(depth, np.bool_), _ro(world_xyz_m, np.float64),
+            _ro(visibility, np.float64),
             _PARENTS, _CHILDREN, _MIRROR_BONE, self.rate, self.world_rate, self.max_step_m, self.min_visibility,
         )  # fmt: skip
         self.lengths_m = lengths
         return self.lengths_m
+
+
+for _static in (_TORSO_WEIGHT, _SAME_LIMB, _WALK, _NO_LENGTHS, _TWIN_PAIRS, _SIDE_OF, _LIMB_OF, _PARENTS, _CHILDREN,
+                _MIRROR_BONE):  # fmt: skip
+    _static.flags.writeable = False
+
+
+def _load_kernels() -> None:
+    """Call every kernel once on a tiny frame, at import: numba loads them from its on-disk cache
+    (~0.5 s), or compiles them (tens of seconds, once per checkout) -- never in the middle of a
+    stream, where a source's read would time out."""
+    depth = np.full((8, 8), 2.0, np.float32)
+    xy = np.full((NUM_JOINTS, 2), 4.0)
+    world = np.zeros((NUM_JOINTS, 3))
+    vis, present = np.ones(NUM_JOINTS), np.ones(NUM_JOINTS, bool)
+    intr = Intrinsics(8, 8, 8.0, 8.0, 4.0, 4.0)
+    fused = fuse_depth(xy, world, vis, present, depth, intr, FusionParams(surface_offset_m=TYPICAL_SURFACE_OFFSET_M),
+                       np.full(len(BONES), 0.3))  # fmt: skip
+    BoneLengthEstimate().update(fused.camera_xyz_m, fused.source == 2, world, vis)
+    sample_depth_m(depth, xy[:2])
+
+
+_load_kernels()

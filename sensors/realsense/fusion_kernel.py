@@ -368,6 +368,43 @@ def learn_bones(
 
 
 @njit(cache=True, nogil=True)
+def _eigenvalues_3x3(a: np.ndarray) -> tuple[float, float, float]:
+    """Eigenvalues of a symmetric 3x3 matrix, ascending (the trigonometric closed form; no LAPACK,
+    which would make the kernel's first compilation many times slower)."""
+    p1 = a[0, 1] ** 2 + a[0, 2] ** 2 + a[1, 2] ** 2
+    q = (a[0, 0] + a[1, 1] + a[2, 2]) / 3.0
+    p2 = (a[0, 0] - q) ** 2 + (a[1, 1] - q) ** 2 + (a[2, 2] - q) ** 2 + 2.0 * p1
+    p = math.sqrt(p2 / 6.0)
+    if p < 1e-15:
+        return q, q, q
+    b = (a - q * np.eye(3)) / p
+    det_b = (
+        b[0, 0] * (b[1, 1] * b[2, 2] - b[1, 2] * b[2, 1])
+        - b[0, 1] * (b[1, 0] * b[2, 2] - b[1, 2] * b[2, 0])
+        + b[0, 2] * (b[1, 0] * b[2, 1] - b[1, 1] * b[2, 0])
+    )
+    phi = math.acos(min(max(det_b / 2.0, -1.0), 1.0)) / 3.0
+    hi = q + 2.0 * p * math.cos(phi)
+    lo = q + 2.0 * p * math.cos(phi + 2.0 * math.pi / 3.0)
+    return lo, 3.0 * q - hi - lo, hi
+
+
+@njit(cache=True, nogil=True)
+def _null_vector_3x3(a: np.ndarray, value: float) -> np.ndarray:
+    """Unit eigenvector of symmetric ``a`` for eigenvalue ``value``: the longest cross product of two
+    rows of ``a - value I`` (the rows span the plane orthogonal to it)."""
+    m = a - value * np.eye(3)
+    best = np.zeros(3)
+    best_n = -1.0
+    for r1, r2 in ((0, 1), (0, 2), (1, 2)):
+        c = np.cross(m[r1], m[r2])
+        n = c[0] * c[0] + c[1] * c[1] + c[2] * c[2]
+        if n > best_n:
+            best, best_n = c, n
+    return best / math.sqrt(best_n) if best_n > 0 else np.full(3, np.nan)
+
+
+@njit(cache=True, nogil=True)
 def lateral_axis(xyz: np.ndarray, group: np.ndarray, min_joints: int, min_spread: float) -> np.ndarray:
     """Unit normal (3,) of one side's limbs (the body's sagittal planes), pointing away from the camera.
 
@@ -390,10 +427,10 @@ def lateral_axis(xyz: np.ndarray, group: np.ndarray, min_joints: int, min_spread
         if g >= 0:
             d = xyz[j] - centres[g] / counts[g]
             cov += np.outer(d, d)
-    values, vectors = np.linalg.eigh(cov)  # ascending
-    if not values[1] > min_spread * min_spread * values[2]:
+    lo, mid, hi = _eigenvalues_3x3(cov)
+    if not mid > min_spread * min_spread * hi:
         return out
-    normal = vectors[:, 0]
+    normal = _null_vector_3x3(cov, lo)
     c = (centres[0] + centres[1]) / (counts[0] + counts[1])
     if normal[0] * c[0] + normal[1] * c[1] + normal[2] * c[2] < 0:  # away from the camera
         normal = -normal
