@@ -34,8 +34,12 @@ from enum import Enum
 
 import numpy as np
 
-from sensors.bones import SCALE_BONES, bone_lengths
+from sensors import player_lock_kernel as kernel
+from sensors.bones import SCALE_BONES, bone_ends
 from sensors.pose import PoseFrame, TrackingState
+
+_SCALE_PARENTS, _SCALE_CHILDREN = bone_ends(SCALE_BONES)
+_SCALE_PARENTS.flags.writeable = _SCALE_CHILDREN.flags.writeable = False  # one compiled type: PoseFrame's are read-only
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,50 +91,27 @@ def body_extent(frame: PoseFrame, config: LockConfig = LockConfig()) -> BodyExte
     """Median position of the confidently seen joints and the skeleton's scale (the RMS
     2D length of :data:`SCALE_BONES` seen, which changes little as the body moves and
     a lot when the skeleton jumps to a nearer or farther person); None if nothing is seen."""
-    seen = frame.visible & np.all(np.isfinite(frame.image_xy_px), axis=1)
-    confident = seen & (frame.confidence >= config.min_confidence)
-    use = confident if int(confident.sum()) >= config.min_joints else seen
-    if not use.any():
+    xy, bones_px, size_px = kernel.extent(
+        frame.image_xy_px, frame.source, frame.confidence, config.min_confidence, config.min_joints,
+        _SCALE_PARENTS, _SCALE_CHILDREN,
+    )  # fmt: skip
+    if size_px == 0.0:
         return None
-    xy = np.where(use[:, None], frame.image_xy_px, np.nan)
-    bones_px = bone_lengths(xy, SCALE_BONES)
-    seen_bones = np.isfinite(bones_px)
-    if seen_bones.sum() >= 3:
-        size_px = float(np.sqrt(np.mean(bones_px[seen_bones] ** 2)))
-    else:  # too few bones: a quarter of the bounding box (about one bone on a whole body)
-        pts = xy[use]
-        size_px = float(np.max(pts.max(axis=0) - pts.min(axis=0))) / 4
-    return BodyExtent(xy_px=xy, bones_px=bones_px, size_px=max(size_px, 1.0))
+    return BodyExtent(xy_px=xy, bones_px=bones_px, size_px=size_px)
 
 
 def shift_and_log_scale(previous: BodyExtent, current: BodyExtent) -> tuple[float, float]:
     """How far the skeleton moved (pixels: the median displacement of the joints seen in
     both) and how much its scale changed (ln ratio over the bones seen in both); joints or
     bones that appear or vanish (dropouts) do not count as motion."""
-    both = np.isfinite(previous.xy_px[:, 0]) & np.isfinite(current.xy_px[:, 0])
-    n = int(both.sum())
-    if n >= 3:  # the median displacement (sorted by hand: np.median's overhead is most of this function)
-        d = np.sort(current.xy_px[both] - previous.xy_px[both], axis=0)
-        mid = 0.5 * (d[(n - 1) // 2] + d[n // 2])
-        shift_px = math.hypot(float(mid[0]), float(mid[1]))
-    else:
-        shift_px = float(np.hypot(*(current.centroid_px - previous.centroid_px)))
-    return shift_px, log_scale_change(previous, current)
+    return kernel.shift_and_log_scale(previous.xy_px, previous.bones_px, current.xy_px, current.bones_px)
 
 
 def log_scale_change(previous: BodyExtent, current: BodyExtent) -> float:
     """|ln| of the skeleton's scale change: the RMS length ratio of the bones seen in both, less
     the two that changed most when six or more are seen (one landmark thrown far off changes two
     bones; a nearer or farther person changes them all)."""
-    common = np.isfinite(previous.bones_px) & np.isfinite(current.bones_px)
-    if common.sum() < 2:
-        return 0.0  # too few bones seen in both to judge the scale
-    prev, cur = previous.bones_px[common], current.bones_px[common]
-    if len(prev) >= 6:
-        keep = np.argsort(np.abs(np.log(np.maximum(cur, 1e-9) / np.maximum(prev, 1e-9))))[:-2]
-        prev, cur = prev[keep], cur[keep]
-    ratio = np.sqrt(np.mean(cur**2) / max(float(np.mean(prev**2)), 1e-9))
-    return abs(math.log(max(float(ratio), 1e-9)))
+    return shift_and_log_scale(previous, current)[1]
 
 
 def consistent(previous: BodyExtent, current: BodyExtent, dt_s: float, config: LockConfig = LockConfig()) -> bool:
@@ -304,3 +285,15 @@ def relock(frames: Iterable[PoseFrame], lock: PlayerLock) -> list[PoseFrame]:
         raw = TrackingState.TRACKED if frame.visible.any() else TrackingState.NO_PLAYER
         out.append(lock.update(frame if frame.tracking is raw else frame.with_changes(tracking=raw)))
     return out
+
+
+def _load_kernels() -> None:
+    """Call the kernels once at import (loaded from numba's on-disk cache, or compiled once per
+    checkout), with the argument types of a stream (a PoseFrame's arrays are read-only)."""
+    frame = PoseFrame.empty(0.0, 0, (64, 64), tracking=TrackingState.TRACKED)
+    extent = body_extent(frame.with_changes(image_xy_px=np.zeros((33, 2)), source=np.ones(33, np.uint8)))
+    assert extent is not None
+    shift_and_log_scale(extent, extent)
+
+
+_load_kernels()

@@ -53,6 +53,7 @@ def _frozen(a: np.ndarray | None, dtype: Any, shape: tuple[int, ...] | None, nam
 
 
 _EMPTY_META: Mapping[str, Any] = MappingProxyType({})
+_MISSING = int(JointSource.MISSING)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -98,7 +99,7 @@ class PoseFrame:
     @property
     def visible(self) -> np.ndarray:
         """Boolean (33,) mask of joints that are not MISSING."""
-        return self.source != JointSource.MISSING
+        return self.source != _MISSING  # an int: numpy probes an enum operand for array attributes (slow)
 
     @property
     def has_player(self) -> bool:
@@ -107,16 +108,14 @@ class PoseFrame:
     def with_changes(self, **changes: Any) -> PoseFrame:
         """A copy with some fields replaced (as ``dataclasses.replace``, but only the changed
         fields are checked: the others are this frame's, already read-only)."""
+        if not changes.keys() <= _NORMALISE.keys():
+            raise TypeError(f"PoseFrame has no field(s) {', '.join(sorted(changes.keys() - _NORMALISE.keys()))}")
         new = object.__new__(PoseFrame)
         s = object.__setattr__
-        for name, normalise in _NORMALISE.items():
-            if name in changes:
-                s(new, name, normalise(changes[name]))
-            else:
-                s(new, name, getattr(self, name))
-        if len(changes) > sum(name in changes for name in _NORMALISE):
-            unknown = sorted(set(changes) - set(_NORMALISE))
-            raise TypeError(f"PoseFrame has no field(s) {', '.join(unknown)}")
+        for name in _NORMALISE:
+            s(new, name, getattr(self, name))
+        for name, value in changes.items():
+            s(new, name, _NORMALISE[name](value))
         return new
 
     @staticmethod

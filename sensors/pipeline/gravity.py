@@ -12,6 +12,7 @@ import numpy as np
 from sensors.intrinsics import Intrinsics
 
 IMAGE_DOWN = np.array([0.0, 1.0, 0.0])  #: a level camera's gravity: the image's y axis
+IMAGE_DOWN.flags.writeable = False
 MAX_FLOOR_TILT_DEG = 50.0  #: a plane tilted more than this from the image's "down" is not taken as the floor
 
 

@@ -7,6 +7,8 @@ player lock -> left/right swap fix -> depth fusion -> gravity -> tracker.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from sensors.pipeline.gravity import IMAGE_DOWN, gravity_from_accel, gravity_from_floor
@@ -14,6 +16,8 @@ from sensors.player_lock import LockConfig, PlayerLock
 from sensors.pose import JointSource, PoseFrame
 from sensors.realsense.fusion import TYPICAL_SURFACE_OFFSET_M, BoneLengthEstimate, FusionParams, fuse_depth
 from sensors.tracking import PoseTracker
+
+_DEPTH = int(JointSource.DEPTH)  #: an int: numpy probes an enum operand for array attributes (slow)
 
 
 class LockStage:
@@ -64,7 +68,7 @@ class DepthFusionStage:
     def __call__(self, frame: PoseFrame) -> PoseFrame:
         if frame.depth_m is None or frame.intrinsics is None or not frame.has_player:
             return frame
-        if (frame.source == JointSource.DEPTH).any():
+        if (frame.source == _DEPTH).any():
             return frame
         fused = fuse_depth(
             frame.image_xy_px, frame.world_xyz_m, frame.confidence, frame.visible, frame.depth_m,
@@ -72,7 +76,7 @@ class DepthFusionStage:
         )  # fmt: skip
         self._frames += 1
         if self._frames % self.learn_every == 1 or self.learn_every == 1:  # lengths change slowly
-            depth = fused.source == JointSource.DEPTH
+            depth = fused.source == _DEPTH
             self.bones.update(fused.camera_xyz_m, depth, frame.world_xyz_m, frame.confidence)
         return frame.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source)
 
@@ -123,11 +127,13 @@ class GravityStage:
         return _with_gravity(frame, IMAGE_DOWN, "image")
 
     def _probe(self, depth_m: np.ndarray) -> np.ndarray:
-        h, w = depth_m.shape
-        if self._probe_px is None or self._probe_px[0].max() >= h or self._probe_px[1].max() >= w:
+        """The depth at ``probe`` fixed pixels of the map's lower half (drawn once per map size)."""
+        if self._probe_px is None or self._probe_px[0] != depth_m.shape:
+            h, w = depth_m.shape
             rng = np.random.default_rng(1)
-            self._probe_px = (rng.integers(h // 2, h, self.probe), rng.integers(0, w, self.probe))
-        return depth_m[self._probe_px]
+            rows, cols = rng.integers(h // 2, h, self.probe), rng.integers(0, w, self.probe)
+            self._probe_px = (depth_m.shape, rows * w + cols)
+        return np.take(depth_m, self._probe_px[1])  # flat indices: a map is C-ordered (PoseFrame's are)
 
     def _needs_fit(self) -> bool:
         if self._floor is None:  # none found yet: try every half second
@@ -139,10 +145,11 @@ class GravityStage:
         if self._reference is None:
             return False
         now = self._probe(depth_m)
-        both = (now > 0) & (self._reference > 0)
-        moved = both & (np.abs(now - self._reference) > self.moved_m)
-        n_both = int(both.sum())
-        return n_both >= self.probe // 4 and int(moved.sum()) > n_both // 2
+        both = (now > 0) & self._reference_seen
+        n_both = int(np.count_nonzero(both))
+        if n_both < self.probe // 4:
+            return False
+        return int(np.count_nonzero(both & (np.abs(now - self._reference) > self.moved_m))) > n_both // 2
 
     def _fit(self, depth_m: np.ndarray, frame: PoseFrame, smooth: bool) -> None:
         assert frame.intrinsics is not None
@@ -152,20 +159,30 @@ class GravityStage:
         if fit is not None:
             old = self._floor if smooth else None
             g = fit if old is None else old + self.smoothing * (fit - old)
-            self._floor = g / np.linalg.norm(g)
-            self._reference = self._probe(depth_m).copy()
+            self._floor = _frozen_vector(g / np.linalg.norm(g))
+            self._reference = self._probe(depth_m)
+            self._reference_seen = self._reference > 0
 
     def reset(self) -> None:
         self._floor: np.ndarray | None = None
         self._reference: np.ndarray | None = None
-        self._probe_px: tuple[np.ndarray, np.ndarray] | None = None
+        self._probe_px: tuple[tuple[int, ...], np.ndarray] | None = None  #: (map shape, flat pixel indices)
         self._since_fit = 0
 
 
 def _with_gravity(frame: PoseFrame, g: np.ndarray, origin: str) -> PoseFrame:
-    meta = dict(frame.meta)
-    meta["gravity_from"] = origin
-    return frame.with_changes(gravity_camera=np.array(g, dtype=np.float64), meta=meta)
+    meta = MappingProxyType({**frame.meta, "gravity_from": origin})  # read-only already: not copied again
+    return frame.with_changes(gravity_camera=_frozen_vector(g), meta=meta)
+
+
+def _frozen_vector(g: np.ndarray) -> np.ndarray:
+    """``g`` as a read-only float64 (3,) array: the same object when it already is one (the floor's
+    or the image's vector, handed to every frame until the next fit)."""
+    if isinstance(g, np.ndarray) and g.dtype == np.float64 and not g.flags.writeable:
+        return g
+    out = np.array(g, dtype=np.float64)
+    out.flags.writeable = False
+    return out
 
 
 class TrackStage:

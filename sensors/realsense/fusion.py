@@ -28,15 +28,15 @@ along their ray; :data:`TYPICAL_SURFACE_OFFSET_M` holds rough half-thicknesses.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sensors.bones import BONES, TORSO_BONES, bone_ends, bone_lengths, mirror_bone_index
+from sensors.bones import BONES, TORSO_BONES, bone_ends, mirror_bone_index
 from sensors.intrinsics import DISTORTION_MODELS, Intrinsics  # noqa: F401 - re-exported; the one type lives there
-from sensors.joints import NUM_JOINTS, Joint
+from sensors.joints import MIRROR_INDEX, NUM_JOINTS, Joint
 from sensors.pose import JointSource
+from sensors.realsense import fusion_kernel as kernel
 
 TORSO_JOINTS = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP)
 
@@ -58,19 +58,6 @@ def _typical_offsets() -> np.ndarray:
 TYPICAL_SURFACE_OFFSET_M: np.ndarray = _typical_offsets()
 
 
-_WINDOW_OFFSETS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-_NO_DEPTH = 1e6  #: stands for an invalid pixel when sorting (farther than any surface, and finite)
-
-
-def _window_offsets(window_px: int) -> tuple[np.ndarray, np.ndarray]:
-    """(win*win,) row and column offsets of a square window, cached."""
-    if window_px not in _WINDOW_OFFSETS:
-        r = window_px // 2
-        dr, dc = np.meshgrid(np.arange(-r, r + 1), np.arange(-r, r + 1), indexing="ij")
-        _WINDOW_OFFSETS[window_px] = (dr.ravel(), dc.ravel())
-    return _WINDOW_OFFSETS[window_px]
-
-
 def sample_depth_m(
     depth_m: np.ndarray, xy_px: np.ndarray, window_px: int = 5, min_valid_fraction: float = 0.3,
     surface_gap_m: float = 0.05, gap_per_m: float = 0.01,
@@ -90,53 +77,8 @@ def sample_depth_m(
     """
     if window_px < 1 or window_px % 2 == 0:
         raise ValueError(f"window_px must be a positive odd number, found {window_px}")
-    h, w = depth_m.shape
-    xy = np.asarray(xy_px, dtype=np.float64)
-    out = np.full(len(xy), np.nan)
-    x, y = xy[:, 0], xy[:, 1]
-    inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)  # NaN compares False
-    if not inside.any():
-        return out
-    cols = x[inside].astype(np.int64)  # non-negative: truncation is floor
-    rows = y[inside].astype(np.int64)
-    dr, dc = _window_offsets(window_px)
-    r = window_px // 2
-    if r <= rows.min() and rows.max() < h - r and r <= cols.min() and cols.max() < w - r:
-        patch = depth_m.ravel()[(rows * w + cols)[:, None] + (dr * w + dc)].astype(np.float64)  # (m, win*win)
-        valid = (patch > 0) & (patch < _NO_DEPTH)
-        n_pixels: np.ndarray | int = len(dr)
-    else:  # a window crosses the border: clip it
-        rr, cc = rows[:, None] + dr, cols[:, None] + dc
-        in_image = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
-        patch = depth_m[np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)].astype(np.float64)
-        valid = in_image & (patch > 0) & (patch < _NO_DEPTH)
-        n_pixels = in_image.sum(axis=1)
-    n_valid = valid.sum(axis=1)
-    enough = (n_valid > 0) & (n_valid >= min_valid_fraction * n_pixels)
-    if not enough.any():
-        return out
-    vals = np.sort(np.where(valid[enough], patch[enough], _NO_DEPTH), axis=1)  # valid first, nearest first
-    nv = n_valid[enough]
-    m, k = vals.shape
-    # sorted pixels split into surfaces where the depth jumps; the invalid ones (at _NO_DEPTH) are one more
-    jump = (vals[:, 1:] - vals[:, :-1]) > surface_gap_m + gap_per_m * vals[:, :1]
-    pos = np.arange(k)
-    start = np.zeros((m, k), np.int64)
-    start[:, 1:] = np.where(jump, pos[1:], 0)
-    np.maximum.accumulate(start, axis=1, out=start)  # index where each pixel's surface starts
-    end = np.full((m, k), k, np.int64)
-    end[:, :-1] = np.where(jump, pos[1:], k)
-    end = np.minimum.accumulate(end[:, ::-1], axis=1)[:, ::-1]  # ... and where the next starts
-    size = end - start
-    need = np.maximum(2.0, np.ceil(min_valid_fraction * nv))
-    ok = (size >= need[:, None]) & (pos < nv[:, None])
-    j = np.argmax(ok, axis=1)  # the nearest big surface; none (cannot happen with enough pixels): the nearest
-    i = np.arange(m)
-    s0, count = start[i, j], np.minimum(size[i, j], nv)
-    median = 0.5 * (vals[i, s0 + (count - 1) // 2] + vals[i, s0 + count // 2])
-    idx = np.flatnonzero(inside)[enough]
-    out[idx] = median
-    return out
+    xy = _ro(np.asarray(xy_px, dtype=np.float64).reshape(-1, 2), np.float64)
+    return kernel.depth_under(_ro(depth_m, np.float32), xy, window_px, min_valid_fraction, surface_gap_m, gap_per_m)
 
 
 def _undistort_normalised(x: np.ndarray, y: np.ndarray, intr: Intrinsics) -> tuple[np.ndarray, np.ndarray]:
@@ -199,6 +141,9 @@ class FusionParams:
     anchor_inlier_m: float = 0.12  #: joints whose root estimates agree this well vote for one root depth
     shared_surface_m: float = 0.06  #: two joints whose samples are this close in depth ...
     limb_radius_m: float = 0.07  #: ... and this close across the image sample one surface
+    #: a hidden far-side joint moves this share of the way to its near twin plus the body's width (0: off)
+    twin_weight: float = 0.8
+    twin_gate_m: float = 0.3  #: ... less as its pixel lies farther from that prior's, not at all beyond this
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,27 +168,8 @@ _TORSO = np.zeros(NUM_JOINTS, bool)
 _TORSO[list(TORSO_JOINTS)] = True
 _TORSO_WEIGHT = np.where(_TORSO, 2.0, 1.0)
 J = Joint  #: the torso's joints count double in the root fit
-_DEPTH, _MONOCULAR, _MISSING = int(JointSource.DEPTH), int(JointSource.MONOCULAR), int(JointSource.MISSING)
-
-
-def _fit_anchor(candidates_m: np.ndarray, weights: np.ndarray, inlier_m: float) -> float:
-    """Hip-centre depth from per-joint estimates ``centre depth - world_z`` (NaN: unusable).
-
-    A one-dimensional consensus: the estimate with the largest weight of others
-    within ``inlier_m`` wins (a few joints sampling the wall behind or a limb
-    in front cannot outvote the body), then the weighted median of its inliers.
-    """
-    ok = np.isfinite(candidates_m) & (weights > 0)
-    if not ok.any():
-        return float("nan")
-    c, w = candidates_m[ok], weights[ok]
-    near = np.abs(c[:, None] - c[None, :]) < inlier_m  # (n, n)
-    best = int(np.argmax(near @ w))
-    inl = near[best]
-    c, w = c[inl], w[inl]
-    order = np.argsort(c)
-    cum = np.cumsum(w[order])
-    return float(c[order][np.searchsorted(cum, 0.5 * cum[-1])])
+if (kernel.DEPTH, kernel.MONOCULAR, kernel.MISSING) != (JointSource.DEPTH, JointSource.MONOCULAR, JointSource.MISSING):
+    raise RuntimeError("sensors.realsense.fusion_kernel: its JointSource values differ from sensors.pose's")
 
 
 def _same_limb() -> np.ndarray:
@@ -261,35 +187,6 @@ def _same_limb() -> np.ndarray:
         if side[a] == side[b]:
             out[a, b] = out[b, a] = True
     np.fill_diagonal(out, True)
-    return out
-
-
-def _shared_surface(
-    xy_px: np.ndarray, measured_m: np.ndarray, predicted_m: np.ndarray, visibility: np.ndarray,
-    candidates: np.ndarray, p: FusionParams, f_px: float,
-) -> np.ndarray:  # fmt: skip
-    """(33,) joints whose sample is the surface of another, nearer joint (self-occlusion).
-
-    One surface point belongs to one body part: when two joints land within a
-    limb's radius of each other in the image and sample the same depth, the
-    one the skeleton puts farther back (less visible, on a tie) is hidden
-    behind the other -- a far arm behind the near one, the far hip behind the
-    near one in a side view.
-    """
-    idx = np.flatnonzero(np.isfinite(measured_m))
-    out = np.zeros(NUM_JOINTS, bool)
-    if len(idx) < 2:
-        return out
-    xy, d, pred, vis = xy_px[idx], measured_m[idx], predicted_m[idx], visibility[idx]
-    radius_px = f_px * p.limb_radius_m / d
-    dist_px = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-    same = (dist_px < radius_px[None, :]) & (np.abs(d[:, None] - d[None, :]) < p.shared_surface_m)
-    # row i hidden behind column k: k predicted nearer (or, when the skeleton cannot tell, more visible)
-    behind = np.where(np.isfinite(pred[:, None] - pred[None, :]), pred[:, None] - pred[None, :] > p.shared_surface_m,
-                      vis[:, None] < vis[None, :])  # fmt: skip
-    same &= ~_SAME_LIMB[np.ix_(idx, idx)]
-    hidden = (same & behind).any(axis=1)
-    out[idx] = hidden & candidates[idx]
     return out
 
 
@@ -324,104 +221,79 @@ def fuse_depth(
     near one in a side view, the far knee a thigh from the far hip.
     """
     p = params or FusionParams()
-    vis = np.asarray(visibility, dtype=np.float64)
-    measured = sample_depth_m(depth_m, image_xy_px, p.window_px, p.min_valid_fraction)
-    in_range = np.isfinite(measured) & (measured >= p.min_depth_m) & (measured <= p.max_depth_m)
-    measured = np.where(in_range, measured, np.nan)
-    usable = in_range & present & (vis >= p.min_visibility)
-    offset = p.surface_offset_m if np.isscalar(p.surface_offset_m) else np.asarray(p.surface_offset_m, np.float64)
-    centre = measured + offset  # the joint centre lies about ``offset`` behind the surface
-
-    world_z = np.asarray(world_xyz_m, dtype=np.float64)[:, 2]
-    tolerance = p.tolerance_m
-    if not np.all(np.isfinite(world_z[present])):
-        world_z = np.zeros(NUM_JOINTS)  # no skeleton depth: only "near the torso" can be checked
-        tolerance = 2 * p.tolerance_m
-    weights = np.where(usable & np.isfinite(world_z), vis * _TORSO_WEIGHT, 0.0)
-    anchor = _fit_anchor(centre - world_z, weights, min(p.anchor_inlier_m, tolerance))
-    predicted = anchor + world_z
-    residual = centre - predicted
-    front = min(p.front_tolerance_m, tolerance) * tolerance / p.tolerance_m
-    is_depth = usable & (residual < tolerance) & (residual > -front)
-    if is_depth.sum() >= 2:
-        is_depth &= ~_shared_surface(image_xy_px, measured, predicted, vis, is_depth, p, intr.fx_px)
-
-    z = np.where(is_depth, measured, np.nan)
-    if p.estimate_hidden and np.isfinite(anchor):
-        hidden_z = predicted
-        in_front = np.isfinite(measured) & (residual < 0)  # a surface in front of the joint hides it
-        hidden_z = np.where(in_front, np.fmax(predicted, measured + offset), predicted)
-        z = np.where(~is_depth & present, hidden_z, z)
-    rays = deproject_px(image_xy_px, np.ones(NUM_JOINTS), intr)  # (33, 3) with z = 1
-    xyz = rays * z[:, None]
-    if np.any(offset != 0) and is_depth.any():  # DEPTH points: from the surface to the joint centre
-        d = xyz[is_depth]
-        norm = np.sqrt(np.einsum("ij,ij->i", d, d))
-        xyz[is_depth] = d * (1.0 + np.broadcast_to(offset, (NUM_JOINTS,))[is_depth] / norm)[:, None]
-    if bone_lengths_m is not None and p.estimate_hidden and np.isfinite(anchor):
-        xyz = _place_by_bones(xyz, rays, is_depth, present & ~is_depth, bone_lengths_m)
-
-    source = np.where(is_depth, _DEPTH, np.where(present, _MONOCULAR, _MISSING)).astype(np.uint8)
-    xyz[~present] = np.nan
+    xy = _ro(image_xy_px, np.float64)
+    pinhole = intr.model in ("none", "modified_brown_conrady")  # no undistortion: rays in the kernel
+    rays = _NO_RAYS if pinhole else _ro(deproject_px(xy, np.ones(len(xy)), intr), np.float64)
+    use_bones = bone_lengths_m is not None
+    xyz, source, measured, residual, anchor = kernel.fuse_frame(
+        _ro(depth_m, np.float32), xy, _ro(world_xyz_m, np.float64), _ro(visibility, np.float64),
+        _ro(present, np.bool_), _offsets(p.surface_offset_m), rays,
+        _ro(np.array((intr.fx_px, intr.fy_px, intr.ppx_px, intr.ppy_px)), np.float64), _TORSO_WEIGHT, _SAME_LIMB,
+        _ro(bone_lengths_m, np.float64) if use_bones else _NO_LENGTHS, _WALK, _TORSO_COUNT, p.window_px,
+        p.min_valid_fraction, p.min_depth_m, p.max_depth_m, p.min_visibility, p.tolerance_m, p.front_tolerance_m,
+        p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m, p.estimate_hidden, use_bones, _TWIN_PAIRS, _SIDE_OF,
+        _LIMB_OF, p.twin_weight, p.twin_gate_m,
+    )  # fmt: skip
     return FusionResult(
-        camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=anchor
+        camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)
     )
+
+
+def _ro(a: np.ndarray, dtype: type) -> np.ndarray:
+    """``a`` as a read-only C-contiguous array of ``dtype`` (a view when it already is one). The
+    kernels are compiled once per argument type, read-only-ness included: one type each, always."""
+    out = np.ascontiguousarray(a, dtype=dtype)
+    if out.flags.writeable:
+        out = out.view()
+        out.flags.writeable = False
+    return out
+
+
+_NO_RAYS = _ro(np.empty((0, 3)), np.float64)
+_SIDE_OF = np.array([0 if "LEFT" in j.name else 1 if "RIGHT" in j.name else -1 for j in Joint], dtype=np.int64)
+
+
+def _twin_pairs() -> np.ndarray:
+    """(P, 3) rows (joint, its left/right twin, the width bone between the two sides): arms and hands
+    a shoulder width apart, legs and feet a hip width."""
+    rows = []
+    for j in Joint:
+        if _SIDE_OF[j] < 0 or j < Joint.LEFT_SHOULDER:  # the face has no width bone
+            continue
+        twin = MIRROR_INDEX[j]
+        arm = not any(part in j.name for part in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT"))
+        rows.append((int(j), twin, 0 if arm else 1))  # TORSO_BONES[0] shoulder width, [1] hip width
+    return np.array(rows, dtype=np.int64)
+
+
+_TWIN_PAIRS = _twin_pairs()
+_LIMB_OF = np.full(NUM_JOINTS, -1, dtype=np.int64)  #: 0 arm, 1 leg, -1 face
+_LIMB_OF[_TWIN_PAIRS[:, 0]] = _TWIN_PAIRS[:, 2]
+_OFFSETS_CACHE: list[tuple[object, np.ndarray]] = []  #: the last offsets given and their (33,) array
+
+
+def _offsets(surface_offset_m: float | np.ndarray) -> np.ndarray:
+    """(33,) surface-to-centre offsets (m) from a scalar or an array (the last one's array is kept:
+    one ``FusionParams`` per stream)."""
+    if _OFFSETS_CACHE and _OFFSETS_CACHE[0][0] is surface_offset_m:
+        return _OFFSETS_CACHE[0][1]
+    if np.isscalar(surface_offset_m):
+        out = _ro(np.full(NUM_JOINTS, float(surface_offset_m)), np.float64)  # type: ignore[arg-type]
+    else:
+        out = _ro(np.broadcast_to(np.asarray(surface_offset_m, np.float64), (NUM_JOINTS,)), np.float64)
+    if not np.isscalar(surface_offset_m):  # a scalar's identity says nothing of its value
+        _OFFSETS_CACHE[:] = [(surface_offset_m, out)]
+    return out
 
 
 _TORSO_COUNT = len(TORSO_BONES)
 _MIRROR_BONE = mirror_bone_index(BONES)
+_PARENTS, _CHILDREN = bone_ends(BONES)
 #: bones walked when placing hidden joints: the torso twice (either end may be the known one), then the limbs
-_WALK = [(k, a, b) for k, (a, b) in enumerate(TORSO_BONES)] * 2 + [
+_WALK = np.array([(k, a, b) for k, (a, b) in enumerate(TORSO_BONES)] * 2 + [
     (k + _TORSO_COUNT, a, b) for k, (a, b) in enumerate(BONES[_TORSO_COUNT:])
-]
-
-
-def _place_by_bones(
-    xyz: np.ndarray, rays: np.ndarray, measured: np.ndarray, hidden: np.ndarray, lengths_m: np.ndarray
-) -> np.ndarray:
-    """Hidden joints moved along their rays to a bone's length from a placed neighbour.
-
-    ``xyz`` (33, 3) fused points (hidden ones at their predicted depth),
-    ``rays`` (33, 3) pixel rays with z = 1, ``measured`` (33,) DEPTH joints,
-    ``hidden`` (33,) joints to place, ``lengths_m`` (len(BONES),). Walks the
-    torso, then the limbs outwards; a joint is placed once. On the ray
-    ``t * r``, ``|t r - P| = L`` gives ``t = (r.P +- sqrt((r.P)^2 - |r|^2 (|P|^2 - L^2))) / |r|^2``:
-    the root nearer the predicted depth is kept; no real root (the pixel is
-    farther from P than the bone is long): the point of the ray nearest P.
-    """
-    todo_mask = hidden & np.isfinite(rays).all(axis=1)
-    if not todo_mask.any():
-        return xyz
-    out = xyz.copy()
-    placed, todo = measured.tolist(), todo_mask.tolist()  # plain Python: a short walk of scalar steps
-    known = np.isfinite(lengths_m).tolist()
-    pts, ray, length_of = out.tolist(), rays.tolist(), lengths_m.tolist()
-    for k, a, b in _WALK:
-        if not known[k]:
-            continue
-        if placed[a] and todo[b] and not placed[b]:
-            parent, child = a, b
-        elif k < _TORSO_COUNT and placed[b] and todo[a] and not placed[a]:
-            parent, child = b, a
-        else:
-            continue
-        px, py, pz = pts[parent]
-        rx, ry, rz = ray[child]
-        rr = rx * rx + ry * ry + rz * rz
-        rp = rx * px + ry * py + rz * pz
-        length = length_of[k]
-        disc = rp * rp - rr * (px * px + py * py + pz * pz - length * length)
-        prior = pts[child][2]
-        if disc <= 0.0:
-            t = rp / rr
-        else:  # rays have z = 1: t is the depth
-            root = math.sqrt(disc)
-            near, far = (rp - root) / rr, (rp + root) / rr
-            t = near if (not math.isfinite(prior) or abs(near - prior) < abs(far - prior)) else far
-        pts[child] = [rx * t, ry * t, rz * t]
-        out[child] = pts[child]
-        placed[child] = True
-    return out
+], dtype=np.int64)  # fmt: skip
+_NO_LENGTHS = np.full(len(BONES), np.nan)
 
 
 class BoneLengthEstimate:
@@ -451,19 +323,34 @@ class BoneLengthEstimate:
         self, camera_xyz_m: np.ndarray, depth: np.ndarray, world_xyz_m: np.ndarray, visibility: np.ndarray
     ) -> np.ndarray:
         """Learn from one fused frame (``depth`` (33,) its DEPTH joints); returns the lengths."""
-        clear = depth & (np.asarray(visibility) >= self.min_visibility)
-        measured = np.where(clear[:, None], camera_xyz_m, np.nan)
-        sample = bone_lengths(measured)
-        parents, children = bone_ends(BONES)
-        along_ray = np.abs(measured[children, 2] - measured[parents, 2]) > 0.5 * sample
-        sample = np.where(along_ray, np.nan, sample)  # one end may sit on the other's surface: not measured
-        sample = np.where(np.isfinite(sample), sample, sample[_MIRROR_BONE])
-        rate = np.where(np.isfinite(sample), self.rate, self.world_rate)
-        sample = np.where(np.isfinite(sample), sample, bone_lengths(np.asarray(world_xyz_m, dtype=np.float64)))
-        ok = np.isfinite(sample) & (sample > 0.01)
-        self._count += ok
-        rate = np.maximum(rate, 1.0 / np.maximum(self._count, 1))  # a plain mean of the first samples
-        cur = np.where(np.isfinite(self.lengths_m), self.lengths_m, sample)
-        step = np.clip(sample - cur, -self.max_step_m, self.max_step_m)
-        self.lengths_m = np.where(ok, cur + rate * step, self.lengths_m)
+        lengths, count = self.lengths_m.copy(), self._count  # a new array: callers may hold the old one
+        kernel.learn_bones(
+            lengths, count, _ro(camera_xyz_m, np.float64), _ro(depth, np.bool_), _ro(world_xyz_m, np.float64),
+            _ro(visibility, np.float64),
+            _PARENTS, _CHILDREN, _MIRROR_BONE, self.rate, self.world_rate, self.max_step_m, self.min_visibility,
+        )  # fmt: skip
+        self.lengths_m = lengths
         return self.lengths_m
+
+
+for _static in (_TORSO_WEIGHT, _SAME_LIMB, _WALK, _NO_LENGTHS, _TWIN_PAIRS, _SIDE_OF, _LIMB_OF, _PARENTS, _CHILDREN,
+                _MIRROR_BONE):  # fmt: skip
+    _static.flags.writeable = False
+
+
+def _load_kernels() -> None:
+    """Call every kernel once on a tiny frame, at import: numba loads them from its on-disk cache
+    (~0.5 s), or compiles them (tens of seconds, once per checkout) -- never in the middle of a
+    stream, where a source's read would time out."""
+    depth = np.full((8, 8), 2.0, np.float32)
+    xy = np.full((NUM_JOINTS, 2), 4.0)
+    world = np.zeros((NUM_JOINTS, 3))
+    vis, present = np.ones(NUM_JOINTS), np.ones(NUM_JOINTS, bool)
+    intr = Intrinsics(8, 8, 8.0, 8.0, 4.0, 4.0)
+    fused = fuse_depth(xy, world, vis, present, depth, intr, FusionParams(surface_offset_m=TYPICAL_SURFACE_OFFSET_M),
+                       np.full(len(BONES), 0.3))  # fmt: skip
+    BoneLengthEstimate().update(fused.camera_xyz_m, fused.source == 2, world, vis)
+    sample_depth_m(depth, xy[:2])
+
+
+_load_kernels()
