@@ -4,7 +4,7 @@ One :class:`~sensors.tracking.bank.KalmanBank` of two-model (still / moving)
 IMM filters tracks each joint on 8 axes: image pixels (2), hip-centred world
 metres (3) and camera metres (3, from depth fusion); a joint's mode
 probability is shared by its 8 axes. By default only the moving model runs
-(one vectorised op set for all 264 filters); ``TrackerConfig.for_holds()``
+(264 filters); ``TrackerConfig.for_holds()``
 turns the still model on for held poses (see ``p_still_to_moving``). Each
 frame, in this order:
 
@@ -34,6 +34,10 @@ frame, in this order:
 ``predict(t)`` answers the pose at any time (the display time) without
 changing the filters; it extrapolates at most ``max_extrapolate_s`` and drops
 joints that would have coasted past ``max_coast_s``.
+
+The arithmetic of steps 1-5 is compiled with numba (``kernels.py``,
+``measure.py``): ~0.2-0.3 ms a frame where numpy on (33, 8) arrays took
+1.6-2.9 ms; this file keeps the order of the steps and the state.
 """
 
 from __future__ import annotations
