@@ -73,3 +73,82 @@ def test_a_held_joint_is_still_and_a_swinging_one_is_moving() -> None:
     held, swinging = np.mean(moving, axis=0)
     assert held < 0.2
     assert swinging > 0.7
+
+
+def test_moving_only_bank_matches_filterpy_kalman_filters_with_gaps() -> None:
+    """The moving-only bank (the tracker's default) is one filterpy ``KalmanFilter`` per entry:
+    several joints and axes, entries skipped on some frames (predict only), a late first sight,
+    speed-adaptive process noise recomputed from the bank's own speeds."""
+    noise = MotionNoise(accel_min=10.0, accel_per_speed=25.0, accel_max=8000.0, speed_tau_s=0.15)
+    bank = KalmanBank(3, ((2, noise),), np.array([[0.0, 1.0], [0.0, 1.0]]))
+    assert bank.single
+    rng = np.random.default_rng(7)
+    r = 9.0
+    filters: dict[tuple[int, int], KalmanFilter] = {}
+    for i in range(60):
+        dt = DT if i else 0.0
+        t = i * DT
+        z = np.array([[100 + 80 * t, 50.0], [200 + 40 * np.sin(6 * t), 80 - 30 * t], [300.0, 300 + 90 * t]])
+        z = z + rng.normal(0, 3, z.shape)
+        use = rng.random((3, 2)) > 0.2
+        use[2] &= i >= 10  # joint 2 is first seen at frame 10
+        sigma = bank.sigma_a()  # the noise the bank's predict uses
+        bank.predict(dt)
+        bank.update(z, np.full((3, 2), r), use, dt)
+        for (j, a), kf in filters.items():  # filterpy: predict every frame, update when used
+            kf.F = np.array([[1.0, dt], [0.0, 1.0]])
+            kf.Q = sigma[j, a] ** 2 * np.array([[dt**4 / 4, dt**3 / 2], [dt**3 / 2, dt**2]])
+            kf.predict()
+            if use[j, a]:
+                kf.update(np.array([[z[j, a]]]))
+        for j, a in zip(*np.nonzero(use), strict=True):
+            if (int(j), int(a)) in filters:
+                continue
+            kf = KalmanFilter(dim_x=2, dim_z=1)  # first sight: position measured, velocity 0 (a loose prior)
+            kf.H, kf.R = np.array([[1.0, 0.0]]), np.array([[r]])
+            kf.x = np.array([[z[j, a]], [0.0]])
+            kf.P = np.diag([r, (0.5 * noise.accel_max) ** 2 * 0.1])
+            filters[(int(j), int(a))] = kf
+        for (j, a), kf in filters.items():
+            assert np.allclose([bank.p[j, a], bank.v[j, a]], kf.x.ravel(), rtol=1e-9, atol=1e-9)
+            assert np.allclose([[bank.c00[j, a], bank.c01[j, a]], [bank.c01[j, a], bank.c11[j, a]]], kf.P, rtol=1e-9)
+    assert len(filters) == 6
+
+
+def test_compiled_swap_costs_and_bone_checks_match_the_numpy_definitions() -> None:
+    """``kernels.swap_costs`` is ``swap.fit_costs`` and ``measure.stretched`` is
+    ``limbs.stretched_children``, on random skeletons with unknown entries."""
+    from sensors.tracking import kernels, measure
+    from sensors.tracking.limbs import SEGMENTS, segment_lengths_m, stretched_children
+    from sensors.tracking.swap import _CANDIDATES, _SIDED, fit_costs
+
+    rng = np.random.default_rng(3)
+    broken = 0
+    for trial in range(20):
+        spaces = [rng.normal(0, 1, (33, n)) for n in (2, 3, 3)]
+        spaces[trial % 3][rng.random(33) < 0.2] = np.nan
+        alive = np.ones((33, 8), bool)
+        alive[rng.random(33) < 0.2] = False
+        p, v = rng.normal(0, 1, (33, 8)), rng.normal(0, 1, (33, 8))
+        c00, c01, c11 = rng.uniform(0.1, 1, (33, 8)), rng.uniform(-0.05, 0.05, (33, 8)), rng.uniform(0.1, 1, (33, 8))
+        r = rng.uniform(0.1, 1, (33, 3))
+        dt = 1 / 30
+        predicted, variances = [], []
+        for k, axes in enumerate((slice(0, 2), slice(2, 5), slice(5, 8))):
+            predicted.append(np.where(alive[:, axes.start, None], p[:, axes] + dt * v[:, axes], np.nan))
+            variances.append(c00[:, axes] + 2 * dt * c01[:, axes] + dt * dt * c11[:, axes] + r[:, k, None])
+        expected = fit_costs(spaces, predicted, variances, _CANDIDATES)
+        got = kernels.swap_costs(tuple(spaces), alive, (p, v, c00, c01, c11), dt, _SIDED, r, _CANDIDATES)
+        assert np.allclose(got, expected, rtol=1e-12)
+
+        skeleton = rng.normal(0, 0.3, (33, 3)) + [0, 0, 2.5]
+        lengths = segment_lengths_m(skeleton) * rng.uniform(0.85, 1.15, len(SEGMENTS))
+        lengths[rng.random(len(SEGMENTS)) < 0.2] = np.nan
+        usable = rng.random(33) > 0.2
+        fallback = np.where(rng.random((33, 1)) > 0.3, skeleton + rng.normal(0, 0.05, (33, 3)), np.nan)
+        tol = rng.uniform(0.0, 0.05, 33)
+        expected_bad = stretched_children(skeleton, usable, fallback, lengths, 0.1, tol)
+        got_bad = measure.stretched(skeleton, usable, fallback, lengths, 0.1, tol, measure.SEGMENT_ORDER)
+        assert np.array_equal(got_bad, expected_bad)
+        broken += int(expected_bad.sum())
+    assert 0 < broken < 20 * len(SEGMENTS)  # some bones break, not all

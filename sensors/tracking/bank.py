@@ -38,8 +38,10 @@ Why not filterpy's ``KalmanFilter`` / ``IMMEstimator`` objects: a pose needs
 filterpy ``predict`` + ``update`` costs tens of microseconds in Python, so a
 bank of them measured 10.5-17.5 ms per frame against a budget of 1 ms for the
 whole pipeline (``repquest bench tracking`` reports it). This bank does the
-same algebra on arrays; ``tests/test_tracker_bank.py`` checks it against
-filterpy's ``IMMEstimator`` step by step.
+same algebra as scalar loops compiled with numba (``kernels.py``: numpy on
+(33, 8) arrays still cost ~250 calls, ~2 ms a frame);
+``tests/test_tracker_bank.py`` checks it against filterpy's ``IMMEstimator``
+and ``KalmanFilter`` step by step.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from filterpy.common import Q_discrete_white_noise
+
+from sensors.tracking import kernels
 
 STILL, MOVING = 0, 1
 
@@ -76,6 +80,19 @@ def _unit_q(dt_s: float) -> tuple[float, float, float]:
         q = (float(full[0, 0]), float(full[0, 1]), float(full[1, 1]))
         if len(_Q_CACHE) < 256:
             _Q_CACHE[dt_s] = q
+    return q
+
+
+_QA_CACHE: dict[float, np.ndarray] = {}
+
+
+def _unit_q_array(dt_s: float) -> np.ndarray:
+    """``_unit_q`` as a (3,) array (what the kernels take)."""
+    q = _QA_CACHE.get(dt_s)
+    if q is None:
+        q = np.array(_unit_q(dt_s))
+        if len(_QA_CACHE) < 256:
+            _QA_CACHE[dt_s] = q
     return q
 
 
@@ -110,6 +127,11 @@ class KalmanBank:
         self._deadband = per_axis("speed_deadband")
         self._still_drift = per_axis("still_drift")
         self._tau = np.array([s.speed_tau_s for _, s in self.spaces])
+        self._tau_axis = self._tau[self.space_of_axis]
+        self._space_start = np.array([sl.start for sl in self.slices] + [a], np.int64)
+        #: per axis: accel_min, accel_per_speed, accel_max, speed deadband, still drift (the kernels' layout)
+        self._noise = np.stack([self._accel_min, self._accel_per_speed, self._accel_max, self._deadband,
+                                self._still_drift])  # fmt: skip
         self.xp = np.zeros((2, j, a))  #: positions per model
         self.xv = np.zeros((2, j, a))  #: velocities per model
         self.p00 = np.zeros((2, j, a))
@@ -122,11 +144,17 @@ class KalmanBank:
         self.mu = np.tile(self._mu0, (j, 1))  #: (J, M) mode probabilities
         #: only the moving model (no way into "still"): mixing and mode likelihoods are skipped
         self.single = bool(self._mu0[STILL] == 0)
-        self._m = slice(MOVING, MOVING + 1) if self.single else slice(None)  #: the models run
         self.alive = np.zeros((j, a), bool)
         self._keep_v = np.zeros((j, a), bool)  #: reset entries that keep their velocity when re-initialised
         self.v_lp = np.zeros((j, a))  #: low-passed velocity, unit/s
         self.speed = np.zeros((j, len(self.spaces)))  #: |v_lp| per space, unit/s
+        self.p = np.zeros((j, a))  #: (J, A) combined position
+        self.v = np.zeros((j, a))  #: (J, A) combined velocity
+        self.c00 = np.zeros((j, a))  #: (J, A) combined covariance entries
+        self.c01 = np.zeros((j, a))
+        self.c11 = np.zeros((j, a))
+        #: the combined estimate as the kernels take it (the same arrays, updated in place)
+        self.est = (self.p, self.v, self.c00, self.c01, self.c11)
         self._estimate()
 
     # -- the combined estimate ------------------------------------------------------
@@ -136,17 +164,7 @@ class KalmanBank:
 
     def _estimate(self) -> None:
         """x = sum_k mu_k x_k; P = sum_k mu_k (P_k + (x_k - x)(x_k - x)')."""
-        if self.single:  # mu = (0, 1): the moving model's state (views, kept in step)
-            self.p, self.v = self.xp[MOVING], self.xv[MOVING]
-            self.c00, self.c01, self.c11 = self.p00[MOVING], self.p01[MOVING], self.p11[MOVING]
-            return
-        w = self.mu.T[:, :, None]  # (M, J, 1)
-        self.p = (w * self.xp).sum(axis=0)  #: (J, A) combined position
-        self.v = (w * self.xv).sum(axis=0)  #: (J, A) combined velocity
-        dp, dv = self.xp - self.p, self.xv - self.v
-        self.c00 = (w * (self.p00 + dp * dp)).sum(axis=0)  #: (J, A) combined covariance entries
-        self.c01 = (w * (self.p01 + dp * dv)).sum(axis=0)
-        self.c11 = (w * (self.p11 + dv * dv)).sum(axis=0)
+        kernels.estimate(self.xp, self.xv, self.p00, self.p01, self.p11, self.mu, self.single, *self.est)
 
     def sigma_a(self) -> np.ndarray:
         """(J, A) acceleration std of the moving model for the next predict."""
@@ -154,40 +172,11 @@ class KalmanBank:
         return np.minimum(self._accel_min + self._accel_per_speed * moving, self._accel_max)
 
     def predict(self, dt_s: float) -> None:
+        """IMM mixing, then each model's x = F x, P = F P F' + Q (the equations above; ``kernels.predict``)."""
         if dt_s <= 0:
             return
-        if self.single:
-            xp, xv, p00, p01, p11 = self.xp, self.xv, self.p00, self.p01, self.p11
-        else:  # mixing: cbar = mu T, omega_ik = T_ik mu_i / cbar_k (J, M_i, M_k)
-            cbar = np.maximum(self.mu @ self.T, 1e-300)  # a mode that cannot be entered: weight 0
-            omega = self.T[None] * self.mu[:, :, None] / cbar[:, None, :]
-            wk = omega.transpose(2, 1, 0)[..., None]  # (M_k, M_i, J, 1)
-            xp = (wk * self.xp[None]).sum(axis=1)  # x0_k = sum_i omega_ik x_i
-            xv = (wk * self.xv[None]).sum(axis=1)
-            dp, dv = self.xp[None] - xp[:, None], self.xv[None] - xv[:, None]  # (M_k, M_i, J, A)
-            p00 = (wk * (self.p00[None] + dp * dp)).sum(axis=1)
-            p01 = (wk * (self.p01[None] + dp * dv)).sum(axis=1)
-            p11 = (wk * (self.p11[None] + dv * dv)).sum(axis=1)
-            self.mu = cbar  # predicted mode probabilities (the update weighs them by the likelihoods)
-        # moving: x = F x, P = F P F' + Q, written out for F = [[1, dt], [0, 1]]
-        q00, q01, q11 = _unit_q(dt_s)
-        var = self.sigma_a() ** 2  # (J, A)
-        m = MOVING
-        self.xp[m] = xp[m] + dt_s * xv[m]
-        self.xv[m] = xv[m]
-        self.p00[m] = p00[m] + 2 * dt_s * p01[m] + dt_s * dt_s * p11[m] + q00 * var
-        self.p01[m] = p01[m] + dt_s * p11[m] + q01 * var
-        self.p11[m] = p11[m] + q11 * var
-        if not self.single:
-            # still: x = F x, P = F P F' + Q for F = [[1, 0], [0, 0]], Q = diag((d dt)^2, d^2): the
-            # joint stays where it is (velocity 0) up to a slow drift d
-            drift2 = self._still_drift**2
-            self.xp[STILL] = xp[STILL]
-            self.xv[STILL] = 0.0
-            self.p00[STILL] = p00[STILL] + drift2 * dt_s * dt_s
-            self.p01[STILL] = 0.0
-            self.p11[STILL] = drift2
-        self._estimate()
+        kernels.predict(self.xp, self.xv, self.p00, self.p01, self.p11, self.mu, self.T, self.single, dt_s,
+                        _unit_q_array(dt_s), self.speed, self.space_of_axis, self._noise, self.est)  # fmt: skip
 
     def maneuver_var(self, dt_s: float, space: int = 0) -> float:
         """Position variance a step of ``dt_s`` at the space's largest acceleration adds."""
@@ -220,45 +209,15 @@ class KalmanBank:
         return np.nansum(y * y / S, axis=1)
 
     def update(self, z: np.ndarray, R: np.ndarray, use: np.ndarray, dt_s: float) -> None:
-        """Update the (joint, axis) entries in ``use`` (J, A) with ``z`` (J, A), variances ``R`` (J, A)."""
-        fresh = use & ~self.alive
-        if fresh.any():  # first sight: position measured, velocity unknown (a loose prior)
-            self.xp[:, fresh] = z[fresh]
-            self.xv[:, fresh] = np.where(self._keep_v[fresh], self.v[fresh], 0.0)
-            self.p00[:, fresh] = R[fresh]
-            self.p01[:, fresh] = 0.0
-            self.p11[:, fresh] = ((0.5 * self._accel_max) ** 2 * 0.1)[np.nonzero(fresh)[1]]
-            new_joint = fresh.any(axis=1) & ~self.alive.any(axis=1)
-            self.mu[new_joint] = self._mu0
-            self.v_lp[fresh] = 0.0
-            self.alive |= fresh
-            self._keep_v &= ~fresh
-        upd = use & ~fresh
-        if upd.any():  # on whole arrays (33 x 8): cheaper than gathering the used entries
-            m = self._m
-            xp, xv, p00, p01, p11 = self.xp[m], self.xv[m], self.p00[m], self.p01[m], self.p11[m]
-            y = np.where(upd, z - xp, 0.0)  # y = z - H x      (M, J, A)
-            S = p00 + np.where(upd, R, 1.0)  # S = H P H' + R
-            K0 = np.where(upd, p00 / S, 0.0)  # K = P H' S^-1
-            K1 = np.where(upd, p01 / S, 0.0)
-            if not self.single:
-                # mode likelihoods: log N(y; 0, S) summed over the joint's used axes (the 2 pi cancels)
-                ll = -0.5 * np.where(upd, y * y / S + np.log(S), 0.0).sum(axis=2).T  # (J, M)
-                lik = np.exp(ll - ll.max(axis=1, keepdims=True))
-                mu = self.mu * lik
-                self.mu = mu / mu.sum(axis=1, keepdims=True)
-            self.xp[m] = xp + K0 * y  # x = x + K y
-            self.xv[m] = xv + K1 * y
-            # P = (I - K H) P, written out for H = [1, 0]
-            self.p11[m] = p11 - K1 * p01
-            self.p01[m] = (1 - K0) * p01
-            self.p00[m] = (1 - K0) * p00
-        self._estimate()
-        if dt_s > 0:  # velocity low-pass (coasting joints keep theirs); noise averages out, motion stays
-            a = (dt_s / (self._tau + dt_s))[self.space_of_axis]
-            self.v_lp = np.where(use, self.v_lp + a * (self.v - self.v_lp), self.v_lp)
-            sq = self.v_lp * self.v_lp
-            self.speed = np.stack([np.sqrt(sq[:, s].sum(axis=1)) for s in self.slices], axis=1)
+        """Update the (joint, axis) entries in ``use`` (J, A) with ``z`` (J, A), variances ``R`` (J, A).
+
+        First sight initialises an entry (position measured, velocity unknown: a loose prior);
+        the others get the update of every model and the mode likelihoods (``kernels.update``);
+        then the velocity low-pass (noise averages out, motion stays) and the speeds."""
+        kernels.update(self.xp, self.xv, self.p00, self.p01, self.p11, self.mu, self.alive, self._keep_v, self.v_lp,
+                       self.speed, self.est, np.asarray(z, np.float64), np.asarray(R, np.float64),
+                       np.asarray(use, np.bool_), float(dt_s), self.single, self._mu0, self._accel_max,
+                       self._tau_axis, self._space_start)  # fmt: skip
 
     def reset(self, mask: np.ndarray, axes: slice = slice(None), keep_velocity: bool = False) -> None:
         """Forget the joints in ``mask`` (J,) on ``axes``: the next measurement re-initialises them

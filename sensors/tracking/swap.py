@@ -62,12 +62,16 @@ def best_relabelling(
 
     "Clearly": its cost is below ``margin`` times the unchanged cost, and the
     unchanged cost is itself improbable (above 3 per sided joint)."""
-    keep = float(fit_costs(positions, predicted, variances, _CANDIDATES[:1])[0])
-    if keep < 3.0 * len(_SIDED):  # the frame fits as it is (most frames): no need to try the swaps
+    return best_relabelling_from(fit_costs(positions, predicted, variances, _CANDIDATES), margin)
+
+
+def best_relabelling_from(costs: np.ndarray, margin: float = 0.5) -> np.ndarray | None:
+    """``best_relabelling`` given the (4,) costs of ``_CANDIDATES`` (the frame as is first)."""
+    keep = float(costs[0])
+    if keep < 3.0 * len(_SIDED):  # the frame fits as it is: no swap
         return None
-    costs = fit_costs(positions, predicted, variances, _CANDIDATES[1:])
-    best = int(np.argmin(costs))
-    return _CANDIDATES[best + 1] if costs[best] < margin * keep else None
+    best = int(np.argmin(costs[1:]))
+    return _CANDIDATES[best + 1] if costs[best + 1] < margin * keep else None
 
 
 def relabel(frame: PoseFrame, perm: np.ndarray) -> PoseFrame:
