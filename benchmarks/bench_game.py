@@ -133,7 +133,7 @@ def _session(
     pack = Pack(id="bench", name="Bench", levels=[level])
     options = GameOptions(
         pack=pack, source=SourceChoice("synthetic:squat,reps=0,realtime=1", seed=1), fps=fps, sound=False,
-        screenshots=screenshots, synthetic_process=process,
+        screenshots=screenshots, source_process=process,
     )  # fmt: skip
     screen = make_screen()
     app = App(screen, options)
