@@ -172,8 +172,8 @@ class App:
             if runs_in_a_child(spec) and (fallback is None or runs_in_a_child(fallback)):
                 remote = RemotePipeline()
 
-                def in_child(spec: str, options: SourceOptions) -> Sensor:
-                    return ProcessSensor(spec, options, remote).open()
+                def in_child(spec: str, options: SourceOptions) -> Sensor:  # the game shows rgb; depth stays there
+                    return ProcessSensor(spec, options, remote, images=("rgb",)).open()
 
                 self.poses.start(
                     lambda: choice.open(exercise, realtime=realtime, opener=in_child),

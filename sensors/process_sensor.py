@@ -36,6 +36,7 @@ class and is not retried.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import pickle
 import signal
@@ -43,14 +44,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import fields
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
-from sensors import errors
+from sensors import errors, frame_ring
 from sensors.contract import Capabilities, Sensor
 from sensors.errors import SensorError, SourceUnavailable
+from sensors.frame_ring import FrameRing
 from sensors.latest import LatestSlot
 from sensors.pipeline.pipeline import PipelineConfig, PosePipeline
 from sensors.pose import PoseFrame
@@ -60,6 +63,9 @@ from sensors.tracking.snapshot import TrackerSnapshot, predict_pose
 OPEN_TIMEOUT_S = 60.0  #: a fresh interpreter imports numpy and the source (seconds on a loaded machine)
 CHILD_READ_TIMEOUT_S = 0.05  #: the child looks at its commands (and for a parent gone) at least this often
 EXIT_WAIT_S = 2.0  #: a closed child has this long to end by itself before it is terminated
+IMAGES = ("rgb", "depth_m")  #: the frame's fields that cross in shared memory (the rest is pickled)
+#: the images of a frame: (field names, shared with the snapshot's frame, the ring's reference)
+ImagesRef = tuple[tuple[str, ...], bool, frame_ring.Ref]
 
 
 def pack(frame: PoseFrame) -> dict[str, Any]:
@@ -91,16 +97,18 @@ def runs_in_a_child(spec: str) -> bool:
 #: the child's first lines: the parent's path, then this module (its arguments come on stdin)
 BOOT = (
     "import pickle, sys; a = pickle.load(sys.stdin.buffer); sys.path[:0] = a['path']; "
-    "from sensors.process_sensor import child_main; child_main(a['fd'], a['cmd_fd'], a['payload'])"
+    "from sensors.process_sensor import child_main; child_main(a['fd'], a['cmd_fd'], a['ring_fd'], a['payload'])"
 )
 
 
-def child_main(fd: int, cmd_fd: int, payload: bytes) -> None:
-    """In the child: frames go out on file descriptor ``fd``, commands come in on ``cmd_fd``;
-    ``payload`` is the pickled (factory, target, options, pipeline config or None, holds)."""
+def child_main(fd: int, cmd_fd: int, ring_fd: int | None, payload: bytes) -> None:
+    """In the child: frames go out on file descriptor ``fd`` (their images in the ring ``ring_fd``, if
+    any), commands come in on ``cmd_fd``; ``payload`` is the pickled (factory, target, options, pipeline
+    config or None, holds)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it closes the child
-    factory, target, options, config, holds = pickle.loads(payload)
-    _Child(Connection(fd, readable=False), Connection(cmd_fd, writable=False)).run(
+    factory, target, options, config, holds, images = pickle.loads(payload)
+    ring = FrameRing(ring_fd, writer=True) if ring_fd is not None else None
+    _Child(Connection(fd, readable=False), Connection(cmd_fd, writable=False), ring, images).run(
         factory, target, options, config, holds
     )
 
@@ -112,9 +120,11 @@ class _ParentGone(Exception):
 class _Child:
     """The child's loop: read the source, run the pipeline, send; obey commands between frames."""
 
-    def __init__(self, out: Connection, commands: Connection) -> None:
+    def __init__(self, out: Connection, commands: Connection, ring: FrameRing | None, images: tuple[str, ...]) -> None:
         self.out = out
+        self.images = images
         self.commands = commands
+        self.ring = ring
         self.pipeline: PosePipeline | None = None
 
     def run(
@@ -160,7 +170,7 @@ class _Child:
                 continue
             pipeline = self.pipeline
             if pipeline is None:
-                self.out.send(("frame", frame, None, {}, False))
+                self._send(frame, None, {}, False)
                 continue
             try:
                 frame = pipeline.process(frame)
@@ -168,7 +178,30 @@ class _Child:
                 self.out.send(("fatal", "SensorError", f"{name}: pose pipeline: {type(e).__name__}: {e}"))
                 return
             holds = pipeline.tracker.config == pipeline.tracker.config.with_holds(True)
-            self.out.send(("frame", frame, pipeline.snapshot, pipeline.stage_ms, holds))
+            self._send(frame, pipeline.snapshot, pipeline.stage_ms, holds)
+
+    def _send(self, frame: PoseFrame, snapshot: TrackerSnapshot | None, stage_ms: dict[str, float],
+              holds: bool) -> None:  # fmt: skip
+        """One frame to the parent: its images through the ring (when there is one), the rest pickled."""
+        ref: ImagesRef | None = None
+        dropped = {n: None for n in IMAGES if n not in self.images and getattr(frame, n) is not None}
+        if dropped:  # not wanted in the parent
+            shared = snapshot is not None and all(getattr(snapshot.frame, n) is getattr(frame, n) for n in dropped)
+            if snapshot is not None and shared:
+                snapshot = dataclasses.replace(snapshot, frame=snapshot.frame.with_changes(**dropped))
+            frame = frame.with_changes(**dropped)
+        names = tuple(n for n in IMAGES if getattr(frame, n) is not None)
+        if self.ring is not None and names:
+            ring_ref = self.ring.write([getattr(frame, n) for n in names])
+            stripped = dict.fromkeys(names)
+            # the snapshot's frame (the tracker's input) shares the images: sent once, put back in the parent
+            shared = snapshot is not None and all(getattr(snapshot.frame, n) is getattr(frame, n) for n in names)
+            if shared:
+                assert snapshot is not None
+                snapshot = dataclasses.replace(snapshot, frame=snapshot.frame.with_changes(**stripped))
+            frame = frame.with_changes(**stripped)
+            ref = (names, shared, ring_ref)
+        self.out.send(("frame", frame, snapshot, stage_ms, holds, ref))
 
     def _obey(self) -> None:
         """Apply the parent's commands; raise :class:`_ParentGone` when its pipe has ended."""
@@ -230,10 +263,19 @@ class RemotePipeline:
 
 class ProcessSensor(Sensor):
     """The source named ``spec`` (opened with ``options``) running in a child process; with
-    ``pipeline``, the pose pipeline runs there too and its frames arrive processed."""
+    ``pipeline``, the pose pipeline runs there too and its frames arrive processed. Of the images,
+    only those named in ``images`` come across (others are None here)."""
 
-    def __init__(self, spec: str, options: SourceOptions | None = None, pipeline: RemotePipeline | None = None) -> None:
+    def __init__(
+        self,
+        spec: str,
+        options: SourceOptions | None = None,
+        pipeline: RemotePipeline | None = None,
+        images: tuple[str, ...] = IMAGES,
+    ) -> None:
         super().__init__()
+        #: the frame's images that come across (the game shows ``rgb``; the depth map is the pipeline's, in the child)
+        self.images = images
         self.spec = spec
         self.options = options or SourceOptions()
         self.pipeline = pipeline
@@ -246,6 +288,11 @@ class ProcessSensor(Sensor):
         self._slot = LatestSlot[PoseFrame]()
         self._end_seen = False
         self._receiver: threading.Thread | None = None
+        self._ring: FrameRing | None = None  #: where the child puts the images (None: they come pickled)
+        #: the receiver thread's CPU per frame, ms: (reading the pipe, unpickling, copying the images out
+        #: of shared memory) (benchmarks)
+        self.receive_cpu_ms: deque[tuple[float, float, float]] = deque(maxlen=600)
+        self._receive_parts_ms = (0.0, 0.0)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -277,25 +324,29 @@ class ProcessSensor(Sensor):
         pipeline = self.pipeline
         read_fd, write_fd = os.pipe()
         cmd_read_fd, cmd_write_fd = os.pipe()
+        ring_fd = frame_ring.create_fd() if frame_ring.available() else None
+        passed = (write_fd, cmd_read_fd) if ring_fd is None else (write_fd, cmd_read_fd, ring_fd)
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-c", BOOT], stdin=subprocess.PIPE, pass_fds=(write_fd, cmd_read_fd), close_fds=True
+                [sys.executable, "-c", BOOT], stdin=subprocess.PIPE, pass_fds=passed, close_fds=True
             )
         except OSError as e:
-            os.close(read_fd)
-            os.close(cmd_write_fd)
+            for fd in (read_fd, cmd_write_fd, ring_fd):
+                if fd is not None:
+                    os.close(fd)
             raise SourceUnavailable(f"{self._name}: could not start its process: {e}") from e
         finally:
             os.close(write_fd)  # the child holds the writing end; EOF here once it exits
             os.close(cmd_read_fd)
+        self._ring = FrameRing(ring_fd, writer=False) if ring_fd is not None else None
         self._conn = Connection(read_fd, writable=False)
         self._commands = Connection(cmd_write_fd, readable=False)
         if pipeline is not None:
             pipeline._sensor = self  # before the holds are read: a change from now on is also sent as a command
         config = pipeline.config if pipeline is not None else None
         holds = pipeline.holds if pipeline is not None else False
-        payload = pickle.dumps((factory, target, self.options, config, holds))
-        args = {"path": list(sys.path), "fd": write_fd, "cmd_fd": cmd_read_fd, "payload": payload}
+        payload = pickle.dumps((factory, target, self.options, config, holds, self.images))
+        args = {"path": list(sys.path), "fd": write_fd, "cmd_fd": cmd_read_fd, "ring_fd": ring_fd, "payload": payload}
         assert self._proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             self._proc.stdin.write(pickle.dumps(args))
@@ -317,7 +368,12 @@ class ProcessSensor(Sensor):
     def _recv(self) -> tuple | None:
         assert self._conn is not None
         try:
-            return self._conn.recv()
+            t0_s = time.thread_time()
+            data = self._conn.recv_bytes()  # the GIL is released while the pipe is read
+            t1_s = time.thread_time()
+            message = ForkingPickler.loads(data)  # holds the GIL: the arrays are copied out of ``data``
+            self._receive_parts_ms = ((t1_s - t0_s) * 1000, (time.thread_time() - t1_s) * 1000)
+            return message
         except (EOFError, OSError):
             return None
 
@@ -334,7 +390,19 @@ class ProcessSensor(Sensor):
                     break
                 kind = message[0]
                 if kind == "frame":
-                    _, frame, snapshot, stage_ms, holds = message
+                    _, frame, snapshot, stage_ms, holds, ref = message
+                    t0_s = time.thread_time()
+                    if ref is not None:
+                        names, shared, ring_ref = ref
+                        assert self._ring is not None
+                        images = self._ring.read(ring_ref)
+                        if images is None:
+                            continue  # overwritten before we read it: a newer frame is on its way
+                        changes = dict(zip(names, images, strict=True))
+                        frame = frame.with_changes(**changes)
+                        if shared and snapshot is not None:
+                            snapshot = dataclasses.replace(snapshot, frame=snapshot.frame.with_changes(**changes))
+                    self.receive_cpu_ms.append((*self._receive_parts_ms, (time.thread_time() - t0_s) * 1000))
                     if pipeline is not None and pipeline._sensor is self:
                         pipeline._publish(frame, snapshot, stage_ms, holds)
                     slot.put(frame)
@@ -354,6 +422,8 @@ class ProcessSensor(Sensor):
             slot.finish(error)
             with contextlib.suppress(OSError):
                 conn.close()
+            if self._ring is not None:
+                self._ring.close()
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
         frame = self._slot.take(timeout_s)  # raises the child's error once its last frame was taken
@@ -370,8 +440,10 @@ class ProcessSensor(Sensor):
         if commands is not None:
             commands.close()
         self._slot.close()
-        if self._receiver is None and self._conn is not None:
-            self._conn.close()  # no receiver owns it (open failed)
+        if self._receiver is None and self._conn is not None:  # no receiver owns them (open failed)
+            self._conn.close()
+            if self._ring is not None:
+                self._ring.close()
         self._conn = None
         proc = self._proc
         if proc is not None:
