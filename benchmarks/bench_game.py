@@ -3,15 +3,19 @@
 The setup (real pygame with SDL's dummy video driver, the real App, play
 scene, HUD and skeleton, paced by ``game.loop.frames(60)``): the synthetic
 avatar feeds 30 fps with RGB and depth images. As in the game, it runs in a
-child process (:class:`~sensors.process_sensor.ProcessSensor`, like a camera:
-its image rendering holds none of the game's GIL); its frames cross a pipe
-and go through the pose pipeline on the pose feed's worker thread in the
-game's process. ``sensor_in_this_process.*`` is the same with the avatar
-rendering on that worker thread instead.
+child process together with the pose pipeline
+(:class:`~sensors.process_sensor.ProcessSensor`, like a camera: neither the
+image rendering nor the pipeline's numpy steps hold the game's GIL); the
+processed poses cross a pipe, the colour image a shared-memory ring, and the
+game predicts the display-time pose from the tracker's snapshot.
+``sensor_in_this_process.*`` is the same with the avatar rendering and the
+pipeline on the pose feed's worker thread in the game's process instead.
 
 - ``render_fps``: frames drawn per second. Target: 60, whatever the camera's rate.
 - ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the wall time of one
   ``App.step`` (events, update, draw, flip). Target: p99 <= 16.7 ms.
+- ``receiver_cpu_ms_*``: the CPU per frame of the game's thread that takes the child's frames
+  (reading the pipe, unpickling the poses, copying the image out of shared memory).
 - ``frame_cpu_ms_*``: the game thread's own CPU per step (what the frame costs, without waiting for
   a core or the GIL); ``parts_ms_*``: where the step's wall time goes.
 - ``scheduler``, ``load_avg_1min``, ``trivial_loop.*``: the machine. On a shared machine the wall
@@ -171,6 +175,8 @@ def _session(
                 break
         wall = time.perf_counter() - t0 - warm_up_s
         frames_in = app.poses.frames_seen
+        remote = getattr(app.poses._reconnecting, "_inner", None)
+        received = [sum(parts) for parts in getattr(remote, "receive_cpu_ms", ())]
         reps = app.scene.run.reps if hasattr(app.scene, "run") else 0
     finally:
         app.close()
@@ -189,6 +195,8 @@ def _session(
         "parts_ms_mean": {k: round(float(np.mean(v)), 2) for k, v in parts.items()},
         "parts_ms_p99": {k: round(float(np.percentile(v, 99)), 2) for k, v in parts.items()},
         "sensor_frames_per_s": round(frames_in / (wall + warm_up_s), 1),
+        "receiver_cpu_ms_p50": round(float(np.percentile(received, 50)), 2) if received else None,
+        "receiver_cpu_ms_p99": round(float(np.percentile(received, 99)), 2) if received else None,
         "reps_counted": reps,
         "sensor_in_child_process": process,
         "_rss": rss,
