@@ -104,7 +104,7 @@ BOOT = (
 def child_main(fd: int, cmd_fd: int, ring_fd: int | None, payload: bytes) -> None:
     """In the child: frames go out on file descriptor ``fd`` (their images in the ring ``ring_fd``, if
     any), commands come in on ``cmd_fd``; ``payload`` is the pickled (factory, target, options, pipeline
-    config or None, holds)."""
+    config or None, holds, the image fields the parent wants)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it closes the child
     factory, target, options, config, holds, images = pickle.loads(payload)
     ring = FrameRing(ring_fd, writer=True) if ring_fd is not None else None
@@ -144,6 +144,9 @@ class _Child:
             self._loop(sensor)
         except (BrokenPipeError, EOFError, ConnectionResetError, _ParentGone):
             return  # the parent closed us or went away
+        except Exception as e:  # noqa: BLE001 - e.g. a frame that does not pickle: one line to the parent, not retried
+            with contextlib.suppress(OSError):
+                self.out.send(("fatal", "SensorError", f"{sensor.describe()}: {type(e).__name__}: {e}"))
         finally:
             with contextlib.suppress(Exception):
                 sensor.close()
