@@ -213,10 +213,9 @@ class _Child:
                 command, *args = self.commands.recv()
             except (EOFError, OSError) as e:
                 raise _ParentGone from e
+            # the only command: a device lost and reopened is a new child, with a fresh pipeline (no "reset")
             if command == "holds" and self.pipeline is not None:
                 self.pipeline.set_holds(bool(args[0]))
-            elif command == "reset" and self.pipeline is not None:
-                self.pipeline.reset()
 
 
 class RemotePipeline:
