@@ -54,7 +54,7 @@ from sensors import errors, frame_ring
 from sensors.contract import Capabilities, Sensor
 from sensors.errors import SensorError, SourceUnavailable
 from sensors.frame_ring import FrameRing
-from sensors.latest import LatestSlot, SlotClosed
+from sensors.latest import LatestSlot
 from sensors.pipeline.pipeline import PipelineConfig, PosePipeline
 from sensors.pose import PoseFrame
 from sensors.registry import SensorFactory, SourceOptions, resolve, split_spec
@@ -126,9 +126,6 @@ class _Child:
         self.commands = commands
         self.ring = ring
         self.pipeline: PosePipeline | None = None
-        self._slot = LatestSlot[PoseFrame]()
-        self._stop = threading.Event()
-        self._reader: threading.Thread | None = None
 
     def run(
         self, factory: SensorFactory, target: str, options: SourceOptions, config: PipelineConfig | None, holds: bool
@@ -144,11 +141,6 @@ class _Child:
                 self.pipeline = PosePipeline(config, sensor.capabilities)
                 self.pipeline.set_holds(holds)
             self.out.send(("opened", sensor.capabilities, sensor.describe()))
-            # the source reads ahead on its own thread: the next frame is captured (rendered, decoded) while
-            # this one goes through the pipeline; every frame of a non-live source, the newest of a live one
-            self._slot = LatestSlot[PoseFrame](lossless=not sensor.capabilities.is_live)
-            self._reader = threading.Thread(target=self._read_ahead, args=(sensor,), name="read-ahead", daemon=True)
-            self._reader.start()
             self._loop(sensor)
         except (BrokenPipeError, EOFError, ConnectionResetError, _ParentGone):
             return  # the parent closed us or went away
@@ -156,35 +148,15 @@ class _Child:
             with contextlib.suppress(OSError):
                 self.out.send(("fatal", "SensorError", f"{sensor.describe()}: {type(e).__name__}: {e}"))
         finally:
-            self._stop.set()
-            self._slot.close()
-            if self._reader is not None:
-                self._reader.join(timeout=EXIT_WAIT_S)
             with contextlib.suppress(Exception):
                 sensor.close()
-
-    def _read_ahead(self, sensor: Sensor) -> None:
-        """The reader thread: frames into the slot until the source ends or fails (its error goes to the loop)."""
-        try:
-            while not self._stop.is_set():
-                frame = sensor.read(timeout_s=CHILD_READ_TIMEOUT_S)
-                if frame is not None:
-                    self._slot.put(frame)
-                elif sensor.ended:
-                    break
-        except SlotClosed:
-            return
-        except Exception as e:  # noqa: BLE001 - raised in the loop by take(), after the frames before it
-            self._slot.finish(e)
-            return
-        self._slot.finish()
 
     def _loop(self, sensor: Sensor) -> None:
         name = sensor.describe()
         while True:
             self._obey()
             try:
-                frame = self._slot.take(CHILD_READ_TIMEOUT_S)  # raises the reader's error
+                frame = sensor.read(timeout_s=CHILD_READ_TIMEOUT_S)
             except SourceUnavailable as e:
                 self.out.send(("lost", str(e)))
                 return
@@ -195,7 +167,7 @@ class _Child:
                 self.out.send(("lost", f"{name}: {type(e).__name__}: {e}"))
                 return
             if frame is None:
-                if self._slot.finished:
+                if sensor.ended:
                     self.out.send(("end",))
                     return
                 continue
