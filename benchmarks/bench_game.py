@@ -3,15 +3,22 @@
 The setup (real pygame with SDL's dummy video driver, the real App, play
 scene, HUD and skeleton, paced by ``game.loop.frames(60)``): the synthetic
 avatar feeds 30 fps with RGB and depth images. As in the game, it runs in a
-child process (:class:`~sensors.process_sensor.ProcessSensor`, like a camera:
-its image rendering holds none of the game's GIL); its frames cross a pipe
-and go through the pose pipeline on the pose feed's worker thread in the
-game's process. ``sensor_in_this_process.*`` is the same with the avatar
-rendering on that worker thread instead.
+child process together with the pose pipeline
+(:class:`~sensors.process_sensor.ProcessSensor`, like a camera: neither the
+image rendering nor the pipeline's numpy steps hold the game's GIL); the
+processed poses cross a pipe, the colour image a shared-memory ring, and the
+game predicts the display-time pose from the tracker's snapshot.
+``sensor_in_this_process.*`` is the same with the avatar rendering and the
+pipeline on the pose feed's worker thread in the game's process instead.
 
 - ``render_fps``: frames drawn per second. Target: 60, whatever the camera's rate.
 - ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the wall time of one
   ``App.step`` (events, update, draw, flip). Target: p99 <= 16.7 ms.
+- ``receiver_cpu_ms_*``: the CPU per frame of the game's thread that takes the child's frames
+  (reading the pipe, unpickling the poses, copying the image out of shared memory).
+- ``blocked_ms_p99``, ``waited_for_a_core_ms_p99``, ``slow_frames.*``: a step's wall time that is not
+  the game thread running, split (Linux ``/proc/thread-self/schedstat``) into runnable but waiting for a
+  core (other processes, the machine) and blocked (waiting for the GIL another thread holds, or a lock).
 - ``frame_cpu_ms_*``: the game thread's own CPU per step (what the frame costs, without waiting for
   a core or the GIL); ``parts_ms_*``: where the step's wall time goes.
 - ``scheduler``, ``load_avg_1min``, ``trivial_loop.*``: the machine. On a shared machine the wall
@@ -114,6 +121,16 @@ def rss_mb(pid: int | str = "self") -> float:
     return float("nan")
 
 
+def thread_sched_ms() -> tuple[float, float]:
+    """This thread's (CPU time, time runnable but waiting for a core) so far, ms (Linux schedstat; NaN elsewhere)."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
+            run_ns, wait_ns, _ = f.read().split()
+    except OSError:
+        return float("nan"), float("nan")
+    return int(run_ns) / 1e6, int(wait_ns) / 1e6
+
+
 def _sensor_pid(app: Any) -> int | None:
     """The synthetic demo's child process (None when the sensor runs in this process)."""
     inner = getattr(app.poses._reconnecting, "_inner", None)
@@ -133,12 +150,13 @@ def _session(
     pack = Pack(id="bench", name="Bench", levels=[level])
     options = GameOptions(
         pack=pack, source=SourceChoice("synthetic:squat,reps=0,realtime=1", seed=1), fps=fps, sound=False,
-        screenshots=screenshots, synthetic_process=process,
+        screenshots=screenshots, source_process=process,
     )  # fmt: skip
     screen = make_screen()
     app = App(screen, options)
     step_ms: list[float] = []
     cpu_ms: list[float] = []
+    waits_ms: list[tuple[float, float]] = []  #: per step: (waiting for a core, blocked: the GIL or another lock)
     parts: dict[str, list[float]] = {k: [] for k in PARTS}
     rss: list[tuple[float, float]] = []
     child_rss: list[float] = []
@@ -149,13 +167,17 @@ def _session(
         drawn = 0
         for dt_s in frames(fps):
             s, c = time.perf_counter(), time.thread_time()
+            run0_ms, queued0_ms = thread_sched_ms()
             if not app.step(dt_s):
                 break
             e = time.perf_counter()
+            run1_ms, queued1_ms = thread_sched_ms()
             elapsed = e - t0
             if elapsed >= warm_up_s:
                 step_ms.append((e - s) * 1000)
                 cpu_ms.append((time.thread_time() - c) * 1000)
+                queued = queued1_ms - queued0_ms
+                waits_ms.append((queued, (e - s) * 1000 - (run1_ms - run0_ms) - queued))
                 for k in PARTS:
                     parts[k].append(app.step_parts_ms.get(k, 0.0))
                 drawn += 1
@@ -171,12 +193,16 @@ def _session(
                 break
         wall = time.perf_counter() - t0 - warm_up_s
         frames_in = app.poses.frames_seen
+        remote = getattr(app.poses._reconnecting, "_inner", None)
+        received = [sum(parts) for parts in getattr(remote, "receive_cpu_ms", ())]
         reps = app.scene.run.reps if hasattr(app.scene, "run") else 0
     finally:
         app.close()
         shutdown()
     ms = np.asarray(step_ms)
     cpu = np.asarray(cpu_ms)
+    waits = np.asarray(waits_ms)
+    slow = ms > 1000 / 60
     return {
         "render_fps": round(drawn / max(wall, 1e-9), 1),
         "frame_ms_p50": round(float(np.percentile(ms, 50)), 2),
@@ -186,9 +212,20 @@ def _session(
         # the game thread's own CPU time per step (no time waiting for the GIL or for a core)
         "frame_cpu_ms_p50": round(float(np.percentile(cpu, 50)), 2),
         "frame_cpu_ms_p99": round(float(np.percentile(cpu, 99)), 2),
+        # the frames over 16.7 ms: mean ms of their time the game thread ran, waited for a core (the machine),
+        # and was blocked (waiting for the GIL held by another thread, or another lock)
+        "slow_frames": {
+            "ran_ms": round(float(ms[slow].mean() - waits[slow].sum(axis=1).mean()), 2) if slow.any() else None,
+            "waited_for_a_core_ms": round(float(waits[slow, 0].mean()), 2) if slow.any() else None,
+            "blocked_ms": round(float(waits[slow, 1].mean()), 2) if slow.any() else None,
+        },
+        "blocked_ms_p99": round(float(np.percentile(waits[:, 1], 99)), 2),
+        "waited_for_a_core_ms_p99": round(float(np.percentile(waits[:, 0], 99)), 2),
         "parts_ms_mean": {k: round(float(np.mean(v)), 2) for k, v in parts.items()},
         "parts_ms_p99": {k: round(float(np.percentile(v, 99)), 2) for k, v in parts.items()},
         "sensor_frames_per_s": round(frames_in / (wall + warm_up_s), 1),
+        "receiver_cpu_ms_p50": round(float(np.percentile(received, 50)), 2) if received else None,
+        "receiver_cpu_ms_p99": round(float(np.percentile(received, 99)), 2) if received else None,
         "reps_counted": reps,
         "sensor_in_child_process": process,
         "_rss": rss,

@@ -32,7 +32,8 @@ from game.store import ProfileStore
 from levels.model import Level, Pack
 from levels.run import is_unlocked
 from levels.watch import PackWatcher
-from sensors.process_sensor import ProcessSensor
+from sensors.contract import Sensor
+from sensors.process_sensor import ProcessSensor, RemotePipeline, runs_in_a_child
 from sensors.registry import SourceOptions, open_source
 
 #: after the --seconds deadline, how long the results stay up before the app closes
@@ -53,8 +54,9 @@ class GameOptions:
     screenshots: Path | None = None
     fps: float = 60.0
     threaded_feed: bool = True  #: False: open and read sources on the game thread (deterministic tests)
-    #: run the synthetic avatar in a child process, like a camera (its image rendering never holds our GIL)
-    synthetic_process: bool = True
+    #: run the source and the pose pipeline in a child process (threaded feed only): their work never
+    #: holds the game's GIL; the game receives processed frames and predicts from the tracker's snapshot
+    source_process: bool = True
     sound: bool = True  #: try to open an audio mixer (captions show either way)
     home: Path | None = None  #: where profiles live (default: game.store.data_home())
     #: level id -> why this source cannot play it (e.g. the demo avatar cannot do a pack's own exercise)
@@ -163,9 +165,22 @@ class App:
         realtime = True if self.options.threaded_feed else None
         # a lost device is opened again as itself (never the demo fallback of the first open)
         options = SourceOptions(images=True, realtime=realtime, seed=choice.seed, pose_model=choice.pose_model)
-        if self.options.threaded_feed and self.options.synthetic_process and spec.startswith("synthetic:"):
-            self.poses.start(lambda: ProcessSensor(spec, options).open())
-            return
+        if self.options.threaded_feed and self.options.source_process:
+            # every source the child can build (built-in, plugins, importable factories): in a child process
+            # with the pipeline; a source registered here as a lambda or closure cannot go there, it runs here
+            fallback = choice.fallback_spec(exercise)
+            if runs_in_a_child(spec) and (fallback is None or runs_in_a_child(fallback)):
+                remote = RemotePipeline()
+
+                def in_child(spec: str, options: SourceOptions) -> Sensor:  # the game shows rgb; depth stays there
+                    return ProcessSensor(spec, options, remote, images=("rgb",)).open()
+
+                self.poses.start(
+                    lambda: choice.open(exercise, realtime=realtime, opener=in_child),
+                    reopen=lambda: in_child(spec, options),
+                    pipeline=remote,
+                )
+                return
         self.poses.start(
             lambda: choice.open(exercise, realtime=realtime), reopen=lambda: open_source(spec, options).open()
         )

@@ -1,10 +1,13 @@
 """The sensor as the game sees it: poll for the newest pose, never wait.
 
-Live sources (webcam, RealSense) already capture in their own worker and keep
-only the newest frame, so they are polled with ``read(timeout_s=0)``. Other
-sources (synthetic avatar, files, recordings) may compute frames in ``read``;
-a small worker thread reads them and keeps only the newest, so the render
-loop never waits for a sensor.
+Live sources already capture in their own worker and keep only the newest
+frame, so they are polled with ``read(timeout_s=0)``: a webcam or RealSense
+opened in this process, and every source of the real-time game, which runs in
+a child process with the pose pipeline
+(:class:`~sensors.process_sensor.ProcessSensor`: frames arrive on its receiver
+thread). Other sources opened here (synthetic avatar, files, recordings) may
+compute frames in ``read``; a small worker thread reads them and keeps only
+the newest, so the render loop never waits for a sensor.
 """
 
 from __future__ import annotations

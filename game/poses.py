@@ -19,10 +19,15 @@ block: the worker closes the sensor on its own thread.
 ``threaded=False`` opens and reads on the caller's thread (deterministic
 tests: one sensor frame per game frame).
 
-Every source is wrapped in the pose pipeline (:class:`~sensors.pipeline.PipelineSensor`:
-player lock, swap fix, depth fusion, gravity, Kalman tracker), so the engine
-counts on the pipeline's poses and :meth:`PoseService.predict` gives the pose
-at the display time for drawing.
+Every source goes through the pose pipeline (player lock, swap fix, depth
+fusion, gravity, Kalman tracker), so the engine counts on the pipeline's
+poses and :meth:`PoseService.predict` gives the pose at the display time for
+drawing. Where the pipeline runs is the opener's choice: in the source's child
+process (``start(..., pipeline=RemotePipeline())`` with
+:class:`~sensors.process_sensor.ProcessSensor` openers: the real-time game),
+or here around the sensor (:class:`~sensors.pipeline.PipelineSensor`). Either
+way :meth:`predict` reads the tracker's newest immutable snapshot and never
+waits for a lock.
 """
 
 from __future__ import annotations
@@ -36,9 +41,12 @@ from sensors.contract import Sensor
 from sensors.errors import SensorError
 from sensors.pipeline import PipelineSensor
 from sensors.pose import PoseFrame
+from sensors.process_sensor import RemotePipeline
 from sensors.reconnect import ReconnectingSensor
 
 Opener = Callable[[], Sensor]
+#: where the pipeline runs: around the sensor in this process, or in the source's child process
+Pipeline = PipelineSensor | RemotePipeline
 RECONNECT_EVERY_S = 2.0  #: a lost camera is opened again this often (R on the pause screen: at once)
 
 
@@ -51,15 +59,14 @@ class PoseService:
         self.generation = 0  #: goes up each time a new sensor starts delivering (time may restart)
         self.frames_seen = 0
         self.latest: PoseFrame | None = None
-        self._predicted: PoseFrame | None = None
-        self.busy_predicts = 0  #: frames that reused the last prediction (the pipeline was busy)
         self.opened_at_s = float("nan")  #: perf_counter when the current sensor finished opening
         self._opener: Opener | None = None
         self._reopen: Opener | None = None
         self._reconnecting: ReconnectingSensor | None = None
         self._reconnections_seen = 0
         self._feed: PoseFeed | None = None
-        self._pipeline: PipelineSensor | None = None
+        self._pipeline: Pipeline | None = None
+        self._remote: RemotePipeline | None = None  #: the pipeline in the source's process (start's argument)
         self._holds = False  #: the exercise now is a hold (the tracker's still model on)
         self._lock = threading.Lock()
         self._opening: threading.Thread | None = None
@@ -67,13 +74,16 @@ class PoseService:
         self._closers: list[threading.Thread] = []
 
     # -- lifecycle ------------------------------------------------------------------------
-    def start(self, opener: Opener, reopen: Opener | None = None) -> None:
+    def start(self, opener: Opener, reopen: Opener | None = None, pipeline: RemotePipeline | None = None) -> None:
         """Open a new source (closing any current one) without blocking the caller.
 
-        ``reopen`` opens the same device again after it was lost (default: ``opener``)."""
+        ``reopen`` opens the same device again after it was lost (default: ``opener``). ``pipeline``:
+        the openers' sensors run the pose pipeline themselves and report to it (a
+        :class:`~sensors.process_sensor.ProcessSensor` each); None: it runs here around the sensor."""
         self.close()
         self._opener = opener
         self._reopen = reopen
+        self._remote = pipeline
         self.error = ""
         self._token += 1
         token = self._token
@@ -89,7 +99,7 @@ class PoseService:
         if reconnecting is not None and reconnecting.disconnected and not self.error:
             reconnecting.retry_now()
         elif self._opener is not None:
-            self.start(self._opener, self._reopen)
+            self.start(self._opener, self._reopen, self._remote)
 
     @property
     def disconnected(self) -> str:
@@ -112,13 +122,22 @@ class PoseService:
                 return opener()
             return again()
 
+        remote = self._remote
+        if remote is not None:
+            remote.reset()  # a retry: nothing of the last child's stream
         try:
             reconnecting = ReconnectingSensor(make, RECONNECT_EVERY_S, self.clock, background=self.threaded)
             reconnecting.open()
-            sensor = PipelineSensor(reconnecting)
-            sensor.open()
-            sensor.pipeline.set_holds(self._holds)
-            reconnecting.on_reconnect.append(sensor.pipeline.reset)  # a new device: its clock may restart
+            sensor: Sensor
+            pipeline: Pipeline
+            if remote is not None:  # the pipeline runs in the sensor's process
+                sensor, pipeline = reconnecting, remote
+            else:
+                wrapped = PipelineSensor(reconnecting)
+                wrapped.open()
+                sensor = pipeline = wrapped
+            pipeline.set_holds(self._holds)
+            reconnecting.on_reconnect.append(pipeline.reset)  # a new device: its clock may restart
             feed = PoseFeed(sensor, threaded=self.threaded)
         except SensorError as e:
             if token == self._token:
@@ -134,7 +153,7 @@ class PoseService:
             else:
                 stale = None
                 self._feed = feed
-                self._pipeline = sensor
+                self._pipeline = pipeline
                 self._reconnecting = reconnecting
                 self._reconnections_seen = 0
                 self.label = sensor.describe()
@@ -177,18 +196,10 @@ class PoseService:
     def predict(self, t_s: float) -> PoseFrame | None:
         """The pipeline's pose at ``t_s`` (the display time), or None before the first frame.
 
-        Never waits for the pipeline: while its worker is inside a stage (threaded), the last prediction
-        is returned again (one frame's pose drawn twice rather than a late frame)."""
-        with self._lock:
-            pipeline = self._pipeline
-        if pipeline is None:
-            return None
-        pose = pipeline.predict(t_s, wait=not self.threaded)
-        if pose is None:
-            self.busy_predicts += 1
-            return self._predicted
-        self._predicted = pose
-        return pose
+        Never waits: a pure function of the tracker's snapshot at its newest frame (published whole
+        by the pipeline, here or in the source's process, while it works on the next one)."""
+        pipeline = self._pipeline
+        return pipeline.predict(t_s) if pipeline is not None else None
 
     def set_holds(self, holds: bool) -> None:
         """The exercise now is a hold (plank, wall sit): the pipeline's tracker steadies held joints;
@@ -197,21 +208,19 @@ class PoseService:
             self._holds = holds
             pipeline = self._pipeline
         if pipeline is not None:
-            pipeline.pipeline.set_holds(holds)
+            pipeline.set_holds(holds)
 
     @property
     def stage_ms(self) -> dict[str, float]:
         """The pipeline's time for the newest frame per stage and ``total`` (ms); empty before a frame."""
-        with self._lock:
-            pipeline = self._pipeline
-        return dict(pipeline.pipeline.stage_ms) if pipeline is not None else {}
+        pipeline = self._pipeline
+        return dict(pipeline.stage_ms) if pipeline is not None else {}
 
     def _drop(self) -> None:
         with self._lock:
             feed, self._feed = self._feed, None
             self._pipeline = None
             self._reconnecting = None
-            self._predicted = None
         if feed is None:
             return
         if not self.threaded:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import glob
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,16 +74,33 @@ class SourceChoice:
             if self.spec is not None or not spec.startswith("webcam"):  # a named webcam must exist now
                 open_source(spec, SourceOptions(images=True, seed=self.seed)).close()
 
-    def open(self, exercise: str, realtime: bool | None = True) -> Sensor:
+    def fallback_spec(self, exercise: str) -> str | None:
+        """What :meth:`open` falls back to when the first choice fails (the demo, for an auto-picked webcam)."""
+        spec = self.spec_for(exercise)
+        if self.spec is not None or not spec.startswith("webcam"):
+            return None
+        return demo_spec(exercise)
+
+    def open(self, exercise: str, realtime: bool | None = True, opener: SpecOpener | None = None) -> Sensor:
         """Build and open the sensor for a level; falls back to the demo when an auto-picked webcam fails.
 
         ``realtime=True`` plays files and recordings at their own pace (as a camera would deliver them).
+        ``opener(spec, options)`` builds and opens a sensor (default: here, ``open_source(...).open()``).
         """
         spec = self.spec_for(exercise)
         options = SourceOptions(images=True, realtime=realtime, seed=self.seed, pose_model=self.pose_model)
+        opener = opener or _open_here
+        fallback = self.fallback_spec(exercise)
+        if fallback is None:
+            return opener(spec, options)
         try:
-            return open_source(spec, options).open()
+            return opener(spec, options)
         except SensorError:
-            if self.spec is not None or not spec.startswith("webcam"):
-                raise
-        return open_source(demo_spec(exercise), options).open()
+            return opener(fallback, options)
+
+
+SpecOpener = Callable[[str, SourceOptions], Sensor]
+
+
+def _open_here(spec: str, options: SourceOptions) -> Sensor:
+    return open_source(spec, options).open()

@@ -28,6 +28,7 @@ from sensors.pipeline.stages import DepthFusionStage, GravityStage, LockStage, S
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, open_source
 from sensors.tracking import PoseTracker, TrackerConfig
+from sensors.tracking.snapshot import TrackerSnapshot, predict_pose
 
 
 class Stage(Protocol):
@@ -78,41 +79,43 @@ class PosePipeline:
         self.last: PoseFrame | None = None  #: the last processed frame
         #: the last frame's time in each stage and in all ("total"), ms (e.g. for the game's F3 overlay)
         self.stage_ms: dict[str, float] = {}
-        self._lock = threading.Lock()  # a worker thread processes while the game thread predicts
+        #: the tracker's state at the last frame (None before one): :meth:`predict` reads only this
+        self.snapshot: TrackerSnapshot | None = None
+        self._lock = threading.Lock()  # process() on a worker vs set_holds() / reset() from the game
 
     def process(self, frame: PoseFrame) -> PoseFrame:
-        """Run every stage on ``frame`` (one stream: call from one thread at a time)."""
+        """Run every stage on ``frame`` (one stream: call from one thread at a time); publishes
+        :attr:`snapshot` for :meth:`predict`."""
         timings: dict[str, float] = {}
         t0_s = t_s = time.perf_counter()
-        for stage in self.stages:
-            with self._lock:  # per stage: predict() waits for one stage at most, never the whole chain
+        with self._lock:  # against set_holds / reset from another thread (never against predict)
+            for stage in self.stages:
                 frame = stage(frame)
-            now_s = time.perf_counter()
-            timings[stage.name] = (now_s - t_s) * 1000
-            t_s = now_s
-        timings["total"] = (t_s - t0_s) * 1000
+                now_s = time.perf_counter()
+                timings[stage.name] = (now_s - t_s) * 1000
+                t_s = now_s
+            snapshot = self.tracker.snapshot() if self.config.track else None
+        timings["total"] = (time.perf_counter() - t0_s) * 1000
         self.stage_ms = timings
         self.last = frame
+        self.snapshot = snapshot  # one reference swap: a reader sees the old snapshot or the new one
         return frame
 
-    def predict(self, t_s: float, wait: bool = True) -> PoseFrame | None:
-        """The player's pose at ``t_s`` (the display time): the tracker's prediction, bounded
-        by its ``max_extrapolate_s`` and ``max_coast_s``; the last frame when not tracking.
-        ``wait=False``: None at once while a stage is running (a render loop keeps its last pose)."""
-        if not self._lock.acquire(blocking=wait):
-            return None
-        try:
-            if not self.config.track:
-                return self.last
-            return self.tracker.predict(t_s)
-        finally:
-            self._lock.release()
+    def predict(self, t_s: float) -> PoseFrame | None:
+        """The player's pose at ``t_s`` (the display time): the tracker's prediction from its snapshot
+        at the last frame, bounded by its ``max_extrapolate_s`` and ``max_coast_s``; the last frame
+        when not tracking; None before the first frame. Takes no lock: it never waits for a stage."""
+        if not self.config.track:
+            return self.last
+        snapshot = self.snapshot
+        return predict_pose(snapshot, t_s) if snapshot is not None else None
 
     def reset(self) -> None:
         with self._lock:
             for stage in self.stages:
                 stage.reset()
             self.last = None
+            self.snapshot = None
 
     def set_holds(self, holds: bool) -> None:
         """Hold levels (plank, wall sit) turn the tracker's still model on: held joints steadier
@@ -122,6 +125,7 @@ class PosePipeline:
         with self._lock:
             if config != self.tracker.config:
                 self.tracker.reconfigure(config)
+                self.snapshot = None
 
 
 class PipelineSensor(Sensor):
@@ -156,8 +160,18 @@ class PipelineSensor(Sensor):
     def _close(self) -> None:
         self.inner.close()
 
-    def predict(self, t_s: float, wait: bool = True) -> PoseFrame | None:
-        return self.pipeline.predict(t_s, wait)
+    def predict(self, t_s: float) -> PoseFrame | None:
+        return self.pipeline.predict(t_s)
+
+    def set_holds(self, holds: bool) -> None:
+        self.pipeline.set_holds(holds)
+
+    def reset(self) -> None:
+        self.pipeline.reset()
+
+    @property
+    def stage_ms(self) -> dict[str, float]:
+        return self.pipeline.stage_ms
 
     def __getattr__(self, name: str) -> object:  # intrinsics, dropped, ... of the wrapped source
         if name.startswith("_") or name == "inner":

@@ -50,7 +50,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from filterpy.common import Q_discrete_white_noise
 
 from sensors.tracking import kernels
 
@@ -73,11 +72,12 @@ _Q_CACHE: dict[float, tuple[float, float, float]] = {}
 
 
 def _unit_q(dt_s: float) -> tuple[float, float, float]:
-    """(q00, q01, q11) of filterpy's ``Q_discrete_white_noise(2, dt, var=1)``."""
+    """(q00, q01, q11) of filterpy's ``Q_discrete_white_noise(2, dt, var=1)``, written out as filterpy
+    does (``[[.25 dt^4, .5 dt^3], [.5 dt^3, dt^2]]``): importing filterpy imports scipy, seconds in every
+    process that tracks (each game source's process)."""
     q = _Q_CACHE.get(dt_s)
     if q is None:
-        full = Q_discrete_white_noise(dim=2, dt=dt_s, var=1.0)
-        q = (float(full[0, 0]), float(full[0, 1]), float(full[1, 1]))
+        q = (float(0.25 * dt_s**4), float(0.5 * dt_s**3), float(dt_s**2))
         if len(_Q_CACHE) < 256:
             _Q_CACHE[dt_s] = q
     return q

@@ -52,6 +52,7 @@ from sensors.pose import JointSource, PoseFrame, TrackingState
 from sensors.tracking import kernels, measure
 from sensors.tracking.bank import KalmanBank, MotionNoise, _unit_q_array
 from sensors.tracking.limbs import SEGMENTS
+from sensors.tracking.snapshot import TrackerSnapshot
 from sensors.tracking.swap import _CANDIDATES, _SIDED, best_relabelling_from, relabel
 
 DEFAULT_FX_PX = 500.0  #: focal length assumed when a frame carries no intrinsics
@@ -237,6 +238,20 @@ class PoseTracker:
         c = self.config
         dt = float(np.clip(t_s - self._t_s, 0.0, min(c.max_extrapolate_s, c.max_coast_s)))
         return self._compose(self._last, dt, self._last_measured, self._last_depth, t_s)
+
+    def snapshot(self) -> TrackerSnapshot | None:
+        """The state :meth:`predict` reads, copied and frozen (None before the first frame):
+        ``snapshot.predict_pose(tracker.snapshot(), t_s)`` equals ``tracker.predict(t_s)``."""
+        if self._last is None or self._t_s is None:
+            return None
+        c, bank = self.config, self.bank
+        arrays = {
+            "position": bank.p, "velocity": bank.v, "image_c00": bank.c00[:, IMG], "image_c01": bank.c01[:, IMG],
+            "image_c11": bank.c11[:, IMG], "alive": bank.alive, "last_seen_s": self._last_seen_s,
+            "measured": self._last_measured, "depth": self._last_depth,
+        }  # fmt: skip
+        return TrackerSnapshot.capture(self._last, self._t_s, arrays, c.image_sigma_px, c.max_coast_s,
+                                       c.max_extrapolate_s)  # fmt: skip
 
     # -- internals -------------------------------------------------------------------
     def _noise_weight(self, confidence: np.ndarray) -> np.ndarray:
