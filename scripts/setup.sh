@@ -75,11 +75,16 @@ fi
 
 # -- 3. RepQuest and its dependencies ----------------------------------------------------------------
 want="$( (cat "$ROOT/pyproject.toml"; "$VENV/bin/python" --version) | sha256sum | cut -d' ' -f1)"
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && "$VENV/bin/python" -c 'import game.cli' 2>/dev/null; then
-    exit 0  # already installed and pyproject.toml unchanged
+if ! [ -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ] || ! "$VENV/bin/python" -c 'import game.cli' 2>/dev/null; then
+    say "installing RepQuest and its dependencies into $VENV (a few minutes the first time)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[dev]" ||
+        die "pip install failed (see above); RepQuest needs PyPI access for mediapipe, pygame, pyrealsense2..."
+    echo "$want" >"$STAMP"
+    say "ready: $VENV"
 fi
-say "installing RepQuest and its dependencies into $VENV (a few minutes the first time)"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[dev]" ||
-    die "pip install failed (see above); RepQuest needs PyPI access for mediapipe, pygame, pyrealsense2..."
-echo "$want" >"$STAMP"
-say "ready: $VENV"
+
+# -- 4. The pose pipeline's compiled kernels (numba) -------------------------------------------------
+# Compiled once per machine and code version into numba's cache (__pycache__ beside the sources), so no
+# game start or test pays for it; later runs only load them (a second or two).
+"$VENV/bin/python" -m sensors.warmup ||
+    die "compiling the pose pipeline's kernels failed (see above)"
