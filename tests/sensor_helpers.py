@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -54,3 +55,13 @@ class FileAsCamera:
 
     def __getattr__(self, name: str) -> object:  # isOpened, retrieve, get, set, release
         return getattr(self.cap, name)
+
+
+def is_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        return f.read().split()[2] != "Z"

@@ -27,18 +27,10 @@ from sensors.registry import register, unregister
 from sensors.tracking.snapshot import predict_pose
 from tests import child_sources
 from tests.game_helpers import play_scene
+from tests.sensor_helpers import is_alive
 from tests.test_tracker_snapshot import assert_same_pose
 
 WAIT_S = 60.0  #: a child imports numpy and the pipeline first (seconds on a loaded machine)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-        return f.read().split()[2] != "Z"  # a zombie has ended
 
 
 def _wait(done: Callable[[], bool], max_s: float, why: str) -> None:
@@ -133,10 +125,10 @@ def test_the_child_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
         try:
             assert parent.stdout is not None
             child = int(parent.stdout.readline())
-            assert _alive(child)
+            assert is_alive(child)
             parent.send_signal(signal.SIGKILL)
             parent.wait()
-            _wait(lambda: not _alive(child), 10.0, "the child outlived its parent")
+            _wait(lambda: not is_alive(child), 10.0, "the child outlived its parent")
         finally:
             parent.kill()
 
@@ -194,15 +186,25 @@ def test_the_game_draws_and_tunes_the_pipeline_in_the_child(screen: pygame.Surfa
         app.close()
 
 
+def _paused_by(screen: pygame.Surface, spec: str) -> App:
+    """An endless squat level played from ``spec`` (a camera in a child that fails on cue), run until it pauses."""
+    level = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
+    app = _app(screen, spec, level)
+    try:
+        app.push(app.make("play", level=level))
+        _run_until(app, lambda: app.scene.name == "pause", WAIT_S)
+    except BaseException:
+        app.close()
+        raise
+    return app
+
+
 @pytest.mark.usefixtures("child_cams")
 def test_a_camera_lost_in_the_child_pauses_and_comes_back_in_a_new_child(
     screen: pygame.Surface, tmp_path: Path
 ) -> None:
-    level = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
-    app = _app(screen, f"unpluggedcam:{tmp_path}:60:squat,reps=0,realtime=1", level)
+    app = _paused_by(screen, f"unpluggedcam:{tmp_path}:60:squat,reps=0,realtime=1")
     try:
-        app.push(app.make("play", level=level))
-        _run_until(app, lambda: app.scene.name == "pause", WAIT_S)
         pause = app.scene
         assert isinstance(pause, PauseScene)
         assert pause.kind == "sensor"
@@ -224,11 +226,8 @@ def test_a_camera_lost_in_the_child_pauses_and_comes_back_in_a_new_child(
 def test_a_broken_source_in_the_child_is_one_error_line_on_the_pause_screen(
     screen: pygame.Surface, tmp_path: Path
 ) -> None:
-    level = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
-    app = _app(screen, f"brokencam:{tmp_path}:30:squat,reps=0,realtime=1", level)
+    app = _paused_by(screen, f"brokencam:{tmp_path}:30:squat,reps=0,realtime=1")
     try:
-        app.push(app.make("play", level=level))
-        _run_until(app, lambda: app.scene.name == "pause", WAIT_S)
         assert app.scene.kind == "sensor"
         assert app.poses.error == "brokencam: the recording is truncated after frame 40"
         assert app.poses.disconnected == ""  # not retried by itself: the player chooses retry or another source

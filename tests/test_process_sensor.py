@@ -18,15 +18,7 @@ from sensors import SourceOptions, check_sensor, open_source
 from sensors.errors import SourceUnavailable
 from sensors.process_sensor import ProcessSensor
 from tests.game_helpers import play_scene
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-        return f.read().split()[2] != "Z"  # a zombie has ended
+from tests.sensor_helpers import is_alive
 
 
 def test_a_process_sensor_passes_the_contract() -> None:
@@ -96,12 +88,12 @@ def test_the_real_time_game_plays_the_demo_from_a_child_process(screen: pygame.S
         pid = remote.pid
         assert pid is not None
         assert pid != os.getpid()
-        assert _alive(pid)
+        assert is_alive(pid)
         assert play_scene(app).frame is not None
         assert play_scene(app).frame.rgb is not None  # the camera picture came across too
     finally:
         app.close()
     deadline = time.monotonic() + 5.0
-    while _alive(pid) and time.monotonic() < deadline:
+    while is_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(pid)  # closing the game ends the child
+    assert not is_alive(pid)  # closing the game ends the child
