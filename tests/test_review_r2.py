@@ -46,7 +46,7 @@ def test_infinite_rule_weight_is_rejected() -> None:
 
 def test_rep_duration_range_must_be_ordered() -> None:
     # min > max: no rep could ever be counted, silently
-    error = _load_edited("rep_s: {min: 0.6, max: 12}", "rep_s: {min: 20, max: 12}")
+    error = _load_edited("rep_s: {min: 0.35, max: 12}", "rep_s: {min: 20, max: 12}")
     message = str(error)
     assert "counting.rep_s: expected min <= max" in message
 
