@@ -15,7 +15,7 @@ from game.scenes import ResultsScene
 from game.source_choice import SourceChoice
 from game.store import ProfileStore
 from levels import load_builtin
-from levels.model import Pack
+from levels.model import Goal, Level, Pack
 from sensors.contract import Sensor
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
@@ -31,6 +31,19 @@ def make_app(
     pack = pack or load_builtin()
     opts = GameOptions(pack=pack, source=SourceChoice(source, seed=1), threaded_feed=False, sound=False, **options)  # type: ignore[arg-type]
     return App(screen, opts, store)
+
+
+#: a level that never ends by its goal: for tests that watch the play scene (pause, reconnect, overlay)
+ENDLESS_SQUATS = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
+
+
+def playing(screen: pygame.Surface, source: str, level: Level = ENDLESS_SQUATS) -> App:
+    """The real-time game (threaded feed: the source and pipeline in a child process) playing ``level``
+    (the pack's only level) from ``source``."""
+    app = App(screen, GameOptions(pack=Pack(id="t", name="T", levels=[level]), source=SourceChoice(source, seed=1),
+                                  sound=False))  # fmt: skip
+    app.push(app.make("play", level=level))
+    return app
 
 
 def steps(app: App, seconds: float) -> None:

@@ -11,12 +11,10 @@ import numpy as np
 import pygame
 import pytest
 
-from game.app import App, GameOptions, make_screen, shutdown
+from game.app import App, make_screen, shutdown
 from game.loop import frames
-from game.source_choice import SourceChoice
 from levels import load_builtin
-from levels.model import Goal, Level, Pack
-from tests.game_helpers import check_screenshot, make_app, play_scene, steps
+from tests.game_helpers import check_screenshot, make_app, play_scene, playing, steps
 
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "test-screenshots"
 OVERLAY = (860, 12, 410, 140)  #: top right of the feed
@@ -69,13 +67,9 @@ def test_the_overlay_shows_the_pipeline_time_per_stage(screen: pygame.Surface) -
 def test_a_real_camera_source_shows_inference_pipeline_and_latency(screen: pygame.Surface, shared_data: Path) -> None:
     """A real clip played as a camera (in real time, real MediaPipe in its worker, the threaded game)."""
     clip = shared_data / "clips" / "squat_side_c.mp4"
-    level = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
-    pack = Pack(id="t", name="T", levels=[level])
-    options = GameOptions(pack=pack, source=SourceChoice(f"video:{clip}"), sound=False)
-    app = App(screen, options)
+    app = playing(screen, f"video:{clip}")
     lines: list[str] = []
     try:
-        app.push(app.make("play", level=level))
         app.press(pygame.K_F3)
         deadline = time.monotonic() + 30.0
         for dt_s in frames(60):

@@ -15,16 +15,14 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.app import App, GameOptions, make_screen, shutdown
+from game.app import App, make_screen, shutdown
 from game.loop import frames
 from game.scenes import PauseScene
-from game.source_choice import SourceChoice
-from levels.model import Goal, Level, Pack
 from sensors.contract import Capabilities, Sensor
 from sensors.errors import SourceUnavailable
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, open_source, register, unregister
-from tests.game_helpers import check_screenshot
+from tests.game_helpers import check_screenshot, playing
 from tests.sensor_helpers import Wrapped
 
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "test-screenshots"
@@ -92,11 +90,8 @@ def _run_until(app: App, done: object, max_s: float) -> None:
 
 @pytest.mark.usefixtures("livecam")
 def test_a_live_camera_unplugged_mid_level_is_reopened_off_the_game_thread(screen: pygame.Surface) -> None:
-    level = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
-    source = SourceChoice("livecam:150:squat,reps=0,realtime=1,noise_px=1", seed=1)
-    app = App(screen, GameOptions(pack=Pack(id="t", name="T", levels=[level]), source=source, sound=False))
+    app = playing(screen, "livecam:150:squat,reps=0,realtime=1,noise_px=1")
     try:
-        app.push(app.make("play", level=level))
         play = app.scene
         _run_until(app, lambda: app.scene.name == "pause", 20.0)  # 150 frames at 30 fps: 5 s
         pause = app.scene

@@ -15,18 +15,17 @@ import numpy as np
 import pygame
 import pytest
 
-from game.app import App, GameOptions, make_screen, shutdown
+from game.app import App, make_screen, shutdown
 from game.loop import frames
 from game.scenes import PauseScene
-from game.source_choice import SourceChoice
-from levels.model import Goal, Level, Pack
+from levels.model import Goal, Level
 from sensors import SourceOptions, open_source
 from sensors.pipeline import PosePipeline
 from sensors.process_sensor import ProcessSensor, RemotePipeline, runs_in_a_child
 from sensors.registry import register, unregister
 from sensors.tracking.snapshot import predict_pose
 from tests import child_sources
-from tests.game_helpers import play_scene
+from tests.game_helpers import play_scene, playing
 from tests.sensor_helpers import is_alive
 from tests.test_tracker_snapshot import assert_same_pose
 
@@ -152,11 +151,6 @@ def child_cams() -> Iterator[None]:
     unregister("brokencam")
 
 
-def _app(screen: pygame.Surface, spec: str, level: Level) -> App:
-    pack = Pack(id="t", name="T", levels=[level])
-    return App(screen, GameOptions(pack=pack, source=SourceChoice(spec, seed=1), sound=False))
-
-
 def _run_until(app: App, done: Callable[[], bool], max_s: float) -> None:
     deadline = time.monotonic() + max_s
     for dt_s in frames(60):
@@ -168,9 +162,8 @@ def _run_until(app: App, done: Callable[[], bool], max_s: float) -> None:
 
 def test_the_game_draws_and_tunes_the_pipeline_in_the_child(screen: pygame.Surface) -> None:
     level = Level(id="hold", title="Hold", exercise="plank", goal=Goal(hold_s=600), stars=(1, 2, 3))
-    app = _app(screen, "synthetic:plank,hold_s=600,realtime=1", level)
+    app = playing(screen, "synthetic:plank,hold_s=600,realtime=1", level)
     try:
-        app.push(app.make("play", level=level))
         _run_until(app, lambda: app.poses.frames_seen >= 10, WAIT_S)
         remote = app.poses._pipeline
         assert isinstance(remote, RemotePipeline)  # no pipeline in the game's process
@@ -188,10 +181,8 @@ def test_the_game_draws_and_tunes_the_pipeline_in_the_child(screen: pygame.Surfa
 
 def _paused_by(screen: pygame.Surface, spec: str) -> App:
     """An endless squat level played from ``spec`` (a camera in a child that fails on cue), run until it pauses."""
-    level = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
-    app = _app(screen, spec, level)
+    app = playing(screen, spec)
     try:
-        app.push(app.make("play", level=level))
         _run_until(app, lambda: app.scene.name == "pause", WAIT_S)
     except BaseException:
         app.close()

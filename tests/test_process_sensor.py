@@ -10,14 +10,12 @@ import numpy as np
 import pygame
 import pytest
 
-from game.app import App, GameOptions, make_screen, shutdown
+from game.app import make_screen, shutdown
 from game.loop import frames
-from game.source_choice import SourceChoice
-from levels.model import Goal, Level, Pack
 from sensors import SourceOptions, check_sensor, open_source
 from sensors.errors import SourceUnavailable
 from sensors.process_sensor import ProcessSensor
-from tests.game_helpers import play_scene
+from tests.game_helpers import play_scene, playing
 from tests.sensor_helpers import is_alive
 
 
@@ -72,11 +70,8 @@ def screen() -> Iterator[pygame.Surface]:
 
 
 def test_the_real_time_game_plays_the_demo_from_a_child_process(screen: pygame.Surface) -> None:
-    level = Level(id="endless", title="Endless", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
-    source = SourceChoice("synthetic:squat,reps=0,realtime=1", seed=1)
-    app = App(screen, GameOptions(pack=Pack(id="t", name="T", levels=[level]), source=source, sound=False))
+    app = playing(screen, "synthetic:squat,reps=0,realtime=1")
     try:
-        app.push(app.make("play", level=level))
         deadline = time.monotonic() + 60.0
         for dt_s in frames(60):
             assert app.step(dt_s)
