@@ -18,6 +18,8 @@ The perturbations are in :mod:`sensors.perturb`:
 * ``slower``: 1.5x slower;
 * ``small``: the player at 60 % of the size, off-centre (image pixels only);
 * ``roll``: the camera rolled 8 degrees (image and camera/world coordinates);
+* ``tilt_down`` / ``tilt_up``: the camera pitched 12 degrees down (on a shelf) or up (on the floor): the
+  image homography K R K^-1 of a camera turning about its centre;
 * ``noise``: landmark noise of 1.5 % of the body's height in the image (and 2 cm in metres), seeded;
 * ``dropout``: 10 % of the joints of each frame unseen (confidence 0.05), seeded.
 

@@ -162,7 +162,7 @@ class FormEngine:
     @property
     def range_model(self) -> RangeModel | None:
         """The player's range of the counted signal (the side that moved its thresholds most)."""
-        return max(self._ranges, key=lambda r: r.shift) if self._ranges else None
+        return max(self._ranges, key=lambda r: r.moved) if self._ranges else None
 
     @property
     def effective_calibration(self) -> Calibration | None:
@@ -255,7 +255,7 @@ class FormEngine:
     def ready_thresholds(self) -> dict[str, tuple[float | None, float | None]] | None:
         """The ready pose's bounds on the counted signal as in force (moved with the player's range)."""
         r = self.range_model
-        if r is None or r.shift == 0.0:
+        if r is None or r.moved == 0.0:
             return None
         name = self.definition.primary_signal
         conds = [c for c in self.definition.ready.when if c.signal == name]

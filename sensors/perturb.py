@@ -1,10 +1,10 @@
-"""Changes to a pose stream that must not change a rep count: mirror, frame rate, tempo, size, roll, noise, dropout.
+"""Changes to a pose stream that must not change a rep count: mirror, rate, tempo, size, roll, tilt, noise, dropout.
 
 Pure functions from a list of :class:`~sensors.pose.PoseFrame` to another,
 applied to a clip's raw poses (before the pose pipeline) to ask whether a
 count holds for the ways the world differs from one recording: the camera
 mirrored, another frame rate, a faster or slower player, a player smaller
-or off-centre in the picture, a rolled camera, a weaker (noisier) pose model,
+or off-centre in the picture, a rolled or tilted camera, a weaker (noisier) pose model,
 joints that drop out. Used by ``repquest bench robustness`` and its tests.
 """
 
@@ -22,6 +22,8 @@ Frames = list[PoseFrame]
 Perturb = Callable[[Frames], Frames]
 
 ROLL_DEG = 8.0
+PITCH_DEG = 12.0
+FOCAL_OF_WIDTH = 1.0  # a webcam's focal length is about its image width (a ~53 degree field of view)
 SMALL_SCALE = 0.6
 NOISE_OF_HEIGHT = 0.015
 NOISE_M = 0.02
@@ -86,6 +88,33 @@ def _roll(frames: Frames) -> Frames:
     return out
 
 
+def _pitch(deg: float) -> Perturb:
+    """The camera tilted ``deg`` about its horizontal axis (positive: looking down, as from a shelf).
+
+    A camera turning about its own centre moves every image point by the
+    homography K R K^-1 (exact for a pinhole camera, whatever the depth); the
+    camera and world coordinates turn with R.
+    """
+    a = math.radians(deg)
+    rot3 = np.array([[1.0, 0.0, 0.0], [0.0, math.cos(a), -math.sin(a)], [0.0, math.sin(a), math.cos(a)]])
+
+    def pitch(frames: Frames) -> Frames:
+        out = []
+        for f in frames:
+            w_px, h_px = f.image_size_px
+            f_px = FOCAL_OF_WIDTH * w_px
+            centred = (f.image_xy_px - np.array([w_px / 2, h_px / 2])) / f_px
+            rays = np.column_stack([centred, np.ones(len(centred))])
+            turned = rays @ rot3.T
+            xy = turned[:, :2] / turned[:, 2:3] * f_px + np.array([w_px / 2, h_px / 2])
+            out.append(
+                f.with_changes(image_xy_px=xy, world_xyz_m=f.world_xyz_m @ rot3.T, camera_xyz_m=f.camera_xyz_m @ rot3.T)
+            )
+        return out
+
+    return pitch
+
+
 def _body_height_px(frames: Frames) -> float:
     spans = [np.nanmax(f.image_xy_px[:, 1]) - np.nanmin(f.image_xy_px[:, 1]) for f in frames if f.confidence.max() > 0]
     return float(np.nanmedian(spans)) if spans else 100.0
@@ -125,6 +154,8 @@ PERTURBATIONS: dict[str, Perturb] = {
     "slower": _retime(1.5),
     "small": _small,
     "roll": _roll,
+    "tilt_down": _pitch(PITCH_DEG),
+    "tilt_up": _pitch(-PITCH_DEG),
     "noise": _noise,
     "dropout": _dropout,
 }

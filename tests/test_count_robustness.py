@@ -56,7 +56,28 @@ def test_retiming_scales_time_from_the_first_frame_and_half_fps_keeps_every_othe
     assert [f.index for f in PERTURBATIONS["half_fps"](frames)] == [f.index for f in frames[::2]]
 
 
-@pytest.mark.parametrize("name", ["mirror", "faster", "slower", "noise"])
+def test_a_tilted_camera_moves_the_picture_by_the_rotation_and_keeps_the_bodys_own_angles() -> None:
+    frames = [f for f in _synthetic("squat", reps=1) if np.isfinite(f.world_xyz_m).all()][:5]
+    assert frames
+    down = PERTURBATIONS["tilt_down"](frames)
+    up = PERTURBATIONS["tilt_up"](down)
+    for a, b in zip(frames, up, strict=True):  # down then up: the same camera again
+        np.testing.assert_allclose(a.image_xy_px, b.image_xy_px, atol=1e-6)
+        np.testing.assert_allclose(a.camera_xyz_m, b.camera_xyz_m, atol=1e-12)
+    f, g = frames[0], down[0]
+    # looking down, everything in front rises in the picture
+    assert np.all(g.image_xy_px[:, 1] < f.image_xy_px[:, 1])
+    # a rotation keeps lengths: the thigh is as long as before
+    thigh_a = np.linalg.norm(f.world_xyz_m[Joint.LEFT_HIP] - f.world_xyz_m[Joint.LEFT_KNEE])
+    thigh_b = np.linalg.norm(g.world_xyz_m[Joint.LEFT_HIP] - g.world_xyz_m[Joint.LEFT_KNEE])
+    assert thigh_b == pytest.approx(thigh_a)
+    # and the camera's own "down" is no longer the body's: a standing trunk now leans in camera coordinates
+    trunk = g.world_xyz_m[Joint.LEFT_SHOULDER] - g.world_xyz_m[Joint.LEFT_HIP]
+    lean_deg = np.degrees(np.arccos(abs(trunk[1]) / np.linalg.norm(trunk)))
+    assert lean_deg > 6.0
+
+
+@pytest.mark.parametrize("name", ["mirror", "faster", "slower", "noise", "tilt_down", "tilt_up"])
 def test_a_synthetic_set_counts_the_same_under_each_perturbation(name: str) -> None:
     frames = _synthetic("squat", reps=3)
     assert _count(PERTURBATIONS[name](frames), "squat")[0] == 3
@@ -70,6 +91,8 @@ def test_a_synthetic_set_counts_the_same_under_each_perturbation(name: str) -> N
         ("lunge_front34_a", "mirror"),  # alternating legs: the counted side follows the mirror
         ("pushup_side_a", "half_fps"),
         ("jumpingjack_front_a", "roll"),
+        ("situp_oblique_a", "tilt_down"),  # was 0 of 6: the trunk's angle to the picture's vertical offset 12 deg
+        ("squat_side_a", "tilt_up"),
     ],
 )
 def test_a_real_clip_keeps_its_count_under_a_perturbation(shared_data: Path, stem: str, name: str) -> None:

@@ -44,9 +44,33 @@ def test_the_slide_is_bounded_so_a_held_half_squat_is_never_a_start_position() -
     model = RangeModel(C, demand=155.0)
     feed(model, np.full(90, 120.0))
     assert model.shift == pytest.approx(max_shift(Thresholds.of(C)))
+    assert model.offset == 0.0  # it never goes past the turn
     assert model.thresholds.start_exit > model.thresholds.turn_exit
     assert model.thresholds.partial > model.thresholds.turn_enter
     assert model.shifted_condition(155.0) > 130.0
+
+
+def test_a_range_offset_past_the_turn_moves_the_whole_set_and_a_rep_still_spans_it() -> None:
+    """A sit-up filmed by a camera looking down: every trunk position reads more upright (rest 0.58, top 0.80)."""
+    situp = load_library()["situp"].counting
+    assert situp is not None
+    prior = Thresholds.of(situp)
+    model = RangeModel(situp)
+    t = np.arange(0, 10, 1 / FPS)
+    feed(model, 0.69 + 0.11 * np.cos(2 * np.pi * t / 2.5))
+    th = model.thresholds
+    assert model.offset > 0.0
+    assert th.start_enter >= model.rest + 0.5 * abs(prior.start_enter - prior.start_exit) - 1e-9  # rest inside
+    assert th.turn_enter < model.top  # the turn still passed
+    assert th.turn_enter - th.turn_exit == pytest.approx(prior.turn_enter - prior.turn_exit)  # bands as written
+    assert th.turn_enter - th.start_enter >= (prior.turn_enter - prior.start_enter) - max_shift(prior) - 1e-9
+
+
+def test_small_pulses_at_the_bottom_never_open_a_start_zone() -> None:
+    model = RangeModel(C, demand=155.0)
+    t = np.arange(0, 10, 1 / FPS)
+    feed(model, 105.0 + 10.0 * np.sin(2 * np.pi * t))  # squat pulses 95-115 deg, never standing
+    assert model.thresholds.start_enter > model.rest  # the pulses' high end is no start position
 
 
 def test_a_zero_max_shift_keeps_the_library_thresholds() -> None:
