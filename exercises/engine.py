@@ -93,7 +93,7 @@ class FormEngine:
         d = definition
         self.definition = d
         self.calibration = calibration
-        self._plan = SignalPlan(dict(d.signals))
+        self._plan = SignalPlan(dict(d.signals), counted=d.primary_signal)
         self._index = self._plan.index
         self._primary = self._index[d.primary_signal]
         c = d.counting if d.kind == "reps" else None

@@ -31,6 +31,11 @@ from sensors.pose import JointSource, PoseFrame
 
 #: joints below this confidence count as unseen
 MIN_CONFIDENCE = 0.3
+#: ...except, for the counted signal, a joint the picture cuts off (its position outside the image):
+#: the pose model places it by the body it sees and lowers its visibility for being out of the picture
+#: (on the shared clips' out-of-frame wrists, knees and ankles: median 0.24), so a squat filmed with the
+#: feet cut off is still counted from the model's guess of the ankles; form rules still need MIN_CONFIDENCE
+MIN_CONFIDENCE_CUT_OFF = 0.05
 #: a measurement whose joints drop out keeps its last value this long (occlusion flicker in side views)
 HOLD_S = 0.25
 
@@ -107,7 +112,8 @@ class SignalPlan:
     than :data:`HOLD_S` keeps its last value (frames must come in time order).
     """
 
-    def __init__(self, signals: dict[str, SignalSpec]) -> None:
+    def __init__(self, signals: dict[str, SignalSpec], counted: str | None = None) -> None:
+        """``counted``: the signal reps are counted on, which may use joints the picture cuts off."""
         self.names: list[str] = list(signals)
         self.index = {n: i for i, n in enumerate(self.names)}
         self._combine: list[str] = []
@@ -136,6 +142,7 @@ class SignalPlan:
         self.signal_terms: list[list[int]] = [[] for _ in self.names]
         for k, t in enumerate(terms):
             self.signal_terms[t[0]].append(k)
+        self.counted_terms = np.array([counted is not None and self.names[t[0]] == counted for t in terms], dtype=bool)
         self.needs_forward = self.by_kind["forward"].size > 0
         self._xyz = np.zeros((3, NUM_JOINTS, 3))
         self._ups_key: tuple[float, ...] = ()
@@ -163,6 +170,7 @@ class SignalPlan:
         sl, sr = seen[_LEFT], seen[_RIGHT]
         # a midpoint is seen when either side is; with one side unseen (side views) it is the seen joint
         ext_seen = np.concatenate([seen, sl | sr, _TRUE])
+        cut = self._cut_off_seen(frame, seen) if self.counted_terms.any() else None
         ext_depth = np.concatenate([depth, depth[_LEFT] & depth[_RIGHT], _TRUE])
         ext_conf = np.concatenate([conf, np.maximum(np.where(sl, conf[_LEFT], 0), np.where(sr, conf[_RIGHT], 0)), _ONE])
         # midpoints use both sides whenever both have a position (a low-visibility far-side joint is
@@ -180,6 +188,8 @@ class SignalPlan:
 
         pts = self.points
         term_seen = ext_seen[pts].all(axis=1)
+        if cut is not None:
+            term_seen |= self.counted_terms & cut[pts].all(axis=1)
         term_depth = ext_depth[pts].all(axis=1)
         term_conf = ext_conf[pts].min(axis=1)
         world_ok = np.isfinite(ext[SPACE_WORLD][pts]).all(axis=(1, 2))
@@ -208,6 +218,18 @@ class SignalPlan:
         term_values = np.where(fresh, term_values, np.where(held, self._last_v, np.nan))
         term_conf = np.where(fresh, term_conf, 0.5 * term_conf)
         return self._combine_terms(term_values, term_conf)
+
+    @staticmethod
+    def _cut_off_seen(frame: PoseFrame, seen: np.ndarray) -> np.ndarray | None:
+        """The extended seen mask with joints the picture cuts off counted as seen; None when there are none."""
+        xy = frame.image_xy_px
+        w_px, h_px = frame.image_size_px
+        outside = (xy[:, 0] < 0) | (xy[:, 0] > w_px) | (xy[:, 1] < 0) | (xy[:, 1] > h_px)
+        guessed = outside & (frame.source != JointSource.MISSING) & (frame.confidence >= MIN_CONFIDENCE_CUT_OFF)
+        if not guessed.any():
+            return None
+        both = seen | guessed
+        return np.concatenate([both, both[_LEFT] | both[_RIGHT], _TRUE])
 
     def _ups(self, gravity: np.ndarray | None) -> np.ndarray:
         """(3, 3) "up" per space: the image's (gravity projected on it) and the 3D frames'."""

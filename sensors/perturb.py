@@ -1,11 +1,12 @@
-"""Changes to a pose stream that must not change a rep count: mirror, rate, tempo, size, roll, tilt, noise, dropout.
+"""Changes to a pose stream that must not change a rep count: mirror, rate, tempo, size, roll, tilt, crop, noise...
 
 Pure functions from a list of :class:`~sensors.pose.PoseFrame` to another,
 applied to a clip's raw poses (before the pose pipeline) to ask whether a
 count holds for the ways the world differs from one recording: the camera
 mirrored, another frame rate, a faster or slower player, a player smaller
-or off-centre in the picture, a rolled or tilted camera, a weaker (noisier) pose model,
-joints that drop out. Used by ``repquest bench robustness`` and its tests.
+or off-centre in the picture, a rolled or tilted camera, feet cut off by
+the picture's edge, a weaker (noisier) pose model, joints that drop out.
+Used by ``repquest bench robustness`` and its tests.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sensors.joints import MIRROR_INDEX
+from sensors.joints import MIRROR_INDEX, Joint
 from sensors.pose import PoseFrame
 
 Frames = list[PoseFrame]
@@ -25,6 +26,9 @@ ROLL_DEG = 8.0
 PITCH_DEG = 12.0
 FOCAL_OF_WIDTH = 1.0  # a webcam's focal length is about its image width (a ~53 degree field of view)
 SMALL_SCALE = 0.6
+CUT_OF_SHIN = 0.5  #: the picture's lower edge, as a fraction of the way from the knees down to the ankles
+CUT_OFF_CONFIDENCE_SCALE = 0.3  #: the model's visibility of a joint it places outside the picture (median 0.24)
+CUT_OFF_NOISE_OF_HEIGHT = 0.02  #: ...and the extra error of that guess
 NOISE_OF_HEIGHT = 0.015
 NOISE_M = 0.02
 DROPOUT = 0.1
@@ -120,6 +124,53 @@ def _body_height_px(frames: Frames) -> float:
     return float(np.nanmedian(spans)) if spans else 100.0
 
 
+def _upright(frames: Frames) -> bool:
+    """Whether the body mostly stands: the trunk (hips to shoulders) within 45 deg of the camera's vertical,
+    in the pose model's 3D (a push-up seen from the front looks upright in the picture)."""
+    shoulders = [Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER]
+    hips = [Joint.LEFT_HIP, Joint.RIGHT_HIP]
+    trunk = np.array(
+        [np.nanmean(f.world_xyz_m[shoulders], axis=0) - np.nanmean(f.world_xyz_m[hips], axis=0) for f in frames]
+    )
+    ok = np.isfinite(trunk).all(axis=1)
+    if not ok.any():
+        return False
+    lean_deg = np.degrees(np.arccos(np.clip(-trunk[ok, 1] / np.linalg.norm(trunk[ok], axis=1), -1.0, 1.0)))
+    return bool(np.median(lean_deg) < 45.0)
+
+
+def _cut_shins(frames: Frames) -> Frames:
+    """The picture cut at mid-shin of a standing player (a camera too close or too low): the feet are outside it.
+
+    Streams of a body mostly on the floor (push-ups, bridges) are left as they are.
+
+    The pose model still places joints it cannot see by the body it can,
+    with lower visibility (the shared clips' out-of-frame joints: median
+    0.24) and more error; this keeps their positions, outside the shorter
+    picture, with their confidence scaled down and noise added.
+    """
+    knees = [Joint.LEFT_KNEE, Joint.RIGHT_KNEE]
+    ankles = [Joint.LEFT_ANKLE, Joint.RIGHT_ANKLE]
+    seen = [f for f in frames if f.confidence.max() > 0]
+    if not seen or not _upright(seen):
+        return list(frames)  # a body on the floor has no shins below the rest of it to cut
+    knee_y = float(np.nanmedian([np.nanmean(f.image_xy_px[knees, 1]) for f in seen]))
+    ankle_y = float(np.nanmedian([np.nanmean(f.image_xy_px[ankles, 1]) for f in seen]))
+    cut_y = knee_y + CUT_OF_SHIN * (ankle_y - knee_y)
+    rng = np.random.default_rng(5)
+    sigma_px = CUT_OFF_NOISE_OF_HEIGHT * _body_height_px(frames)
+    out = []
+    for f in frames:
+        below = f.image_xy_px[:, 1] > cut_y
+        xy = f.image_xy_px.copy()
+        xy[below] += rng.normal(0.0, sigma_px, (int(below.sum()), 2))
+        conf = f.confidence.copy()
+        conf[below] *= CUT_OFF_CONFIDENCE_SCALE
+        w_px, h_px = f.image_size_px
+        out.append(f.with_changes(image_xy_px=xy, confidence=conf, image_size_px=(w_px, min(h_px, max(1, int(cut_y))))))
+    return out
+
+
 def _noise(frames: Frames) -> Frames:
     rng = np.random.default_rng(7)
     sigma_px = NOISE_OF_HEIGHT * _body_height_px(frames)
@@ -156,6 +207,7 @@ PERTURBATIONS: dict[str, Perturb] = {
     "roll": _roll,
     "tilt_down": _pitch(PITCH_DEG),
     "tilt_up": _pitch(-PITCH_DEG),
+    "cut_shins": _cut_shins,
     "noise": _noise,
     "dropout": _dropout,
 }

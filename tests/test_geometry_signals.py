@@ -96,3 +96,23 @@ def test_min_side_picks_the_more_bent_leg() -> None:
     sv = plan.evaluate(frame(image=pts), View.SIDE)
     assert sv.values[0] == pytest.approx(90.0)
     assert (sv.left[0], sv.right[0]) == pytest.approx((90.0, 180.0))
+
+
+def test_the_counted_signal_uses_a_joint_the_picture_cuts_off_and_other_signals_do_not() -> None:
+    """A squat filmed with the feet below the picture: the model's low-visibility guess of the ankle counts."""
+    cut = {J.LEFT_HIP: (100.0, 300.0), J.LEFT_KNEE: (100.0, 400.0), J.LEFT_ANKLE: (200.0, 500.0)}  # ankle below 480
+    f = frame(0.0, cut, None)
+    low = f.confidence.copy()
+    low[J.LEFT_ANKLE] = 0.1
+    f = f.with_changes(confidence=low)
+    spec = {
+        "knee": SignalSpec(angle=("hip", "knee", "ankle"), side="left", plane="sagittal"),
+        "shin": SignalSpec(angle=("hip", "knee", "ankle"), side="left", plane="sagittal"),
+    }
+    counted = SignalPlan(spec, counted="knee").evaluate(f, View.SIDE)
+    assert counted.values[0] == pytest.approx(135.0)
+    assert math.isnan(counted.values[1])  # a form rule's signal still needs a visible joint
+    assert math.isnan(SignalPlan(spec).evaluate(f, View.SIDE).values[0])
+    # inside the picture, the same low visibility is an occlusion, not a cut: unseen
+    inside = f.with_changes(image_xy_px=np.where(np.isfinite(f.image_xy_px), f.image_xy_px - [0.0, 100.0], np.nan))
+    assert math.isnan(SignalPlan(spec, counted="knee").evaluate(inside, View.SIDE).values[0])
