@@ -90,7 +90,7 @@ def runs_in_a_child(spec: str) -> bool:
 
 #: the child's first lines: the parent's path, then this module (its arguments come on stdin)
 BOOT = (
-    "import pickle, sys; a = pickle.load(sys.stdin.buffer); sys.path[:0] = a['path']; "
+    "import os, pickle, sys; a = pickle.load(sys.stdin.buffer); sys.path[:0] = a['path']; os.nice(a['nice']); "
     "from sensors.process_child import child_main; child_main(a['fd'], a['cmd_fd'], a['ring_fd'], a['payload'])"
 )
 
@@ -190,8 +190,12 @@ class ProcessSensor(Sensor):
         options: SourceOptions | None = None,
         pipeline: RemotePipeline | None = None,
         images: tuple[str, ...] = IMAGES,
+        nice: int = 0,
     ) -> None:
         super().__init__()
+        #: the child's niceness (added to this process's): a positive value lets a game loop sharing the CPU
+        #: with it run first (the child keeps what the loop leaves; it drops frames, never queues them)
+        self.nice = nice
         #: the frame's images that come across (the game shows ``rgb``; the depth map is the pipeline's, in the child)
         self.images = images
         self.spec = spec
@@ -276,7 +280,8 @@ class ProcessSensor(Sensor):
         config = pipeline.config if pipeline is not None else None
         holds = pipeline.holds if pipeline is not None else False
         payload = pickle.dumps((factory, target, self.options, config, holds, self.images, self.display_target))
-        args = {"path": list(sys.path), "fd": write_fd, "cmd_fd": cmd_read_fd, "ring_fd": ring_fd, "payload": payload}
+        args = {"path": list(sys.path), "fd": write_fd, "cmd_fd": cmd_read_fd, "ring_fd": ring_fd, "payload": payload,
+                "nice": self.nice}  # fmt: skip
         assert self._proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             self._proc.stdin.write(pickle.dumps(args))
