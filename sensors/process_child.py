@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import pickle
 import signal
 from dataclasses import fields
@@ -52,13 +53,29 @@ ForkingPickler.register(PoseFrame, lambda frame: (_unpack, (pack(frame),)))
 def child_main(fd: int, cmd_fd: int, ring_fd: int | None, payload: bytes) -> None:
     """In the child: frames go out on file descriptor ``fd`` (their images in the ring ``ring_fd``, if
     any), commands come in on ``cmd_fd``; ``payload`` is the pickled (factory, target, options, pipeline
-    config or None, holds, the image fields the parent wants, the display target or None)."""
+    config or None, holds, the image fields the parent wants, the display target or None, the niceness
+    to take once the source is open)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it closes the child
-    factory, target, options, config, holds, images, display = pickle.loads(payload)
+    factory, target, options, config, holds, images, display, nice = pickle.loads(payload)
     ring = FrameRing(ring_fd, writer=True) if ring_fd is not None else None
     child = _Child(Connection(fd, readable=False), Connection(cmd_fd, writable=False), ring, images)
     child.display = display
+    child.nice = nice
     child.run(factory, target, options, config, holds)
+
+
+def renice(increment: int) -> None:
+    """Lower the priority of every thread of this process by ``increment`` (Linux sets it per thread; a
+    source's own threads, started while it opened, are included). Where that is not allowed: left as is."""
+    if increment == 0:
+        return
+    try:
+        tids = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:
+        tids = [0]
+    for tid in tids:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + increment)
 
 
 class _ParentGone(Exception):
@@ -76,6 +93,7 @@ class _Child:
         self.pipeline: PosePipeline | None = None
         #: the parent's screen image (size, pixel format, mirror); None: it wants the colour image itself
         self.display: DisplayTarget | None = None
+        self.nice = 0  #: how much to lower this process's priority once the source is open
 
     def run(
         self, factory: SensorFactory, target: str, options: SourceOptions, config: PipelineConfig | None, holds: bool
@@ -90,6 +108,7 @@ class _Child:
             if config is not None:
                 self.pipeline = PosePipeline(config, sensor.capabilities)
                 self.pipeline.set_holds(holds)
+            renice(self.nice)  # opened at the parent's priority; from now on the parent's loop runs first
             self.out.send(("opened", sensor.capabilities, sensor.describe()))
             self._loop(sensor)
         except (BrokenPipeError, EOFError, ConnectionResetError, _ParentGone):

@@ -90,7 +90,7 @@ def runs_in_a_child(spec: str) -> bool:
 
 #: the child's first lines: the parent's path, then this module (its arguments come on stdin)
 BOOT = (
-    "import os, pickle, sys; a = pickle.load(sys.stdin.buffer); sys.path[:0] = a['path']; os.nice(a['nice']); "
+    "import pickle, sys; a = pickle.load(sys.stdin.buffer); sys.path[:0] = a['path']; "
     "from sensors.process_child import child_main; child_main(a['fd'], a['cmd_fd'], a['ring_fd'], a['payload'])"
 )
 
@@ -193,8 +193,9 @@ class ProcessSensor(Sensor):
         nice: int = 0,
     ) -> None:
         super().__init__()
-        #: the child's niceness (added to this process's): a positive value lets a game loop sharing the CPU
-        #: with it run first (the child keeps what the loop leaves; it drops frames, never queues them)
+        #: the child's niceness once its source is open (added to this process's; it opens at ours, so that
+        #: imports and the device are not slowed): a positive value lets a game loop sharing the CPU with it
+        #: run first (the child keeps what the loop leaves; it drops frames, never queues them)
         self.nice = nice
         #: the frame's images that come across (the game shows ``rgb``; the depth map is the pipeline's, in the child)
         self.images = images
@@ -279,9 +280,10 @@ class ProcessSensor(Sensor):
             self.display_target = pipeline.display_target
         config = pipeline.config if pipeline is not None else None
         holds = pipeline.holds if pipeline is not None else False
-        payload = pickle.dumps((factory, target, self.options, config, holds, self.images, self.display_target))
-        args = {"path": list(sys.path), "fd": write_fd, "cmd_fd": cmd_read_fd, "ring_fd": ring_fd, "payload": payload,
-                "nice": self.nice}  # fmt: skip
+        payload = pickle.dumps(
+            (factory, target, self.options, config, holds, self.images, self.display_target, self.nice)
+        )
+        args = {"path": list(sys.path), "fd": write_fd, "cmd_fd": cmd_read_fd, "ring_fd": ring_fd, "payload": payload}
         assert self._proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             self._proc.stdin.write(pickle.dumps(args))
