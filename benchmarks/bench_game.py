@@ -14,8 +14,11 @@ pipeline on the pose feed's worker thread in the game's process instead.
 - ``render_fps``: frames drawn per second. Target: 60, whatever the camera's rate.
 - ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the wall time of one
   ``App.step`` (events, update, draw, flip). Target: p99 <= 16.7 ms.
-- ``receiver_cpu_ms_*``: the CPU per frame of the game's thread that takes the child's frames
-  (reading the pipe, unpickling the poses, copying the image out of shared memory).
+- ``receiver_cpu_ms_*``: the CPU per sensor frame of taking the child's frames (reading the pipe,
+  unpickling the poses, copying images out of shared memory): on the game's loop thread, which polls
+  the pipe once a frame (before issue 11's child-side screen image: on a receiver thread). The camera
+  image is scaled and converted for the screen in the child and copied onto the screen surface in
+  ``draw``.
 - ``blocked_ms_p99``, ``waited_for_a_core_ms_p99``, ``slow_frames.*``: a step's wall time that is not
   the game thread running, split (Linux ``/proc/thread-self/schedstat``) into runnable but waiting for a
   core (other processes, the machine) and blocked (waiting for the GIL another thread holds, or a lock).

@@ -38,6 +38,9 @@ from sensors.registry import SourceOptions, open_source
 
 #: after the --seconds deadline, how long the results stay up before the app closes
 CLOSING_GRACE_S = 2.5
+#: the niceness of a source's child process (camera, model, pipeline): the game loop, which needs ~4 ms a frame,
+#: runs first when both want a core; the child takes the rest and drops frames when short (benchmarks/README.md)
+SOURCE_PROCESS_NICE = 10
 #: gamepad button -> key the scenes understand (A/Cross confirms, B/Circle goes back, Start pauses)
 PAD_BUTTONS: dict[int, int] = {0: pygame.K_RETURN, 1: pygame.K_ESCAPE, 7: pygame.K_p, 9: pygame.K_p}
 PAD_HAT: dict[tuple[int, int], int] = {(0, 1): pygame.K_UP, (0, -1): pygame.K_DOWN, (-1, 0): pygame.K_LEFT,
@@ -173,7 +176,7 @@ class App:
                 remote = RemotePipeline()
 
                 def in_child(spec: str, options: SourceOptions) -> Sensor:  # the game shows rgb; depth stays there
-                    return ProcessSensor(spec, options, remote, images=("rgb",)).open()
+                    return ProcessSensor(spec, options, remote, images=("rgb",), nice=SOURCE_PROCESS_NICE).open()
 
                 self.poses.start(
                     lambda: choice.open(exercise, realtime=realtime, opener=in_child),

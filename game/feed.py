@@ -4,8 +4,9 @@ Live sources already capture in their own worker and keep only the newest
 frame, so they are polled with ``read(timeout_s=0)``: a webcam or RealSense
 opened in this process, and every source of the real-time game, which runs in
 a child process with the pose pipeline
-(:class:`~sensors.process_sensor.ProcessSensor`: frames arrive on its receiver
-thread). Other sources opened here (synthetic avatar, files, recordings) may
+(:class:`~sensors.process_sensor.ProcessSensor`: the poll takes the child's
+newest message off a non-blocking pipe on the game's thread; no thread of
+the game's process waits for it). Other sources opened here (synthetic avatar, files, recordings) may
 compute frames in ``read``; a small worker thread reads them and keeps only
 the newest, so the render loop never waits for a sensor.
 """

@@ -38,10 +38,11 @@ from collections.abc import Callable
 
 from game.feed import PoseFeed
 from sensors.contract import Sensor
+from sensors.display_image import DisplayTarget
 from sensors.errors import SensorError
 from sensors.pipeline import PipelineSensor
 from sensors.pose import PoseFrame
-from sensors.process_sensor import RemotePipeline
+from sensors.process_sensor import DisplayImage, RemotePipeline
 from sensors.reconnect import ReconnectingSensor
 
 Opener = Callable[[], Sensor]
@@ -68,6 +69,7 @@ class PoseService:
         self._pipeline: Pipeline | None = None
         self._remote: RemotePipeline | None = None  #: the pipeline in the source's process (start's argument)
         self._holds = False  #: the exercise now is a hold (the tracker's still model on)
+        self._display: DisplayTarget | None = None  #: the screen image asked of the source's process
         self._lock = threading.Lock()
         self._opening: threading.Thread | None = None
         self._token = 0
@@ -84,6 +86,8 @@ class PoseService:
         self._opener = opener
         self._reopen = reopen
         self._remote = pipeline
+        if pipeline is not None:
+            pipeline.set_display(self._display)  # the new source's children make the same screen image
         self.error = ""
         self._token += 1
         token = self._token
@@ -209,6 +213,23 @@ class PoseService:
             pipeline = self._pipeline
         if pipeline is not None:
             pipeline.set_holds(holds)
+
+    def set_display(self, target: DisplayTarget | None) -> bool:
+        """Ask the source's process to make each camera image ready for the screen (``target``'s size, byte
+        order and mirroring; None: send the colour image itself); kept for every reopened and later source.
+        False when the source runs in this process (the caller scales its colour images itself)."""
+        self._display = target
+        remote = self._remote
+        if remote is None:
+            return False
+        remote.set_display(target)
+        return True
+
+    @property
+    def display(self) -> DisplayImage | None:
+        """The newest camera image the source's process made for the screen (None: none yet, or none asked)."""
+        remote = self._remote
+        return remote.display if remote is not None and self._pipeline is remote else None
 
     @property
     def stage_ms(self) -> dict[str, float]:

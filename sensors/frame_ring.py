@@ -59,6 +59,7 @@ class FrameRing:
         self.size = 0
         self.seq = 0
         self.torn = 0  #: frames whose slot was overwritten while being read (dropped)
+        self.closed = False
         self._map: mmap.mmap | None = None
 
     def _remap(self, size: int) -> None:
@@ -94,6 +95,8 @@ class FrameRing:
     def read(self, ref: Ref) -> list[np.ndarray] | None:
         """Copies of the images ``ref`` names; None when their slot was overwritten first."""
         size, slot, seq, layout = ref
+        if self.closed:
+            return None
         if size > self.size:
             self._remap(size)
         m = self._map
@@ -108,6 +111,33 @@ class FrameRing:
             return None
         return out
 
+    def copy_into(self, ref: Ref, index: int, out: np.ndarray) -> bool:
+        """Copy image ``index`` of ``ref`` into ``out`` (a writable array of its size, e.g. a view of a
+        screen surface's pixels) without a copy in between; False when its slot was overwritten first
+        (``out`` may then hold a torn image: the caller keeps it unseen) or the ring is closed."""
+        size, slot, seq, layout = ref
+        if self.closed:
+            return False
+        if size > self.size:
+            self._remap(size)
+        m = self._map
+        assert m is not None
+        off, shape, dtype = layout[index]
+        if _SEQ.unpack_from(m, 8 * slot)[0] != seq:
+            self.torn += 1
+            return False
+        src = np.frombuffer(m, dtype=dtype, count=int(np.prod(shape)), offset=off).reshape(shape)
+        np.copyto(out, src)
+        del src
+        if _SEQ.unpack_from(m, 8 * slot)[0] != seq:
+            self.torn += 1
+            return False
+        return True
+
     def close(self) -> None:
+        """Unmap and close (harmless twice); arrays still viewing the memory keep it mapped."""
+        if self.closed:
+            return
+        self.closed = True
         self._map = None
         os.close(self.fd)

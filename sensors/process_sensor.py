@@ -14,11 +14,20 @@ lock, no tracker) and the stages' times. Commands go the other way on a
 second pipe (``set_holds``); the child ends when it is closed, and by
 itself when the parent goes away (that pipe reaches its end).
 
-In the parent a receiver thread takes each message off the pipe (reading
-it releases the GIL; unpickling a 640x480 colour and depth frame holds it for
-well under a millisecond, see ``benchmarks/README.md``) and keeps only the
-newest: :meth:`read` never computes, so a :class:`ProcessSensor` is live
-(``Capabilities.is_live``) whatever its source: nothing is queued.
+In the parent no thread waits for the child: :meth:`read` takes whatever
+messages have arrived off the (non-blocking) pipe on the caller's thread (the
+game's loop, once a frame: a few kB of poses, the images stay in a shared-memory
+ring) and keeps only the newest frame. It never computes and never waits for
+the child, so a :class:`ProcessSensor` is live (``Capabilities.is_live``)
+whatever its source: a game loop polls it with ``read(timeout_s=0)``, and the
+game's process runs no thread of its own for the sensor.
+
+The camera image for the screen: the game names its window's size and pixel
+format (:class:`~sensors.display_image.DisplayTarget`, :meth:`RemotePipeline.set_display`,
+again on every resize); the child then scales and converts each colour image
+(:func:`~sensors.display_image.to_display`) and puts it in the ring instead
+of the colour image, and the game copies it straight onto a screen surface
+(:meth:`DisplayImage.copy_into`).
 
 A source that cannot run in the child: one registered at run time with a
 factory that is not importable by name (a lambda, a closure): the child
@@ -39,48 +48,33 @@ import contextlib
 import dataclasses
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import deque
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
-from typing import Any
+
+import numpy as np
 
 from sensors import errors, frame_ring
 from sensors.contract import Capabilities, Sensor
+from sensors.display_image import DisplayTarget
 from sensors.errors import SensorError, SourceUnavailable
 from sensors.frame_ring import FrameRing
-from sensors.latest import LatestSlot
-from sensors.pipeline.pipeline import PipelineConfig, PosePipeline
+from sensors.pipe_reader import PipeReader
+from sensors.pipeline.pipeline import PipelineConfig
 from sensors.pose import PoseFrame
-from sensors.registry import SensorFactory, SourceOptions, resolve, split_spec
+from sensors.process_child import DISPLAY, IMAGES, child_main, pack
+from sensors.registry import SourceOptions, resolve, split_spec
 from sensors.tracking.snapshot import TrackerSnapshot, predict_pose
 
 OPEN_TIMEOUT_S = 60.0  #: a fresh interpreter imports numpy and the source (seconds on a loaded machine)
-CHILD_READ_TIMEOUT_S = 0.05  #: the child looks at its commands (and for a parent gone) at least this often
+WAIT_SLICE_S = 0.02  #: a read with a timeout looks for a close from another thread at least this often
 EXIT_WAIT_S = 2.0  #: a closed child has this long to end by itself before it is terminated
-IMAGES = ("rgb", "depth_m")  #: the frame's fields that cross in shared memory (the rest is pickled)
-#: the images of a frame: (field names, shared with the snapshot's frame, the ring's reference)
-ImagesRef = tuple[tuple[str, ...], bool, frame_ring.Ref]
-
-
-def pack(frame: PoseFrame) -> dict[str, Any]:
-    """A frame as plain picklable values (``meta`` is a read-only mapping proxy in a frame)."""
-    out = {f.name: getattr(frame, f.name) for f in fields(frame)}
-    out["meta"] = dict(frame.meta)
-    return out
-
-
-def _unpack(values: dict[str, Any]) -> PoseFrame:
-    return PoseFrame(**values)
-
-
-# frames (and the snapshots holding one) cross the pipes through multiprocessing's pickler
-ForkingPickler.register(PoseFrame, lambda frame: (_unpack, (pack(frame),)))
+__all__ = ["IMAGES", "DisplayImage", "ProcessSensor", "RemotePipeline", "child_main", "pack", "runs_in_a_child"]
 
 
 def runs_in_a_child(spec: str) -> bool:
@@ -97,125 +91,8 @@ def runs_in_a_child(spec: str) -> bool:
 #: the child's first lines: the parent's path, then this module (its arguments come on stdin)
 BOOT = (
     "import pickle, sys; a = pickle.load(sys.stdin.buffer); sys.path[:0] = a['path']; "
-    "from sensors.process_sensor import child_main; child_main(a['fd'], a['cmd_fd'], a['ring_fd'], a['payload'])"
+    "from sensors.process_child import child_main; child_main(a['fd'], a['cmd_fd'], a['ring_fd'], a['payload'])"
 )
-
-
-def child_main(fd: int, cmd_fd: int, ring_fd: int | None, payload: bytes) -> None:
-    """In the child: frames go out on file descriptor ``fd`` (their images in the ring ``ring_fd``, if
-    any), commands come in on ``cmd_fd``; ``payload`` is the pickled (factory, target, options, pipeline
-    config or None, holds, the image fields the parent wants)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it closes the child
-    factory, target, options, config, holds, images = pickle.loads(payload)
-    ring = FrameRing(ring_fd, writer=True) if ring_fd is not None else None
-    _Child(Connection(fd, readable=False), Connection(cmd_fd, writable=False), ring, images).run(
-        factory, target, options, config, holds
-    )
-
-
-class _ParentGone(Exception):
-    pass
-
-
-class _Child:
-    """The child's loop: read the source, run the pipeline, send; obey commands between frames."""
-
-    def __init__(self, out: Connection, commands: Connection, ring: FrameRing | None, images: tuple[str, ...]) -> None:
-        self.out = out
-        self.images = images
-        self.commands = commands
-        self.ring = ring
-        self.pipeline: PosePipeline | None = None
-
-    def run(
-        self, factory: SensorFactory, target: str, options: SourceOptions, config: PipelineConfig | None, holds: bool
-    ) -> None:
-        try:
-            sensor = factory(target, options).open()
-        except Exception as e:  # noqa: BLE001 - sent to the parent, which raises it as SourceUnavailable
-            with contextlib.suppress(OSError):
-                self.out.send(("error", str(e) or type(e).__name__))
-            return
-        try:
-            if config is not None:
-                self.pipeline = PosePipeline(config, sensor.capabilities)
-                self.pipeline.set_holds(holds)
-            self.out.send(("opened", sensor.capabilities, sensor.describe()))
-            self._loop(sensor)
-        except (BrokenPipeError, EOFError, ConnectionResetError, _ParentGone):
-            return  # the parent closed us or went away
-        except Exception as e:  # noqa: BLE001 - e.g. a frame that does not pickle: one line to the parent, not retried
-            with contextlib.suppress(OSError):
-                self.out.send(("fatal", "SensorError", f"{sensor.describe()}: {type(e).__name__}: {e}"))
-        finally:
-            with contextlib.suppress(Exception):
-                sensor.close()
-
-    def _loop(self, sensor: Sensor) -> None:
-        name = sensor.describe()
-        while True:
-            self._obey()
-            try:
-                frame = sensor.read(timeout_s=CHILD_READ_TIMEOUT_S)
-            except SourceUnavailable as e:
-                self.out.send(("lost", str(e)))
-                return
-            except SensorError as e:  # a bad file, a wrong call: reconnecting would not help
-                self.out.send(("fatal", type(e).__name__, str(e)))
-                return
-            except Exception as e:  # noqa: BLE001 - a driver's own error (e.g. pyrealsense2's RuntimeError) is a loss
-                self.out.send(("lost", f"{name}: {type(e).__name__}: {e}"))
-                return
-            if frame is None:
-                if sensor.ended:
-                    self.out.send(("end",))
-                    return
-                continue
-            pipeline = self.pipeline
-            if pipeline is None:
-                self._send(frame, None, {}, False)
-                continue
-            try:
-                frame = pipeline.process(frame)
-            except Exception as e:  # noqa: BLE001 - a stage broke: reported as one line, not retried
-                self.out.send(("fatal", "SensorError", f"{name}: pose pipeline: {type(e).__name__}: {e}"))
-                return
-            holds = pipeline.tracker.config == pipeline.tracker.config.with_holds(True)
-            self._send(frame, pipeline.snapshot, pipeline.stage_ms, holds)
-
-    def _send(self, frame: PoseFrame, snapshot: TrackerSnapshot | None, stage_ms: dict[str, float],
-              holds: bool) -> None:  # fmt: skip
-        """One frame to the parent: its images through the ring (when there is one), the rest pickled."""
-        ref: ImagesRef | None = None
-        dropped = {n: None for n in IMAGES if n not in self.images and getattr(frame, n) is not None}
-        if dropped:  # not wanted in the parent
-            shared = snapshot is not None and all(getattr(snapshot.frame, n) is getattr(frame, n) for n in dropped)
-            if snapshot is not None and shared:
-                snapshot = dataclasses.replace(snapshot, frame=snapshot.frame.with_changes(**dropped))
-            frame = frame.with_changes(**dropped)
-        names = tuple(n for n in IMAGES if getattr(frame, n) is not None)
-        if self.ring is not None and names:
-            ring_ref = self.ring.write([getattr(frame, n) for n in names])
-            stripped = dict.fromkeys(names)
-            # the snapshot's frame (the tracker's input) shares the images: sent once, put back in the parent
-            shared = snapshot is not None and all(getattr(snapshot.frame, n) is getattr(frame, n) for n in names)
-            if shared:
-                assert snapshot is not None
-                snapshot = dataclasses.replace(snapshot, frame=snapshot.frame.with_changes(**stripped))
-            frame = frame.with_changes(**stripped)
-            ref = (names, shared, ring_ref)
-        self.out.send(("frame", frame, snapshot, stage_ms, holds, ref))
-
-    def _obey(self) -> None:
-        """Apply the parent's commands; raise :class:`_ParentGone` when its pipe has ended."""
-        while self.commands.poll(0):
-            try:
-                command, *args = self.commands.recv()
-            except (EOFError, OSError) as e:
-                raise _ParentGone from e
-            # the only command: a device lost and reopened is a new child, with a fresh pipeline (no "reset")
-            if command == "holds" and self.pipeline is not None:
-                self.pipeline.set_holds(bool(args[0]))
 
 
 class RemotePipeline:
@@ -233,6 +110,9 @@ class RemotePipeline:
         self.snapshot: TrackerSnapshot | None = None
         self.last: PoseFrame | None = None  #: the newest processed frame
         self.stage_ms: dict[str, float] = {}
+        #: the screen image the game wants (sent to the child delivering now and every later one)
+        self.display_target: DisplayTarget | None = None
+        self.display: DisplayImage | None = None  #: the newest screen image (None before one)
         self._sensor: ProcessSensor | None = None  #: the child delivering now
 
     def predict(self, t_s: float) -> PoseFrame | None:
@@ -248,19 +128,55 @@ class RemotePipeline:
         if sensor is not None:
             sensor.command("holds", holds)
 
+    def set_display(self, target: DisplayTarget | None) -> None:
+        """Ask for each colour image as a screen image (None: the colour image itself); sent only on a change."""
+        if target == self.display_target:
+            return
+        self.display_target = target
+        sensor = self._sensor
+        if sensor is not None:
+            sensor.set_display(target)
+
     def reset(self) -> None:
         """Forget the last child's state (a new device: its clock may restart)."""
         self.snapshot = None
         self.last = None
         self.stage_ms = {}
         self.child_holds = None
+        self.display = None
 
     def _publish(self, frame: PoseFrame, snapshot: TrackerSnapshot | None, stage_ms: dict[str, float],
-                 holds: bool) -> None:  # fmt: skip
+                 holds: bool, display: DisplayImage | None) -> None:  # fmt: skip
         self.last = frame
         self.snapshot = snapshot
         self.stage_ms = stage_ms
         self.child_holds = holds
+        if display is not None:
+            self.display = display
+
+
+@dataclass(frozen=True, eq=False)
+class DisplayImage:
+    """A colour image the child made for the screen (:func:`~sensors.display_image.to_display`), in the
+    ring: (height, width, bytes per pixel) uint8 in ``target``'s layout. A new object per image."""
+
+    target: DisplayTarget
+    frame_index: int  #: the child's frame it was made from
+    ring: FrameRing
+    ref: frame_ring.Ref
+    position: int  #: its place among the images of ``ref``
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.ref[3][self.position][1])
+
+    def copy_into(self, out: np.ndarray) -> bool:
+        """Copy the pixels into ``out`` (a writable uint8 array of :attr:`shape`, e.g. a view of a screen
+        surface); False when the child has already reused its slot (``out`` is then not to be shown)."""
+        try:
+            return self.ring.copy_into(self.ref, self.position, out)
+        except (OSError, ValueError):  # the ring was closed meanwhile (the sensor is closing)
+            return False
 
 
 class ProcessSensor(Sensor):
@@ -274,27 +190,38 @@ class ProcessSensor(Sensor):
         options: SourceOptions | None = None,
         pipeline: RemotePipeline | None = None,
         images: tuple[str, ...] = IMAGES,
+        nice: int = 0,
     ) -> None:
         super().__init__()
+        #: the child's niceness once its source is open (added to this process's; it opens at ours, so that
+        #: imports and the device are not slowed): a positive value lets a game loop sharing the CPU with it
+        #: run first (the child keeps what the loop leaves; it drops frames, never queues them)
+        self.nice = nice
         #: the frame's images that come across (the game shows ``rgb``; the depth map is the pipeline's, in the child)
         self.images = images
         self.spec = spec
         self.options = options or SourceOptions()
         self.pipeline = pipeline
+        #: the screen image asked of the child (None: the colour image comes as itself)
+        self.display_target: DisplayTarget | None = pipeline.display_target if pipeline is not None else None
+        self.display: DisplayImage | None = None  #: the newest screen image
         self._caps = Capabilities()
         self._name = spec.split(",", 1)[0]
-        self._conn: Connection | None = None
+        self._reader: PipeReader | None = None
         self._commands: Connection | None = None
         self._command_lock = threading.Lock()
+        self._io_lock = threading.Lock()  #: reading (the caller's thread) against closing (maybe another)
         self._proc: subprocess.Popen[bytes] | None = None
-        self._slot = LatestSlot[PoseFrame]()
+        self._pending: PoseFrame | None = None  #: the newest frame not returned yet
+        self._error: SensorError | None = None  #: why the stream stopped, raised once its last frame was read
+        self._stopped = False  #: the child sent its last message (or went away)
         self._end_seen = False
-        self._receiver: threading.Thread | None = None
+        self._dropped = 0
         self._ring: FrameRing | None = None  #: where the child puts the images (None: they come pickled)
-        #: the receiver thread's CPU per frame, ms: (reading the pipe, unpickling, copying the images out
-        #: of shared memory) (benchmarks)
+        self._early: list[bytes] = []  #: messages read with the child's first one, not yet taken
+        #: the CPU per frame taking the child's messages, ms, on the reading thread (the game's loop):
+        #: (reading the pipe, unpickling, copying the images out of shared memory) (benchmarks)
         self.receive_cpu_ms: deque[tuple[float, float, float]] = deque(maxlen=600)
-        self._receive_parts_ms = (0.0, 0.0)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -311,7 +238,7 @@ class ProcessSensor(Sensor):
     @property
     def dropped(self) -> int:
         """Frames that arrived but were never returned (a newer one came first)."""
-        return self._slot.dropped
+        return self._dropped
 
     def command(self, *message: object) -> None:
         """Send a command to the child (e.g. ``("holds", True)``); ignored once it is gone."""
@@ -319,6 +246,11 @@ class ProcessSensor(Sensor):
             if self._commands is not None:
                 with contextlib.suppress(OSError):
                     self._commands.send(message)
+
+    def set_display(self, target: DisplayTarget | None) -> None:
+        """Ask the child for each colour image made for the screen (None: the colour image itself)."""
+        self.display_target = target
+        self.command("display", target)
 
     def _open(self) -> None:
         scheme, target = split_spec(self.spec)
@@ -341,112 +273,149 @@ class ProcessSensor(Sensor):
             os.close(write_fd)  # the child holds the writing end; EOF here once it exits
             os.close(cmd_read_fd)
         self._ring = FrameRing(ring_fd, writer=False) if ring_fd is not None else None
-        self._conn = Connection(read_fd, writable=False)
+        self._reader = PipeReader(read_fd)
         self._commands = Connection(cmd_write_fd, readable=False)
         if pipeline is not None:
             pipeline._sensor = self  # before the holds are read: a change from now on is also sent as a command
+            self.display_target = pipeline.display_target
         config = pipeline.config if pipeline is not None else None
         holds = pipeline.holds if pipeline is not None else False
-        payload = pickle.dumps((factory, target, self.options, config, holds, self.images))
+        payload = pickle.dumps(
+            (factory, target, self.options, config, holds, self.images, self.display_target, self.nice)
+        )
         args = {"path": list(sys.path), "fd": write_fd, "cmd_fd": cmd_read_fd, "ring_fd": ring_fd, "payload": payload}
         assert self._proc.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             self._proc.stdin.write(pickle.dumps(args))
             self._proc.stdin.close()
-        if not self._conn.poll(OPEN_TIMEOUT_S):
-            self._shutdown()
-            raise SourceUnavailable(f"{self._name}: the source's process did not start within {OPEN_TIMEOUT_S:.0f} s")
-        message = self._recv()
+        message = self._first_message(OPEN_TIMEOUT_S)
         if message is None or message[0] != "opened":
+            timed_out = message is None and not self._reader.eof
             self._shutdown()
+            if timed_out:
+                raise SourceUnavailable(
+                    f"{self._name}: the source's process did not start within {OPEN_TIMEOUT_S:.0f} s"
+                )
             reason = message[1] if message is not None and message[0] == "error" else "its process ended"
             raise SourceUnavailable(f"{self._name}: {reason}")
         _, caps, self._name = message
         # frames arrive on their own and read() never computes: live, whatever the source
         self._caps = Capabilities(**{**{f.name: getattr(caps, f.name) for f in fields(caps)}, "is_live": True})
-        self._receiver = threading.Thread(target=self._receive, name=f"process-sensor:{self._name}", daemon=True)
-        self._receiver.start()
 
-    def _recv(self) -> tuple | None:
-        assert self._conn is not None
-        try:
-            t0_s = time.thread_time()
-            data = self._conn.recv_bytes()  # the GIL is released while the pipe is read
-            t1_s = time.thread_time()
-            message = ForkingPickler.loads(data)  # holds the GIL: the arrays are copied out of ``data``
-            self._receive_parts_ms = ((t1_s - t0_s) * 1000, (time.thread_time() - t1_s) * 1000)
-            return message
-        except (EOFError, OSError):
-            return None
+    def _first_message(self, timeout_s: float) -> tuple | None:
+        """The child's first message (opened, or why not), waiting up to ``timeout_s``; None without one."""
+        reader = self._reader
+        assert reader is not None
+        deadline = time.monotonic() + timeout_s
+        while True:
+            raw = reader.messages()
+            if raw:
+                self._early = raw[1:]  # frames sent right after "opened": taken by the first read
+                return ForkingPickler.loads(raw[0])
+            if reader.eof or time.monotonic() >= deadline:
+                return None
+            reader.wait(min(0.1, deadline - time.monotonic()))
 
-    def _receive(self) -> None:
-        """The receiver thread: each message off the pipe into the slot (only the newest is kept)."""
-        conn, slot, pipeline = self._conn, self._slot, self.pipeline
-        assert conn is not None
-        error: SensorError | None = None
-        try:
-            while True:
-                message = self._recv()
-                if message is None:
-                    error = SourceUnavailable(f"{self._name}: the source's process ended")
-                    break
-                kind = message[0]
-                if kind == "frame":
-                    _, frame, snapshot, stage_ms, holds, ref = message
-                    t0_s = time.thread_time()
-                    if ref is not None:
-                        names, shared, ring_ref = ref
-                        assert self._ring is not None
-                        images = self._ring.read(ring_ref)
-                        if images is None:
-                            continue  # overwritten before we read it: a newer frame is on its way
-                        changes = dict(zip(names, images, strict=True))
-                        frame = frame.with_changes(**changes)
-                        if shared and snapshot is not None:
-                            snapshot = dataclasses.replace(snapshot, frame=snapshot.frame.with_changes(**changes))
-                    self.receive_cpu_ms.append((*self._receive_parts_ms, (time.thread_time() - t0_s) * 1000))
-                    if pipeline is not None and pipeline._sensor is self:
-                        pipeline._publish(frame, snapshot, stage_ms, holds)
-                    slot.put(frame)
-                elif kind == "end":
-                    self._end_seen = True
-                    break
-                elif kind == "lost":
-                    error = SourceUnavailable(message[1])
-                    break
-                elif kind == "fatal":
-                    cls = getattr(errors, message[1], SensorError)
-                    error = (cls if isinstance(cls, type) and issubclass(cls, SensorError) else SensorError)(message[2])
-                    break
-        except Exception as e:  # noqa: BLE001 - e.g. the slot closed under us: we are closing
-            error = SourceUnavailable(f"{self._name}: {type(e).__name__}: {e}")
-        finally:
-            slot.finish(error)
-            with contextlib.suppress(OSError):
-                conn.close()
-            if self._ring is not None:
-                self._ring.close()
+    def _take_messages(self) -> None:
+        """Everything the child has sent so far (never waits): the newest frame is kept for :meth:`read`,
+        older ones are dropped; an end, a loss or an error stops the stream."""
+        reader = self._reader
+        if reader is None or self._stopped:
+            return
+        t0_s = time.thread_time()
+        raw = [*self._early, *reader.messages()]
+        self._early = []
+        t1_s = time.thread_time()
+        newest: tuple | None = None
+        for data in raw:
+            message = ForkingPickler.loads(data)
+            kind = message[0]
+            if kind == "frame":
+                if newest is not None or self._pending is not None:
+                    self._dropped += 1
+                newest = message
+                continue
+            self._stopped = True
+            if kind == "end":
+                self._end_seen = True
+            elif kind == "lost":
+                self._error = SourceUnavailable(message[1])
+            elif kind == "fatal":
+                cls = getattr(errors, message[1], SensorError)
+                cls = cls if isinstance(cls, type) and issubclass(cls, SensorError) else SensorError
+                self._error = cls(message[2])
+            break
+        if not self._stopped and reader.eof:
+            self._stopped = True
+            self._error = SourceUnavailable(f"{self._name}: the source's process ended")
+        t2_s = time.thread_time()
+        if newest is not None and self._apply(newest):
+            t3_s = time.thread_time()
+            self.receive_cpu_ms.append(((t1_s - t0_s) * 1000, (t2_s - t1_s) * 1000, (t3_s - t2_s) * 1000))
+
+    def _apply(self, message: tuple) -> bool:
+        """Make the frame ``message`` the newest (its images out of the ring); False when they were overwritten."""
+        _, frame, snapshot, stage_ms, holds, ref, target = message
+        display: DisplayImage | None = None
+        if ref is not None:
+            names, shared, ring_ref = ref
+            ring = self._ring
+            assert ring is not None
+            fields_ = [n for n in names if n != DISPLAY]
+            if fields_:
+                images = ring.read((*ring_ref[:3], ring_ref[3][: len(fields_)]))
+                if images is None:
+                    return False  # overwritten before we read it: a newer frame is on its way
+                changes = dict(zip(fields_, images, strict=True))
+                frame = frame.with_changes(**changes)
+                if shared and snapshot is not None:
+                    snapshot = dataclasses.replace(snapshot, frame=snapshot.frame.with_changes(**changes))
+            if DISPLAY in names:
+                display = DisplayImage(target, frame.index, ring, ring_ref, names.index(DISPLAY))
+                self.display = display
+        pipeline = self.pipeline
+        if pipeline is not None and pipeline._sensor is self:
+            pipeline._publish(frame, snapshot, stage_ms, holds, display)
+        self._pending = frame
+        return True
 
     def _read(self, timeout_s: float | None) -> PoseFrame | None:
-        frame = self._slot.take(timeout_s)  # raises the child's error once its last frame was taken
-        if frame is None and self._end_seen and self._slot.finished:
-            self._mark_ended()
-        return frame
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while True:
+            with self._io_lock:
+                if self._reader is None:  # closed meanwhile
+                    return None
+                self._take_messages()
+                frame, self._pending = self._pending, None
+                if frame is not None:
+                    return frame
+                if self._error is not None:  # after the last frame: once
+                    error, self._error = self._error, None
+                    raise error
+                if self._end_seen:
+                    self._mark_ended()
+                    return None
+                if self._stopped:
+                    return None
+                left_s = WAIT_SLICE_S if deadline is None else min(WAIT_SLICE_S, deadline - time.monotonic())
+                if left_s <= 0:
+                    return None
+                self._reader.wait(left_s)
 
     def _shutdown(self) -> None:
-        """Close the command pipe (the child ends at its next look) and reap the child off this thread."""
+        """Close the pipes (the child ends at its next look) and reap the child off this thread."""
         if self.pipeline is not None and self.pipeline._sensor is self:
             self.pipeline._sensor = None
         with self._command_lock:
             commands, self._commands = self._commands, None
         if commands is not None:
             commands.close()
-        self._slot.close()
-        if self._receiver is None and self._conn is not None:  # no receiver owns them (open failed)
-            self._conn.close()
+        with self._io_lock:  # a read on another thread finishes first (it never waits long)
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                reader.close()
             if self._ring is not None:
                 self._ring.close()
-        self._conn = None
         proc = self._proc
         if proc is not None:
             threading.Thread(target=_reap, args=(proc,), name=f"reap:{self._name}", daemon=True).start()

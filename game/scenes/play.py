@@ -22,7 +22,7 @@ import pygame
 import exercises as ex
 from game import assets, draw, hud
 from game.engine_adapter import Coach, player_calibration, rep_record, severity, worst_cue, worst_faults
-from game.feed_image import ImageScaler
+from game.feed_image import CameraImage
 from game.form_limbs import limb_faults
 from game.outcome import LevelResult
 from game.scenes.base import Scene
@@ -69,11 +69,8 @@ class PlayScene(Scene):
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
         self.shown: PoseFrame | None = None  #: the pipeline's pose at the display time, drawn
         self._frame_arrived_s = 0.0
-        self._image: pygame.Surface | None = None
-        self._image_key: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
-        self._asked: tuple[int, int, tuple[int, int]] = (-1, -1, (0, 0))
-        #: scales camera images off the game thread in a threaded (real-time) game; tests draw in step
-        self._scaler: ImageScaler | None = ImageScaler() if app.options.threaded_feed else None
+        #: the camera picture: made for the screen in the source's process in the real-time game
+        self.camera = CameraImage(threaded=app.options.threaded_feed)
         self.play_s = 0.0  #: game seconds since the level started (countdown included)
         self.lost_s = 0.0
         self.ready = False  #: the engine saw the ready pose; counting has started
@@ -109,8 +106,7 @@ class PlayScene(Scene):
             )
 
     def exit(self) -> None:
-        if self._scaler is not None:
-            self._scaler.close()
+        self.camera.close(self.app.poses)
 
     def _new_coach(self, same_sensor: bool = False) -> None:
         """A coach for the exercise now, for a new sensor (after a reconnect: its clock restarts) or a new stage."""
@@ -461,46 +457,23 @@ class PlayScene(Scene):
         xy = draw.to_screen(frame.image_xy_px[frame.visible], frame.image_size_px, rect)
         return float(np.nanmax(xy[:, 0]) + 110), float(np.nanmin(xy[:, 1]) + 40)
 
-    def _show_image(self, surface: pygame.Surface, frame: PoseFrame, rect: pygame.Rect, mirror: bool) -> None:
-        """The camera image, scaled on the scaler's thread when it runs (else here), blitted every frame."""
-        assert frame.rgb is not None
-        key = (self.generation, frame.index)
-        if self._scaler is None:
-            if self._image_key != (*key, rect.size) or self._image is None:
-                self._image = self._oriented(draw.rgb_surface(frame.rgb, rect.size), mirror)
-                self._image_key = (*key, rect.size)
-        else:
-            if self._asked != (*key, rect.size):
-                self._scaler.request(key, frame.rgb, rect.size)
-                self._asked = (*key, rect.size)
-            done = self._scaler.take()
-            if done is not None and done[1] == rect.size:
-                image = pygame.image.frombuffer(done[2], done[1], "RGB")
-                self._image = self._oriented(image.convert() if surface.get_bitsize() == 32 else image.copy(), mirror)
-        if self._image is not None and self._image.get_size() == rect.size:
-            surface.blit(self._image, rect.topleft)
-        else:
-            draw.backdrop(surface, rect)
-
-    @staticmethod
-    def _oriented(image: pygame.Surface, mirror: bool) -> pygame.Surface:
-        return pygame.transform.flip(image, True, False) if mirror else image
-
     def draw(self, surface: pygame.Surface) -> None:
         self._screen_size = surface.get_size()
         area = hud.feed_area(surface)
         frame = self.frame
-        if frame is None or frame.rgb is None or draw.fit_rect(frame.image_size_px, area) != area:
-            surface.fill((8, 8, 14), area)  # letterbox bars (a camera image that fills the area covers it all)
         if frame is None:
+            surface.fill((8, 8, 14), area)
             draw.backdrop(surface, area)
             waiting = "Opening the camera..." if self.app.poses.opening else "Waiting for the camera..."
             draw.text(surface, waiting, 40, assets.TEXT_DIM, area.center, "center")
         else:
             rect = draw.fit_rect(frame.image_size_px, area)
             mirror = self.app.settings.mirror
-            if frame.rgb is not None:
-                self._show_image(surface, frame, rect, mirror)
+            image = self.camera.surface(self.app.poses, frame, (self.generation, frame.index), rect, mirror, surface)
+            if rect != area or image is None:
+                surface.fill((8, 8, 14), area)  # letterbox bars (a camera image that fills the area covers it all)
+            if image is not None:
+                surface.blit(image, rect.topleft)
             else:
                 draw.backdrop(surface, rect)
             pose = self.shown if self.shown is not None else frame
