@@ -31,8 +31,9 @@ and learns from the members' estimates (before the pull: it never learns from
 itself) in the group's frame: the mean of the frames so far, then a moving
 window of ``1 / rigid_rate`` frames (fingers curl, the face moves a little). The rotation is found by
 Gauss-Newton steps from the last frame's (two steps; a frame's rotation is
-small), which needs no SVD (numba's would import scipy into every tracking
-process).
+small), which needs no SVD: numba's SVD and matrix products call LAPACK/BLAS
+through scipy (imported into every tracking process); the kernel is scalar
+loops over preallocated scratch arrays, ~10-20 us a frame.
 """
 
 from __future__ import annotations
@@ -70,33 +71,48 @@ class RigidState:
 
 
 @nb.njit(**_JIT)
-def _solve3(a, b):  # type: ignore[no-untyped-def]
-    """x with a x = b for a symmetric positive (3, 3) ``a`` (Cramer's rule); zeros if singular."""
-    det = (a[0, 0] * (a[1, 1] * a[2, 2] - a[1, 2] * a[2, 1]) - a[0, 1] * (a[1, 0] * a[2, 2] - a[1, 2] * a[2, 0])
-           + a[0, 2] * (a[1, 0] * a[2, 1] - a[1, 1] * a[2, 0]))  # fmt: skip
-    x = np.zeros(3)
-    if abs(det) < 1e-18:
-        return x
-    for k in range(3):
-        m = a.copy()
-        for i in range(3):
-            m[i, k] = b[i]
-        x[k] = (m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1]) - m[0, 1] * (m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0])
-                + m[0, 2] * (m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0])) / det  # fmt: skip
-    return x
+def _det3(m):  # type: ignore[no-untyped-def]
+    return (m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1]) - m[0, 1] * (m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0])
+            + m[0, 2] * (m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0]))  # fmt: skip
 
 
 @nb.njit(**_JIT)
-def _rotate(rot, w):  # type: ignore[no-untyped-def]
-    """exp([w]x) rot (Rodrigues)."""
+def _solve3(a, b, x, work):  # type: ignore[no-untyped-def]
+    """x with a x = b for a (3, 3) ``a`` (Cramer's rule); zeros if singular. ``work``: (3, 3) scratch."""
+    det = _det3(a)
+    for k in range(3):
+        x[k] = 0.0
+    if abs(det) < 1e-18:
+        return
+    for k in range(3):
+        for i in range(3):
+            for i2 in range(3):
+                work[i, i2] = b[i] if i2 == k else a[i, i2]
+        x[k] = _det3(work) / det
+
+
+@nb.njit(**_JIT)
+def _rotate(rot, w, work):  # type: ignore[no-untyped-def]
+    """rot <- exp([w]x) rot (Rodrigues), in place; ``work``: (2, 3, 3) scratch."""
     th = math.sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2])
     if th < 1e-12:
-        return rot
-    k = w / th
+        return
+    kx, e = work[0], work[1]
+    k0, k1, k2 = w[0] / th, w[1] / th, w[2] / th
+    kx[0, 0], kx[0, 1], kx[0, 2] = 0.0, -k2, k1
+    kx[1, 0], kx[1, 1], kx[1, 2] = k2, 0.0, -k0
+    kx[2, 0], kx[2, 1], kx[2, 2] = -k1, k0, 0.0
     s, c = math.sin(th), math.cos(th)
-    kx = np.array([[0.0, -k[2], k[1]], [k[2], 0.0, -k[0]], [-k[1], k[0], 0.0]])
-    e = np.eye(3) + s * kx + (1 - c) * (kx @ kx)
-    return e @ rot
+    for i in range(3):
+        for i2 in range(3):
+            kk = 0.0
+            for m in range(3):
+                kk += kx[i, m] * kx[m, i2]
+            e[i, i2] = (1.0 if i == i2 else 0.0) + s * kx[i, i2] + (1 - c) * kk
+    for i2 in range(3):  # rot = e rot, a column at a time
+        c0, c1, c2 = rot[0, i2], rot[1, i2], rot[2, i2]
+        for i in range(3):
+            rot[i, i2] = e[i, 0] * c0 + e[i, 1] * c1 + e[i, 2] * c2
 
 
 @nb.njit(**_JIT)
@@ -108,12 +124,26 @@ def project(alive, est, space_starts, template, rotation, ready, frames, sigma, 
     updated in place; ``delta`` (J, A) receives each position's correction (zero elsewhere)."""
     p, c00 = est[0], est[2]
     delta[:] = 0.0
+    nmax = 0
+    for g in range(STARTS.shape[0] - 1):
+        nmax = max(nmax, STARTS[g + 1] - STARTS[g])
+    known = np.zeros(nmax, np.bool_)
+    wa = np.zeros((nmax, 3))
+    wj = np.zeros(nmax)
+    q = np.zeros((nmax, 3))
+    h = np.zeros((3, 3))
+    b = np.zeros(3)
+    omega = np.zeros(3)
+    work = np.zeros((2, 3, 3))
+    cq = np.zeros(3)
+    cp = np.zeros(3)
+    wt = np.zeros(3)
+    tt = np.zeros(3)
     for s in range(space_starts.shape[0]):
         a0 = space_starts[s]
         for g in range(STARTS.shape[0] - 1):
             lo, hi = STARTS[g], STARTS[g + 1]
             n = hi - lo
-            known = np.zeros(n, np.bool_)
             n_known = 0
             for k in range(n):
                 j = MEMBERS[lo + k]
@@ -128,16 +158,17 @@ def project(alive, est, space_starts, template, rotation, ready, frames, sigma, 
                         mean /= n
                         for k in range(n):
                             template[s, lo + k, i] = p[MEMBERS[lo + k], a0 + i] - mean
-                    rotation[s, g] = np.eye(3)
+                        for i2 in range(3):
+                            rotation[s, g, i, i2] = 1.0 if i == i2 else 0.0
                     ready[s, g] = True
                     frames[s, g] = 1.0
                 continue
             if n_known < 3:
                 continue
             # precisions: per axis (translation) and per joint (rotation)
-            wa = np.zeros((n, 3))
-            wj = np.zeros(n)
+            wsum = 0.0
             for k in range(n):
+                wj[k] = 0.0
                 if known[k]:
                     j = MEMBERS[lo + k]
                     tr = 0.0
@@ -145,51 +176,61 @@ def project(alive, est, space_starts, template, rotation, ready, frames, sigma, 
                         wa[k, i] = 1.0 / max(c00[j, a0 + i], 1e-12)
                         tr += c00[j, a0 + i]
                     wj[k] = 3.0 / max(tr, 1e-12)
-            wsum = wj.sum()
+                    wsum += wj[k]
+            rot = rotation[s, g]  # (a view: updated in place)
             # rotation: Gauss-Newton from the last frame's, on the weighted-centred points
-            rot = rotation[s, g].copy()
             for _ in range(2):
-                q = np.zeros((n, 3))
-                cq = np.zeros(3)
-                cp = np.zeros(3)
+                for i in range(3):
+                    cq[i] = cp[i] = 0.0
                 for k in range(n):
+                    for i in range(3):
+                        q[k, i] = (rot[i, 0] * template[s, lo + k, 0] + rot[i, 1] * template[s, lo + k, 1]
+                                   + rot[i, 2] * template[s, lo + k, 2])  # fmt: skip
                     if known[k]:
-                        q[k] = rot @ template[s, lo + k]
                         for i in range(3):
                             cq[i] += wj[k] * q[k, i] / wsum
                             cp[i] += wj[k] * p[MEMBERS[lo + k], a0 + i] / wsum
-                h = np.eye(3) * 1e-9
-                b = np.zeros(3)
+                for i in range(3):
+                    b[i] = 0.0
+                    for i2 in range(3):
+                        h[i, i2] = 1e-9 if i == i2 else 0.0
                 for k in range(n):
                     if not known[k]:
                         continue
-                    qk = q[k] - cq
-                    rk = np.empty(3)
-                    for i in range(3):
-                        rk[i] = p[MEMBERS[lo + k], a0 + i] - cp[i] - qk[i]
-                    qq = qk[0] * qk[0] + qk[1] * qk[1] + qk[2] * qk[2]
-                    for i in range(3):
-                        for i2 in range(3):
-                            h[i, i2] += wj[k] * ((qq if i == i2 else 0.0) - qk[i] * qk[i2])
-                    b[0] += wj[k] * (qk[1] * rk[2] - qk[2] * rk[1])
-                    b[1] += wj[k] * (qk[2] * rk[0] - qk[0] * rk[2])
-                    b[2] += wj[k] * (qk[0] * rk[1] - qk[1] * rk[0])
-                rot = _rotate(rot, _solve3(h, b))
-            rotation[s, g] = rot
+                    j = MEMBERS[lo + k]
+                    q0, q1, q2 = q[k, 0] - cq[0], q[k, 1] - cq[1], q[k, 2] - cq[2]
+                    r0 = p[j, a0] - cp[0] - q0
+                    r1 = p[j, a0 + 1] - cp[1] - q1
+                    r2 = p[j, a0 + 2] - cp[2] - q2
+                    w = wj[k]
+                    qq = q0 * q0 + q1 * q1 + q2 * q2
+                    h[0, 0] += w * (qq - q0 * q0)
+                    h[1, 1] += w * (qq - q1 * q1)
+                    h[2, 2] += w * (qq - q2 * q2)
+                    h[0, 1] -= w * q0 * q1
+                    h[0, 2] -= w * q0 * q2
+                    h[1, 2] -= w * q1 * q2
+                    b[0] += w * (q1 * r2 - q2 * r1)
+                    b[1] += w * (q2 * r0 - q0 * r2)
+                    b[2] += w * (q0 * r1 - q1 * r0)
+                h[1, 0], h[2, 0], h[2, 1] = h[0, 1], h[0, 2], h[1, 2]
+                _solve3(h, b, omega, work[0])
+                _rotate(rot, omega, work)
             # translation per axis, and each member's leave-one-out pseudo-measurement
-            q = np.zeros((n, 3))
-            wt = np.zeros(3)
-            tt = np.zeros(3)
+            for i in range(3):
+                wt[i] = tt[i] = 0.0
             for k in range(n):
-                q[k] = rot @ template[s, lo + k]
+                for i in range(3):
+                    q[k, i] = (rot[i, 0] * template[s, lo + k, 0] + rot[i, 1] * template[s, lo + k, 1]
+                               + rot[i, 2] * template[s, lo + k, 2])  # fmt: skip
                 if known[k]:
                     for i in range(3):
                         wt[i] += wa[k, i]
                         tt[i] += wa[k, i] * (p[MEMBERS[lo + k], a0 + i] - q[k, i])
             for k in range(n):
-                j = MEMBERS[lo + k]
                 if not known[k]:
                     continue
+                j = MEMBERS[lo + k]
                 for i in range(3):  # the Kalman update of the position with z, variance r (H = [1, 0])
                     a = a0 + i
                     w_other = wt[i] - wa[k, i]
@@ -206,9 +247,7 @@ def project(alive, est, space_starts, template, rotation, ready, frames, sigma, 
                 for k in range(n):
                     if known[k]:
                         j = MEMBERS[lo + k]
-                        d = np.empty(3)
+                        d0, d1, d2 = p[j, a0] - tt[0], p[j, a0 + 1] - tt[1], p[j, a0 + 2] - tt[2]
                         for i in range(3):
-                            d[i] = p[j, a0 + i] - tt[i]
-                        local = rot.T @ d
-                        for i in range(3):
-                            template[s, lo + k, i] += gain * (local[i] - template[s, lo + k, i])
+                            local = rot[0, i] * d0 + rot[1, i] * d1 + rot[2, i] * d2
+                            template[s, lo + k, i] += gain * (local - template[s, lo + k, i])
