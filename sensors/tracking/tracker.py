@@ -105,7 +105,7 @@ class TrackerConfig:
     #: it is a hold, so the choice is made there.
     p_still_to_moving: float = 1.0
     p_moving_to_still: float = 0.0
-    #: pull the head's, hands' and feet's points onto their group's rigid shape (``rigid.py``)
+    #: pull the points of the head, hands, feet and trunk onto their group's rigid shape (``rigid.py``)
     rigid_groups: bool = True
     rigid_sigma_m: float = 0.01  #: how far a point may bend from its group's rigid shape (std)
     rigid_rate: float = 0.02  #: share of a frame's shape the learnt template takes
@@ -228,7 +228,7 @@ class PoseTracker:
         measure.share(bank.xp, bank.xv, bank.p00, bank.p01, bank.p11, bank.mu, bank.alive, bank.speed, bank.est,
                       bank.single, confidence, conf, accept, np.float32(c.mode_min_confidence),
                       c.speed_min_confidence, fx)  # fmt: skip
-        if c.rigid_groups:  # the head, hands and feet keep their shape (``rigid.py``)
+        if c.rigid_groups:  # the head, hands, feet and trunk keep their shape (``rigid.py``)
             r = self._rigid
             rigid.project(bank.alive, bank.est, _RIGID_SPACES, r.template, r.rotation, r.ready, r.frames,
                           c.rigid_sigma_m, c.rigid_rate, self._delta)  # fmt: skip
