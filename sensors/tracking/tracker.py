@@ -29,7 +29,13 @@ frame, in this order:
    at the predicted depth, with the large variance of a monocular guess;
 5. **update** the accepted measurements; the rest **coast**: position by
    velocity, covariance growing, source ``PREDICTED``, confidence decaying,
-   for at most ``max_coast_s``, then ``MISSING``.
+   for at most ``max_coast_s``, then ``MISSING``;
+6. **rigid groups** (``rigid.py``): the points of the head, each hand, each
+   foot and the trunk are pulled toward where their group's other points put
+   them (a learnt shape, fitted rotation and translation), weighted by the
+   filters' variances: a poorly seen ear, heel or far-side hip follows the
+   well seen points of its body part. The pull is added to what ``update``
+   and ``predict`` return; the filters themselves are not changed.
 
 ``predict(t)`` answers the pose at any time (the display time) without
 changing the filters; it extrapolates at most ``max_extrapolate_s`` and drops
