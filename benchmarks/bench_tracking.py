@@ -20,6 +20,12 @@ front of the hands; distances 1.5-4 m. Side by side, on the same frames:
   on holds -- two fixed configurations, where One Euro is tuned per stream --
   and the player's segment lengths calibrated on a separate warm-up stream.
 
+Fusion's bone lengths (``BoneLengthEstimate``: depth-measured only) start from
+the same warm-up (a front view: the widths a side view never measures), as the
+pipeline's fusion stage keeps them through a session; ``REPQUEST_BENCH_COLD=1``
+starts every stream cold instead (a side-view stream then has no widths, so no
+twin prior).
+
 Metrics: MPJPE (mm; the 12 body joints, and all 33 points), RMSE (mm, px; all points), static jitter (SD of held
 joints, mm), dynamic jitter (mean |second difference|, mm/frame^2), lag (the
 time shift minimising RMSE, ms), ``predict()`` error 33 and 66 ms ahead
