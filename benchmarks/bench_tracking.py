@@ -20,6 +20,12 @@ front of the hands; distances 1.5-4 m. Side by side, on the same frames:
   on holds -- two fixed configurations, where One Euro is tuned per stream --
   and the player's segment lengths calibrated on a separate warm-up stream.
 
+Fusion's bone lengths (``BoneLengthEstimate``: depth-measured only) start from
+the same warm-up (a front view: the widths a side view never measures), as the
+pipeline's fusion stage keeps them through a session; ``REPQUEST_BENCH_COLD=1``
+starts every stream cold instead (a side-view stream then has no widths, so no
+twin prior).
+
 Metrics: MPJPE (mm; the 12 body joints, and all 33 points), RMSE (mm, px; all points), static jitter (SD of held
 joints, mm), dynamic jitter (mean |second difference|, mm/frame^2), lag (the
 time shift minimising RMSE, ms), ``predict()`` error 33 and 66 ms ahead
@@ -102,14 +108,16 @@ class Stream:
         return m
 
 
-def make_stream(target: str, seed: int, reps: int | None) -> Stream:
+def make_stream(target: str, seed: int, reps: int | None, bones: BoneLengthEstimate | None = None) -> Stream:
+    """``target`` fused frame by frame; ``bones``: the player's bone lengths learnt before (a warm-up;
+    copied, then learnt further while fusing, as the pipeline's stage does), None: a cold start."""
     spec = f"synthetic:{target},{COMMON},seed={seed}" + (f",reps={reps}" if reps else "")
     sensor = open_source(spec)
     assert isinstance(sensor, SyntheticSensor)
     intr = sensor.intrinsics
     frames, truth, occl, fused_d, swapped = [], [], [], [], []
     fusion_s = 0.0
-    bones = BoneLengthEstimate()  # the player's bone lengths, learnt while fusing (as the pipeline's stage does)
+    bones = bones.copy() if bones is not None else BoneLengthEstimate()
     with sensor:
         for f in sensor:
             assert f.truth_camera_xyz_m is not None
@@ -122,7 +130,7 @@ def make_stream(target: str, seed: int, reps: int | None) -> Stream:
                 t0 = time.process_time()
                 fused = fuse_depth(f.image_xy_px, f.world_xyz_m, f.confidence, f.visible, f.depth_m, intr, FUSION,
                                    bones.lengths_m)  # fmt: skip
-                bones.update(fused.camera_xyz_m, fused.source == JointSource.DEPTH, f.world_xyz_m, f.confidence)
+                bones.update(fused.camera_xyz_m, fused.source == JointSource.DEPTH, f.confidence)
                 fusion_s += time.process_time() - t0
                 if sensor.config.occluder == "plate":
                     hidden = sensor._plate_hidden(tr, sensor._plate(tr))
@@ -135,7 +143,7 @@ def make_stream(target: str, seed: int, reps: int | None) -> Stream:
     px = np.stack([intr.project(t) for t in truth_a])
     in_view = (px[..., 0] >= 0) & (px[..., 0] < intr.width_px) & (px[..., 1] >= 0) & (px[..., 1] < intr.height_px)
     return Stream(frames, truth_a, px, in_view, np.array(occl), np.array(fused_d), np.array(swapped),
-                  sensor.config.fps, fusion_s)  # fmt: skip
+                  sensor.config.fps, fusion_s, {"bones": bones})  # fmt: skip
 
 
 def _trace(frames: list[PoseFrame], name: str) -> np.ndarray:
@@ -308,12 +316,14 @@ def score(s: Stream, oe_m: OneEuroParams, oe_px: OneEuroParams, tr: TrackerRun, 
     return row
 
 
-def calibrated_config(quick: bool) -> TrackerConfig:
-    """The tracker's defaults plus segment lengths calibrated on a warm-up stream (DEPTH joints only)."""
+def calibrated_config(quick: bool) -> tuple[TrackerConfig, BoneLengthEstimate]:
+    """The tracker's defaults plus segment lengths calibrated on a warm-up stream (DEPTH joints only),
+    and fusion's bone lengths learnt on the same warm-up (as the pipeline's fusion stage keeps them
+    through a session)."""
     s = make_stream(WARMUP, 900, 1 if quick else None)
     skel = [np.where((f.source == JointSource.DEPTH)[:, None], f.camera_xyz_m, np.nan) for f in s.frames]
     lengths = calibrate_segments(skel)
-    return TrackerConfig(segment_lengths_m=tuple(float(v) for v in lengths))
+    return TrackerConfig(segment_lengths_m=tuple(float(v) for v in lengths)), s.extra["bones"]
 
 
 def filterpy_bank_ms(frames: int = 30) -> float:
@@ -371,7 +381,8 @@ def main(quick: bool = False) -> dict[str, Any]:
     names = QUICK_STREAMS if quick else tuple(STREAMS)
     reps = 1 if quick else 2
     tune_seeds, eval_seeds = (TUNE_SEEDS[:1], EVAL_SEEDS[:1]) if quick else (TUNE_SEEDS, EVAL_SEEDS)
-    config = calibrated_config(quick)
+    config, warm_bones = calibrated_config(quick)
+    bones = None if os.environ.get("REPQUEST_BENCH_COLD") else warm_bones
     out_dir = Path(os.environ.get("REPQUEST_BENCH_OUT", "out")) / "bench_tracking"
     if not quick:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -380,11 +391,11 @@ def main(quick: bool = False) -> dict[str, Any]:
     static_red, occ_pct, mpjpe_23, cpu, cpu_tr, cpu_ratio = [], [], [], [], [], []
     for name in names:
         target = STREAMS[name]
-        tune = [make_stream(target, seed, reps) for seed in tune_seeds]
+        tune = [make_stream(target, seed, reps, bones) for seed in tune_seeds]
         oe_m, oe_px = tune_one_euro(tune, "m"), tune_one_euro(tune, "px")
         rows = []
         for seed in eval_seeds:
-            s = make_stream(target, seed, reps)
+            s = make_stream(target, seed, reps, bones)
             cfg = TrackerConfig.for_holds(segment_lengths_m=config.segment_lengths_m) if "hold" in name else config
             rows.append(score(s, oe_m, oe_px, run_tracker(s, cfg), hold="hold" in name))
         if name in PLOTS and not quick:

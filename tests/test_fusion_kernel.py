@@ -55,14 +55,77 @@ def test_anchor_depth_is_the_weighted_median_of_the_largest_consensus() -> None:
     assert np.isnan(kernel.anchor_depth(np.array([np.nan, 2.0]), np.array([1.0, 0.0]), 0.12))
 
 
+def _place(xyz: np.ndarray, rays: np.ndarray, vis: np.ndarray, bone: int, ratio: float) -> None:
+    kernel.place_by_bones(
+        xyz, rays, np.array([True, False]), np.array([False, True]), np.array([0.3, 0.3, 0.3]),
+        np.array([[bone, 0, 1]]), 3, vis, 2, ratio,
+    )  # fmt: skip
+
+
 def test_place_by_bones_puts_a_hidden_child_a_bone_length_from_its_parent_on_its_ray() -> None:
     xyz = np.array([[0.0, 0.0, 2.0], [np.nan, np.nan, 2.1]])
     rays = np.array([[0.0, 0.0, 1.0], [0.1, 0.0, 1.0]])
-    kernel.place_by_bones(
-        xyz, rays, np.array([True, False]), np.array([False, True]), np.array([0.3]), np.array([[0, 0, 1]]), 0
-    )
+    _place(xyz, rays, np.array([0.9, 0.9]), 2, 0.0)  # a limb bone, the root always trusted
     assert np.isclose(np.linalg.norm(xyz[1] - xyz[0]), 0.3)
     assert np.allclose(xyz[1] / xyz[1, 2], rays[1])
+    assert xyz[1, 2] > 2.0  # the root nearer the prediction (2.1): behind the parent
+
+
+def test_a_bone_across_the_ray_keeps_the_predicted_depth_and_one_along_it_snaps() -> None:
+    """A bone near the image plane: its roots are the parent's depth +- a few cm that any error of the
+    length moves by many times as much, so the prediction stays; pointing along the ray, the root wins."""
+    rays = np.array([[0.0, 0.0, 1.0], [0.295 / 2.0, 0.0, 1.0]])  # the pixel ~0.29 m to the side at 2 m
+    xyz = np.array([[0.0, 0.0, 2.0], [np.nan, np.nan, 2.12]])
+    snap = xyz.copy()
+    _place(xyz, rays, np.array([0.9, 0.9]), 2, 0.3)
+    _place(snap, rays, np.array([0.9, 0.9]), 2, 0.0)
+    assert abs(snap[1, 2] - 2.12) > 0.09  # the root: 2.0 + a few cm
+    assert abs(xyz[1, 2] - 2.12) < 0.4 * abs(snap[1, 2] - 2.12)  # the prediction mostly stays
+    rays = np.array([[0.0, 0.0, 1.0], [0.05 / 2.0, 0.0, 1.0]])  # 5 cm to the side: the bone points along the ray
+    xyz = np.array([[0.0, 0.0, 2.0], [np.nan, np.nan, 2.2]])
+    _place(xyz, rays, np.array([0.9, 0.9]), 2, 0.3)
+    assert abs(np.linalg.norm(xyz[1] - xyz[0]) - 0.3) < 0.03
+
+
+def test_a_hidden_width_end_less_visible_than_its_twin_takes_the_far_root() -> None:
+    rays = np.array([[0.0, 0.0, 1.0], [0.05 / 2.0, 0.0, 1.0]])
+    xyz = np.array([[0.0, 0.0, 2.0], [np.nan, np.nan, 1.9]])  # the model even guesses it in front
+    _place(xyz, rays, np.array([0.9, 0.3]), 0, 0.3)  # bone 0: a width
+    assert np.isclose(np.linalg.norm(xyz[1] - xyz[0]), 0.3)
+    assert xyz[1, 2] > 2.25
+
+
+def test_bone_lengths_are_the_median_of_depth_measured_samples_only() -> None:
+    """Lengths come from DEPTH pairs (or the mirror bone's), robust to a few wrong samples; a bone never
+    measured stays unknown (NaN) however the model's world landmarks place it."""
+    from sensors.bones import BONES
+    from sensors.joints import NUM_JOINTS, Joint
+    from sensors.realsense.fusion import BoneLengthEstimate
+
+    width = BONES.index((Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER))
+    hips = BONES.index((Joint.LEFT_HIP, Joint.RIGHT_HIP))
+    left_arm = BONES.index((Joint.LEFT_SHOULDER, Joint.LEFT_ELBOW))
+    right_arm = BONES.index((Joint.RIGHT_SHOULDER, Joint.RIGHT_ELBOW))
+    est = BoneLengthEstimate(window=16, min_samples=3)
+    rng = np.random.default_rng(6)
+    depth = np.zeros(NUM_JOINTS, bool)
+    depth[[Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_ELBOW]] = True  # hips never DEPTH
+    for k in range(12):
+        xyz = np.zeros((NUM_JOINTS, 3)) + [0.0, 0.0, 2.5]
+        xyz[Joint.RIGHT_SHOULDER, 0] = 0.36 + 0.005 * rng.standard_normal() + (0.3 if k % 4 == 0 else 0.0)
+        xyz[Joint.LEFT_ELBOW, 1] = 0.30
+        xyz[Joint.RIGHT_HIP, 0] = 0.4  # a wrong hip width, but never measured by depth
+        lengths = est.update(xyz, depth, np.ones(NUM_JOINTS))
+        if k == 1:
+            assert np.isnan(lengths[width])  # fewer than min_samples
+    assert abs(lengths[width] - 0.36) < 0.01  # three of twelve samples 0.3 m too long: the median holds
+    assert np.isnan(lengths[hips])
+    assert np.isclose(lengths[left_arm], 0.30)
+    assert np.isclose(lengths[right_arm], 0.30)
+    copy = est.copy()
+    est.reset()
+    assert np.isnan(est.lengths_m).all()
+    assert abs(copy.lengths_m[width] - 0.36) < 0.01
 
 
 def test_lateral_axis_is_the_normal_of_both_limbs_planes_pointing_away() -> None:

@@ -77,7 +77,7 @@ class DepthFusionStage:
         self._frames += 1
         if self._frames % self.learn_every == 1 or self.learn_every == 1:  # lengths change slowly
             depth = fused.source == _DEPTH
-            self.bones.update(fused.camera_xyz_m, depth, frame.world_xyz_m, frame.confidence)
+            self.bones.update(fused.camera_xyz_m, depth, frame.confidence)
         return frame.with_changes(camera_xyz_m=fused.camera_xyz_m, source=fused.source)
 
     def reset(self) -> None:

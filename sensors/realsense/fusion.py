@@ -141,9 +141,13 @@ class FusionParams:
     anchor_inlier_m: float = 0.12  #: joints whose root estimates agree this well vote for one root depth
     shared_surface_m: float = 0.06  #: two joints whose samples are this close in depth ...
     limb_radius_m: float = 0.07  #: ... and this close across the image sample one surface
-    #: a hidden far-side joint moves this share of the way to its near twin plus the body's width (0: off)
+    #: a hidden far-side joint moves this share of the way to the body's width behind its near twin (0: off)
     twin_weight: float = 0.8
     twin_gate_m: float = 0.3  #: ... less as its pixel lies farther from that prior's, not at all beyond this
+    #: the mirror's normal: the near limbs' plane when it is within this of the width pair's direction
+    twin_plane_agree_deg: float = 25.0
+    #: a learnt bone length's std over a hidden joint's predicted depth's (the bone walk's blend; 0: snap)
+    length_over_depth_std: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +219,11 @@ def fuse_depth(
     gate applied. A joint whose sample lies in front of its predicted centre
     (hidden) is put on its ray at the predicted depth, but never in front of
     the surface that hides it. With the player's ``bone_lengths_m`` (one per
-    :data:`sensors.bones.BONES`, NaN: unknown), a hidden joint is put instead
-    where its ray lies that bone's length from its placed neighbour (the
-    solution nearer the predicted depth): the far hip a hip width behind the
-    near one in a side view, the far knee a thigh from the far hip.
+    :data:`sensors.bones.BONES`, NaN: unknown), a hidden joint is moved
+    towards where its ray lies that bone's length from its placed neighbour
+    (:func:`fusion_kernel.place_by_bones`): the far hip a hip width behind the
+    near one in a side view; then a hidden far-side joint towards its near
+    twin's mirror image (:func:`fusion_kernel.twin_prior`).
     """
     p = params or FusionParams()
     xy = _ro(image_xy_px, np.float64)
@@ -231,8 +236,9 @@ def fuse_depth(
         _ro(np.array((intr.fx_px, intr.fy_px, intr.ppx_px, intr.ppy_px)), np.float64), _TORSO_WEIGHT, _SAME_LIMB,
         _ro(bone_lengths_m, np.float64) if use_bones else _NO_LENGTHS, _WALK, _TORSO_COUNT, p.window_px,
         p.min_valid_fraction, p.min_depth_m, p.max_depth_m, p.min_visibility, p.tolerance_m, p.front_tolerance_m,
-        p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m, p.estimate_hidden, use_bones, _TWIN_PAIRS, _SIDE_OF,
-        _LIMB_OF, p.twin_weight, p.twin_gate_m,
+        p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m, p.estimate_hidden, use_bones, _TWIN_PAIRS,
+        _WIDTH_PAIRS, _SIDE_OF, _LIMB_OF, p.twin_weight, p.twin_gate_m,
+        float(np.cos(np.radians(p.twin_plane_agree_deg))), p.length_over_depth_std,
     )  # fmt: skip
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)
@@ -269,6 +275,7 @@ def _twin_pairs() -> np.ndarray:
 _TWIN_PAIRS = _twin_pairs()
 _LIMB_OF = np.full(NUM_JOINTS, -1, dtype=np.int64)  #: 0 arm, 1 leg, -1 face
 _LIMB_OF[_TWIN_PAIRS[:, 0]] = _TWIN_PAIRS[:, 2]
+_WIDTH_PAIRS = np.array([(a, b) for a, b in TORSO_BONES[:2]], dtype=np.int64)  #: shoulders, hips
 _OFFSETS_CACHE: list[tuple[object, np.ndarray]] = []  #: the last offsets given and their (33,) array
 
 
@@ -299,42 +306,48 @@ _NO_LENGTHS = np.full(len(BONES), np.nan)
 class BoneLengthEstimate:
     """The player's bone lengths (one per :data:`sensors.bones.BONES`), learnt while fusing.
 
-    Each frame gives a sample per bone: measured in 3D when both ends are DEPTH
+    Only depth measures a length: a bone gets a sample when both ends are DEPTH
     and clearly seen (visibility >= ``min_visibility``: a less visible joint
-    may sit on a nearer body part's surface) and the bone lies within 60 degrees
-    of the image plane (pointing along the ray, one end hides the other), else
-    its left/right mirror's measurement (a body is symmetric), else the
-    model's world landmarks (noisier: learnt more slowly). Samples move the
-    estimate by a bounded step, so a few wrong ones cannot drag it.
+    may sit on a nearer body part's surface) and it lies within 60 degrees of
+    the image plane (pointing along the ray, one end hides the other), else its
+    left/right mirror's measurement (a body is symmetric). Its length is the
+    median of its last ``window`` samples, once it has ``min_samples`` -- NaN
+    (unknown: no bone walk, no twin prior) until then. The model's monocular
+    world landmarks are never used: their depth is several times noisier than
+    their x/y, so a width or trunk measured from them comes out too long (in a
+    side view by 40 % on the synthetic avatar), and a median cannot remove a bias.
     """
 
-    def __init__(
-        self, rate: float = 0.1, world_rate: float = 0.03, max_step_m: float = 0.15, min_visibility: float = 0.8
-    ) -> None:
-        self.rate, self.world_rate, self.max_step_m = rate, world_rate, max_step_m
-        self.min_visibility = min_visibility
+    def __init__(self, window: int = 64, min_samples: int = 5, min_visibility: float = 0.8) -> None:
+        if window < 1 or not 1 <= min_samples <= window:
+            raise ValueError(f"BoneLengthEstimate: need 1 <= min_samples <= window, found {min_samples}, {window}")
+        self.window, self.min_samples, self.min_visibility = window, min_samples, min_visibility
         self.reset()
 
     def reset(self) -> None:
         self.lengths_m = np.full(len(BONES), np.nan)
-        self._count = np.zeros(len(BONES))
+        self._ring = np.full((len(BONES), self.window), np.nan)
+        self._count = np.zeros(len(BONES), np.int64)
 
-    def update(
-        self, camera_xyz_m: np.ndarray, depth: np.ndarray, world_xyz_m: np.ndarray, visibility: np.ndarray
-    ) -> np.ndarray:
+    def copy(self) -> BoneLengthEstimate:
+        """An independent estimate with the same state (e.g. lengths calibrated on a warm-up)."""
+        out = BoneLengthEstimate(self.window, self.min_samples, self.min_visibility)
+        out.lengths_m, out._ring, out._count = self.lengths_m.copy(), self._ring.copy(), self._count.copy()
+        return out
+
+    def update(self, camera_xyz_m: np.ndarray, depth: np.ndarray, visibility: np.ndarray) -> np.ndarray:
         """Learn from one fused frame (``depth`` (33,) its DEPTH joints); returns the lengths."""
-        lengths, count = self.lengths_m.copy(), self._count  # a new array: callers may hold the old one
+        lengths = self.lengths_m.copy()  # a new array: callers may hold the old one
         kernel.learn_bones(
-            lengths, count, _ro(camera_xyz_m, np.float64), _ro(depth, np.bool_), _ro(world_xyz_m, np.float64),
-            _ro(visibility, np.float64),
-            _PARENTS, _CHILDREN, _MIRROR_BONE, self.rate, self.world_rate, self.max_step_m, self.min_visibility,
+            lengths, self._ring, self._count, _ro(camera_xyz_m, np.float64), _ro(depth, np.bool_),
+            _ro(visibility, np.float64), _PARENTS, _CHILDREN, _MIRROR_BONE, self.min_visibility, self.min_samples,
         )  # fmt: skip
         self.lengths_m = lengths
         return self.lengths_m
 
 
-for _static in (_TORSO_WEIGHT, _SAME_LIMB, _WALK, _NO_LENGTHS, _TWIN_PAIRS, _SIDE_OF, _LIMB_OF, _PARENTS, _CHILDREN,
-                _MIRROR_BONE):  # fmt: skip
+for _static in (_TORSO_WEIGHT, _SAME_LIMB, _WALK, _NO_LENGTHS, _TWIN_PAIRS, _WIDTH_PAIRS, _SIDE_OF, _LIMB_OF,
+                _PARENTS, _CHILDREN, _MIRROR_BONE):  # fmt: skip
     _static.flags.writeable = False
 
 
@@ -349,7 +362,7 @@ def _load_kernels() -> None:
     intr = Intrinsics(8, 8, 8.0, 8.0, 4.0, 4.0)
     fused = fuse_depth(xy, world, vis, present, depth, intr, FusionParams(surface_offset_m=TYPICAL_SURFACE_OFFSET_M),
                        np.full(len(BONES), 0.3))  # fmt: skip
-    BoneLengthEstimate().update(fused.camera_xyz_m, fused.source == 2, world, vis)
+    BoneLengthEstimate().update(fused.camera_xyz_m, fused.source == 2, vis)
     sample_depth_m(depth, xy[:2])
 
 

@@ -174,17 +174,26 @@ def shared_surface(
 @njit(cache=True, nogil=True)
 def place_by_bones(
     xyz: np.ndarray, rays: np.ndarray, placed_in: np.ndarray, hidden: np.ndarray, lengths_m: np.ndarray,
-    walk: np.ndarray, torso_count: int,
+    walk: np.ndarray, torso_count: int, vis: np.ndarray, width_count: int, length_over_depth_std: float,
 ) -> None:  # fmt: skip
-    """Hidden joints moved (in place) along their rays to a bone's length from a placed neighbour.
+    """Hidden joints moved (in place) along their rays towards a bone's length from a placed neighbour.
 
     ``xyz`` (33, 3) fused points (hidden ones at their predicted depth),
-    ``rays`` (33, 3) pixel rays with z = 1, ``measured`` (33,) DEPTH joints,
-    ``hidden`` (33,) joints to place, ``lengths_m`` (len(BONES),), ``walk`` (n, 3) rows (bone, parent, child). Walks the
-    torso, then the limbs outwards; a joint is placed once. On the ray
-    ``t * r``, ``|t r - P| = L`` gives ``t = (r.P +- sqrt((r.P)^2 - |r|^2 (|P|^2 - L^2))) / |r|^2``:
-    the root nearer the predicted depth is kept; no real root (the pixel is
-    farther from P than the bone is long): the point of the ray nearest P.
+    ``rays`` (33, 3) pixel rays with z = 1, ``placed_in`` (33,) DEPTH joints,
+    ``hidden`` (33,) joints to place, ``lengths_m`` (len(BONES),), ``walk`` (n, 3) rows (bone, parent,
+    child): the torso, then the limbs outwards; a joint is placed once. On the ray ``t * r``,
+    ``|t r - P| = L`` has the roots ``t = c +- h``, ``c = r.P / |r|^2``, ``h = sqrt((r.P)^2 - |r|^2
+    (|P|^2 - L^2)) / |r|^2``; no real root (the pixel is farther from P than the bone is long): the
+    point of the ray nearest P.
+
+    The first ``width_count`` bones are the shoulder and hip widths: a hidden joint less visible than
+    its placed twin is behind it (that is why it is hidden), so it takes the far root. Any other bone
+    takes the root nearer the predicted depth, but only as far as the two are worth: a bone lying
+    near the image plane has ``h`` small, and ``h`` moves by ``L / h`` times any error of the length
+    ``L`` -- so the root is blended with the prediction (clipped to ``c +- h``: never a bone longer
+    than ``L``) by inverse variance, the root's weight ``h^2 / (h^2 + (L k)^2)`` with
+    ``k = length_over_depth_std`` (a length's std over the prediction's): a bone pointing along the
+    ray snaps to the sphere, one across it keeps the model's depth.
     """
     n = xyz.shape[0]
     placed = placed_in.copy()
@@ -208,12 +217,19 @@ def place_by_bones(
         length = lengths_m[k]
         disc = rp * rp - rr * (px * px + py * py + pz * pz - length * length)
         prior = xyz[child, 2]
+        c = rp / rr
         if disc <= 0.0:
-            t = rp / rr
+            t = c if not math.isfinite(prior) else prior
         else:
-            root = math.sqrt(disc)
-            near, far = (rp - root) / rr, (rp + root) / rr
-            t = near if (not math.isfinite(prior) or abs(near - prior) < abs(far - prior)) else far
+            h = math.sqrt(disc) / rr
+            if k < width_count and vis[child] < vis[parent]:
+                t = c + h
+            elif not math.isfinite(prior):
+                t = c - h
+            else:
+                root = c - h if abs(c - h - prior) < abs(c + h - prior) else c + h
+                kl = length * length_over_depth_std
+                t = prior + h * h / (h * h + kl * kl) * (root - prior)
         xyz[child, 0], xyz[child, 1], xyz[child, 2] = rx * t, ry * t, rz * t
         placed[child] = True
 
@@ -226,7 +242,8 @@ def fuse_frame(
     window_px: int, min_valid_fraction: float, min_depth_m: float, max_depth_m: float, min_visibility: float,
     tolerance_m: float, front_tolerance_m: float, anchor_inlier_m: float, shared_surface_m: float,
     limb_radius_m: float, estimate_hidden: bool, use_bones: bool,
-    twin_pairs: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray, twin_weight: float, twin_gate_m: float,
+    twin_pairs: np.ndarray, width_pairs: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray,
+    twin_weight: float, twin_gate_m: float, twin_agree_cos: float, length_over_depth_std: float,
 ):  # fmt: skip
     """One frame of :func:`sensors.realsense.fusion.fuse_depth`:
     (xyz (N, 3), source (N,) uint8, measured (N,), residual (N,), anchor).
@@ -313,11 +330,11 @@ def fuse_frame(
         hidden = np.empty(n, np.bool_)
         for j in range(n):
             hidden[j] = present[j] and not is_depth[j]
-        place_by_bones(xyz, rays, is_depth, hidden, bone_lengths_m, walk, torso_count)
+        place_by_bones(xyz, rays, is_depth, hidden, bone_lengths_m, walk, torso_count, vis, 2, length_over_depth_std)
         if twin_weight > 0:
             twin_prior(
-                xyz, is_depth, present, vis, xy_px, bone_lengths_m, twin_pairs, side_of, limb_of, pinhole,
-                min_visibility, twin_weight, twin_gate_m,
+                xyz, rays, is_depth, present, vis, xy_px, twin_pairs, width_pairs, side_of, limb_of, pinhole,
+                min_visibility, twin_weight, twin_gate_m, twin_agree_cos,
             )  # fmt: skip
     source = np.empty(n, np.uint8)
     for j in range(n):
@@ -339,13 +356,15 @@ def _length(xyz: np.ndarray, a: int, b: int) -> float:
 
 @njit(cache=True, nogil=True)
 def learn_bones(
-    lengths_m: np.ndarray, count: np.ndarray, camera_xyz_m: np.ndarray, depth: np.ndarray, world_xyz_m: np.ndarray,
-    visibility: np.ndarray, parents: np.ndarray, children: np.ndarray, mirror: np.ndarray,
-    rate: float, world_rate: float, max_step_m: float, min_visibility: float,
+    lengths_m: np.ndarray, ring: np.ndarray, n_samples: np.ndarray, camera_xyz_m: np.ndarray, depth: np.ndarray,
+    visibility: np.ndarray, parents: np.ndarray, children: np.ndarray, mirror: np.ndarray, min_visibility: float,
+    min_samples: int,
 ) -> None:  # fmt: skip
-    """One step of :meth:`sensors.realsense.fusion.BoneLengthEstimate.update` (``lengths_m`` and
-    ``count`` updated in place; the reasoning is in that class's docstring)."""
+    """One step of :meth:`sensors.realsense.fusion.BoneLengthEstimate.update` (``lengths_m``, the
+    (bones, K) sample ``ring`` and ``n_samples`` updated in place; the reasoning is in that class's
+    docstring): a bone's length is the median of its last K depth-measured samples."""
     nb = parents.shape[0]
+    k_ring = ring.shape[1]
     measured = np.full(nb, np.nan)
     for b in range(nb):
         a, c = parents[b], children[b]
@@ -354,17 +373,16 @@ def learn_bones(
             if not abs(camera_xyz_m[c, 2] - camera_xyz_m[a, 2]) > 0.5 * length:  # not along the ray
                 measured[b] = length
     for b in range(nb):
-        sample, r = measured[b], rate
+        sample = measured[b]
         if not math.isfinite(sample):
             sample = measured[mirror[b]]
-        if not math.isfinite(sample):
-            sample, r = _length(world_xyz_m, parents[b], children[b]), world_rate
         if not (math.isfinite(sample) and sample > 0.01):
             continue
-        count[b] += 1
-        r = max(r, 1.0 / max(count[b], 1.0))  # a plain mean of the first samples
-        cur = lengths_m[b] if math.isfinite(lengths_m[b]) else sample
-        lengths_m[b] = cur + r * min(max(sample - cur, -max_step_m), max_step_m)
+        ring[b, n_samples[b] % k_ring] = sample
+        n_samples[b] += 1
+        n = min(n_samples[b], k_ring)
+        if n >= min_samples:
+            lengths_m[b] = np.median(ring[b, :n])
 
 
 @njit(cache=True, nogil=True)
@@ -438,48 +456,83 @@ def lateral_axis(xyz: np.ndarray, group: np.ndarray, min_joints: int, min_spread
 
 
 @njit(cache=True, nogil=True)
+def sagittal_plane(
+    xyz: np.ndarray, is_depth: np.ndarray, vis: np.ndarray, widths: np.ndarray, min_visibility: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(point (3,), unit normal (3,)) of the body's mid-plane from a placed width pair (``widths`` (2, 2):
+    shoulders, then hips) with one end DEPTH and clearly seen and the other end without depth (a side
+    view: its twin was placed a width behind it); NaN when no pair is such."""
+    for w in range(widths.shape[0]):
+        a, b = widths[w, 0], widths[w, 1]
+        near_a = is_depth[a] and vis[a] >= min_visibility and not is_depth[b]
+        near_b = is_depth[b] and vis[b] >= min_visibility and not is_depth[a]
+        if not (near_a or near_b):
+            continue
+        d = xyz[b] - xyz[a]
+        norm = math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
+        if not (norm > 1e-6):  # NaN too
+            continue
+        return 0.5 * (xyz[a] + xyz[b]), d / norm
+    return np.full(3, np.nan), np.full(3, np.nan)
+
+
+@njit(cache=True, nogil=True)
 def twin_prior(
-    xyz: np.ndarray, is_depth: np.ndarray, present: np.ndarray, vis: np.ndarray, xy_px: np.ndarray,
-    lengths_m: np.ndarray, pairs: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray, pinhole: np.ndarray,
-    min_visibility: float,
-    weight: float, gate_m: float,
+    xyz: np.ndarray, rays: np.ndarray, is_depth: np.ndarray, present: np.ndarray, vis: np.ndarray,
+    xy_px: np.ndarray, pairs: np.ndarray, widths: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray,
+    pinhole: np.ndarray, min_visibility: float, weight: float, gate_m: float, agree_cos: float,
 ) -> None:  # fmt: skip
-    """Hidden far-side joints pulled (in place) towards their near twin plus the body's width.
+    """Hidden far-side joints' depths pulled (in place) towards their near twin's mirror image.
 
     In a side view the far limbs hide behind the near ones: their samples land on the near limb and
-    the model's guesses for them are several times noisier. A body is symmetric: a far joint lies about
-    a shoulder (arm) or hip (leg) width from its near twin, along the normal of the near side's plane
-    (:func:`lateral_axis`), behind the twin (the joint is hidden). ``pairs`` (P, 3) rows (joint, twin, width
-    bone); ``side_of`` (N,) 0 left, 1 right, -1 centre; ``limb_of`` (N,) 0 arm, 1 leg, -1 face. Only a
-    joint without depth that the model sees less well than its twin (a DEPTH twin, clearly seen) moves,
-    by ``weight`` at most, less as its pixel lies farther from the prior's (not at all beyond ``gate_m``
-    at its depth): a far leg that really is elsewhere (a lunge, a high knee) keeps its own estimate."""
-    n = xyz.shape[0]
-    normals = np.full((2, 3), np.nan)
-    for side in range(2):
-        group = np.full(n, -1, np.int64)
-        for j in range(n):
-            if side_of[j] == side and is_depth[j] and vis[j] >= min_visibility:
-                group[j] = limb_of[j]
-        normals[side] = lateral_axis(xyz, group, 4, 0.15)
+    the model's guesses for their depth are several times noisier than for x/y. A body is symmetric:
+    a far joint lies about where its near twin's reflection in the body's mid-plane is
+    (:func:`sagittal_plane`: from the near shoulder, or hip, and its twin placed a width behind it) --
+    an arm held out from the side mirrored as well as one along the trunk. ``pairs`` (P, 3) rows
+    (joint, twin, width bone). Only a joint without depth that the model sees less well than its twin
+    (a DEPTH twin, clearly seen) moves along its own ray, by ``weight`` at most, less as its pixel lies
+    farther from the reflection's (not at all beyond ``gate_m`` at its depth): a far leg that really is
+    elsewhere (a lunge, a high knee) keeps its own estimate."""
+    m, n = sagittal_plane(xyz, is_depth, vis, widths, min_visibility)
+    if not math.isfinite(n[0]):
+        return
+    near_side = -1  # the side whose width end is DEPTH: its limbs' plane is the sharper normal
+    for w in range(widths.shape[0]):
+        for e in range(2):
+            if near_side < 0 and is_depth[widths[w, e]] and not is_depth[widths[w, 1 - e]]:
+                near_side = side_of[widths[w, e]]
+    group = np.full(xyz.shape[0], -1, np.int64)
+    for j in range(xyz.shape[0]):
+        if side_of[j] == near_side and is_depth[j] and vis[j] >= min_visibility:
+            group[j] = limb_of[j]
+    plane_n = lateral_axis(xyz, group, 4, 0.15)
+    if math.isfinite(plane_n[0]) and abs(plane_n[0] * n[0] + plane_n[1] * n[1] + plane_n[2] * n[2]) > agree_cos:
+        sign = 1.0 if plane_n[0] * n[0] + plane_n[1] * n[1] + plane_n[2] * n[2] > 0 else -1.0
+        n = n + sign * plane_n
+        n = n / math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2])
     for p in range(pairs.shape[0]):
-        j, i, bone = pairs[p, 0], pairs[p, 1], pairs[p, 2]
+        j, i = pairs[p, 0], pairs[p, 1]
         if not present[j] or is_depth[j] or not vis[j] < vis[i]:
             continue
-        if not is_depth[i] or vis[i] < min_visibility or not math.isfinite(lengths_m[bone]):
+        if not is_depth[i] or vis[i] < min_visibility:
             continue
-        normal = normals[side_of[i]]
-        if not math.isfinite(normal[0]) or not math.isfinite(xy_px[j, 0]):
+        if not math.isfinite(xyz[j, 2] + rays[j, 0] + rays[j, 1] + xy_px[j, 0] + xy_px[j, 1]):
             continue
-        prior = xyz[i] + lengths_m[bone] * normal  # hidden: behind its twin
+        a_end, b_end = widths[pairs[p, 2], 0], widths[pairs[p, 2], 1]  # this limb's root pair
+        mx = 0.5 * (xyz[a_end, 0] + xyz[b_end, 0])
+        my = 0.5 * (xyz[a_end, 1] + xyz[b_end, 1])
+        mz = 0.5 * (xyz[a_end, 2] + xyz[b_end, 2])
+        if not math.isfinite(mx + my + mz):
+            mx, my, mz = m[0], m[1], m[2]
+        off = (xyz[i, 0] - mx) * n[0] + (xyz[i, 1] - my) * n[1] + (xyz[i, 2] - mz) * n[2]
+        prior = xyz[i] - 2.0 * off * n
         if not prior[2] > 0:
             continue
         dx = pinhole[0] * prior[0] / prior[2] + pinhole[2] - xy_px[j, 0]
         dy = pinhole[1] * prior[1] / prior[2] + pinhole[3] - xy_px[j, 1]
-        best_d2 = dx * dx + dy * dy
         gate_px = pinhole[0] * gate_m / prior[2]
-        closeness = 1.0 - best_d2 / (gate_px * gate_px)
-        if closeness <= 0 or not math.isfinite(xyz[j, 0] + xyz[j, 1] + xyz[j, 2]):
+        closeness = 1.0 - (dx * dx + dy * dy) / (gate_px * gate_px)
+        if closeness <= 0:
             continue
         a = weight * closeness
         for k in range(3):
