@@ -111,12 +111,17 @@ def shift_for_rest(
     """
     if not math.isfinite(rest):
         return 0.0
+    return float(min(max(_lacking(prior, rest, demand, tuning), 0.0), max_shift(prior, tuning)))
+
+
+def _lacking(prior: Thresholds, rest: float, demand: float | None, tuning: Tuning) -> float:
+    """How far (y-space, may be negative) the start zone must move for ``rest`` to sit a margin inside it."""
     s = prior.sign
     margin = tuning.margin_of_band * s * (prior.start_enter - prior.start_exit)
     need = s * prior.start_enter
     if demand is not None and math.isfinite(demand):
         need = max(need, s * demand)
-    return float(min(max(need + margin - s * rest, 0.0), max_shift(prior, tuning)))
+    return need + margin - s * rest
 
 
 def offset_for_range(
@@ -138,11 +143,7 @@ def offset_for_range(
     if not (math.isfinite(rest) and math.isfinite(top)) or tuning.max_shift_of_span <= 0.0:
         return 0.0
     s = prior.sign
-    margin = tuning.margin_of_band * s * (prior.start_enter - prior.start_exit)
-    need = s * prior.start_enter
-    if demand is not None and math.isfinite(demand):
-        need = max(need, s * demand)
-    lacking = need + margin - s * rest - shift
+    lacking = _lacking(prior, rest, demand, tuning) - shift
     band = s * (prior.turn_exit - prior.turn_enter)
     past_turn = s * prior.turn_enter - s * top - band
     return float(max(0.0, min(lacking, past_turn)))
