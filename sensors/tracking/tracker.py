@@ -344,6 +344,8 @@ def _c(a: np.ndarray) -> np.ndarray:
     """A writable C-contiguous copy: the compiled kernels then always see one array type (a frame's
     read-only or strided arrays would each need a compilation of their own, ~10 s, mid-game)."""
     return np.array(a, copy=True, order="C")
+
+
 _warmed = False
 
 
