@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pygame
 import pytest
 
 from game.app import App, GameOptions
+from game.loop import frames
 from game.scenes import ResultsScene
 from game.source_choice import SourceChoice
 from game.store import ProfileStore
@@ -58,6 +60,16 @@ def until(app: App, name: str, max_s: float) -> None:
         if app.scene.name == name:
             return
     raise AssertionError(f"no {name} scene after {max_s:g} s; the scene is {app.scene.name}")
+
+
+def run_until(app: App, done: Callable[[], bool], max_s: float) -> None:
+    """Step the real-time game at its own pace until ``done()`` (failing after ``max_s`` wall seconds)."""
+    deadline = time.monotonic() + max_s
+    for dt_s in frames(60):
+        assert app.step(dt_s)
+        if done():
+            return
+        assert time.monotonic() < deadline, f"gave up after {max_s} s; scene {app.scene.name}, {app.poses.error}"
 
 
 def play_scene(app: App) -> Any:

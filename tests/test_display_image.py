@@ -7,7 +7,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +16,11 @@ import pytest
 
 from game.app import SOURCE_PROCESS_NICE, App, make_screen, shutdown
 from game.feed_image import layout_of
-from game.loop import frames
 from sensors import SourceOptions, open_source
 from sensors.display_image import DisplayTarget, to_display
 from sensors.pose import PoseFrame
 from sensors.process_sensor import DisplayImage, ProcessSensor
-from tests.game_helpers import check_screenshot, play_scene, playing
+from tests.game_helpers import check_screenshot, play_scene, playing, run_until
 
 WAIT_S = 60.0  #: a child imports numpy and the source first (seconds on a loaded machine)
 OUT = Path(__file__).resolve().parents[1] / "out" / "screenshots"
@@ -90,15 +89,6 @@ def screen() -> Iterator[pygame.Surface]:
     shutdown()
 
 
-def _run_until(app: App, done: Callable[[], bool], max_s: float) -> None:
-    deadline = time.monotonic() + max_s
-    for dt_s in frames(60):
-        assert app.step(dt_s)
-        if done():
-            return
-        assert time.monotonic() < deadline, f"gave up after {max_s} s; scene {app.scene.name}, {app.poses.error}"
-
-
 def _child(app: App) -> ProcessSensor:
     remote = app.poses._reconnecting._inner  # type: ignore[union-attr]
     assert isinstance(remote, ProcessSensor)
@@ -109,10 +99,10 @@ def test_the_game_shows_the_childs_image_runs_one_thread_and_follows_a_resize(sc
     app = playing(screen, "synthetic:squat,reps=0,realtime=1")
     try:
         play = play_scene(app)
-        _run_until(app, lambda: play.camera.copied >= 10, WAIT_S)
-        _run_until(app, lambda: app.scene is play, WAIT_S)  # past the countdown: playing
+        run_until(app, lambda: play.camera.copied >= 10, WAIT_S)
+        run_until(app, lambda: app.scene is play, WAIT_S)  # past the countdown: playing
         copied = play.camera.copied
-        _run_until(app, lambda: play.camera.copied >= copied + 3, WAIT_S)  # new pictures keep coming
+        run_until(app, lambda: play.camera.copied >= copied + 3, WAIT_S)  # new pictures keep coming
         pid = _child(app).pid
         assert pid is not None  # the child yields the CPU to the loop when both want it
         assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0) + SOURCE_PROCESS_NICE
@@ -136,7 +126,7 @@ def test_the_game_shows_the_childs_image_runs_one_thread_and_follows_a_resize(sc
         np.testing.assert_allclose(left, expected, atol=3.0)
 
         pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1600, h=900, size=(1600, 900)))
-        _run_until(app, lambda: app.poses.display is not None and app.poses.display.target.size_px[1] == 900, WAIT_S)
+        run_until(app, lambda: app.poses.display is not None and app.poses.display.target.size_px[1] == 900, WAIT_S)
         assert app.poses.display.target.size_px == (1200, 900)  # the child made the new size
         assert [t.name for t in threading.enumerate()] == [threading.main_thread().name]
     finally:
@@ -147,16 +137,16 @@ def test_the_game_pauses_when_the_child_dies_and_plays_on_in_a_new_one(screen: p
     app = playing(screen, "synthetic:squat,reps=0,realtime=1")
     try:
         play = play_scene(app)
-        _run_until(app, lambda: app.scene is play and play.camera.copied >= 5, WAIT_S)
+        run_until(app, lambda: app.scene is play and play.camera.copied >= 5, WAIT_S)
         first = _child(app).pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
-        _run_until(app, lambda: app.scene.name == "pause", WAIT_S)
+        run_until(app, lambda: app.scene.name == "pause", WAIT_S)
         assert app.scene.kind == "sensor"
         assert "process ended" in app.poses.disconnected
-        _run_until(app, lambda: app.scene is play, WAIT_S)  # reopened by itself, in a new child
+        run_until(app, lambda: app.scene is play, WAIT_S)  # reopened by itself, in a new child
         assert _child(app).pid != first
         copied = play.camera.copied
-        _run_until(app, lambda: play.camera.copied >= copied + 5, WAIT_S)  # its pictures reach the screen
+        run_until(app, lambda: play.camera.copied >= copied + 5, WAIT_S)  # its pictures reach the screen
     finally:
         app.close()

@@ -15,14 +15,13 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.app import App, make_screen, shutdown
-from game.loop import frames
+from game.app import make_screen, shutdown
 from game.scenes import PauseScene
 from sensors.contract import Capabilities, Sensor
 from sensors.errors import SourceUnavailable
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, open_source, register, unregister
-from tests.game_helpers import check_screenshot, playing
+from tests.game_helpers import check_screenshot, playing, run_until
 from tests.sensor_helpers import Wrapped
 
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "test-screenshots"
@@ -79,21 +78,12 @@ def screen() -> Iterator[pygame.Surface]:
     shutdown()
 
 
-def _run_until(app: App, done: object, max_s: float) -> None:
-    deadline = time.monotonic() + max_s
-    for dt_s in frames(60):
-        assert app.step(dt_s)
-        if done():  # type: ignore[operator]
-            return
-        assert time.monotonic() < deadline, f"gave up after {max_s} s; the scene is {app.scene.name}"
-
-
 @pytest.mark.usefixtures("livecam")
 def test_a_live_camera_unplugged_mid_level_is_reopened_off_the_game_thread(screen: pygame.Surface) -> None:
     app = playing(screen, "livecam:150:squat,reps=0,realtime=1,noise_px=1")
     try:
         play = app.scene
-        _run_until(app, lambda: app.scene.name == "pause", 20.0)  # 150 frames at 30 fps: 5 s
+        run_until(app, lambda: app.scene.name == "pause", 20.0)  # 150 frames at 30 fps: 5 s
         pause = app.scene
         assert isinstance(pause, PauseScene)
         assert pause.kind == "sensor"
@@ -103,14 +93,14 @@ def test_a_live_camera_unplugged_mid_level_is_reopened_off_the_game_thread(scree
         SHOTS.mkdir(parents=True, exist_ok=True)
         pygame.image.save(app.screen, str(SHOTS / "pause-reconnecting.png"))
         check_screenshot(SHOTS / "pause-reconnecting.png", {"box": (230, 140, 820, 440)})
-        _run_until(app, lambda: app.scene is play, 15.0)  # back by itself, no key pressed
+        run_until(app, lambda: app.scene is play, 15.0)  # back by itself, no key pressed
         first, second = LiveCam.made[:2]
         assert first.opened_on != second.opened_on
         assert second.opened_on.startswith("reconnect:")  # opened by the reconnecting sensor's worker
         assert threading.current_thread().name != second.opened_on  # never on the game thread
         assert play.run.reps >= reps
         seen = app.poses.frames_seen
-        _run_until(app, lambda: app.poses.frames_seen >= seen + 10, 5.0)  # the new camera keeps delivering
+        run_until(app, lambda: app.poses.frames_seen >= seen + 10, 5.0)  # the new camera keeps delivering
         assert app.poses.disconnected == ""
     finally:
         app.close()

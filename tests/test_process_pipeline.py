@@ -16,7 +16,6 @@ import pygame
 import pytest
 
 from game.app import App, make_screen, shutdown
-from game.loop import frames
 from game.scenes import PauseScene
 from levels.model import Goal, Level
 from sensors import SourceOptions, open_source
@@ -25,7 +24,7 @@ from sensors.process_sensor import ProcessSensor, RemotePipeline, runs_in_a_chil
 from sensors.registry import register, unregister
 from sensors.tracking.snapshot import predict_pose
 from tests import child_sources
-from tests.game_helpers import play_scene, playing
+from tests.game_helpers import play_scene, playing, run_until
 from tests.sensor_helpers import is_alive
 from tests.test_tracker_snapshot import assert_same_pose
 
@@ -151,23 +150,14 @@ def child_cams() -> Iterator[None]:
     unregister("brokencam")
 
 
-def _run_until(app: App, done: Callable[[], bool], max_s: float) -> None:
-    deadline = time.monotonic() + max_s
-    for dt_s in frames(60):
-        assert app.step(dt_s)
-        if done():
-            return
-        assert time.monotonic() < deadline, f"gave up after {max_s} s; scene {app.scene.name}, {app.poses.error}"
-
-
 def test_the_game_draws_and_tunes_the_pipeline_in_the_child(screen: pygame.Surface) -> None:
     level = Level(id="hold", title="Hold", exercise="plank", goal=Goal(hold_s=600), stars=(1, 2, 3))
     app = playing(screen, "synthetic:plank,hold_s=600,realtime=1", level)
     try:
-        _run_until(app, lambda: app.poses.frames_seen >= 10, WAIT_S)
+        run_until(app, lambda: app.poses.frames_seen >= 10, WAIT_S)
         remote = app.poses._pipeline
         assert isinstance(remote, RemotePipeline)  # no pipeline in the game's process
-        _run_until(app, lambda: remote.child_holds is True, 10.0)  # the plank level's set_holds reached the child
+        run_until(app, lambda: remote.child_holds is True, 10.0)  # the plank level's set_holds reached the child
         play = play_scene(app)
         assert play.shown is not None
         assert play.shown.has_player  # drawn at the display time from the child's snapshot
@@ -183,7 +173,7 @@ def _paused_by(screen: pygame.Surface, spec: str) -> App:
     """An endless squat level played from ``spec`` (a camera in a child that fails on cue), run until it pauses."""
     app = playing(screen, spec)
     try:
-        _run_until(app, lambda: app.scene.name == "pause", WAIT_S)
+        run_until(app, lambda: app.scene.name == "pause", WAIT_S)
     except BaseException:
         app.close()
         raise
@@ -202,12 +192,12 @@ def test_a_camera_lost_in_the_child_pauses_and_comes_back_in_a_new_child(
         assert "unplugged" in app.poses.disconnected
         assert "\n" not in app.poses.disconnected
         assert not app.poses.error  # a lost device is being reopened, not an error
-        _run_until(app, lambda: app.scene is play_scene(app), WAIT_S)  # back by itself, in a new child
+        run_until(app, lambda: app.scene is play_scene(app), WAIT_S)  # back by itself, in a new child
         first, second = (int((tmp_path / f"opened-{i}").read_text()) for i in range(2))
         assert os.getpid() not in (first, second)
         assert first != second
         seen = app.poses.frames_seen
-        _run_until(app, lambda: app.poses.frames_seen >= seen + 10, 10.0)
+        run_until(app, lambda: app.poses.frames_seen >= seen + 10, 10.0)
         assert app.poses.disconnected == ""
     finally:
         app.close()
