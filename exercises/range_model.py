@@ -21,8 +21,9 @@ more upright). The player's rest then sits outside the start zone while their
 turn-side extreme goes well past the turn. When that extreme (also robust:
 the second-farthest block) passes the turn by more than the slide still
 lacks, every threshold, turn included, moves by the lacking part
-(:func:`offset_for_range`): a rep must still cover the library's whole
-start-to-turn span, only from where this player's range sits.
+(:func:`offset_for_range`): a rep must still cover the library's
+start-to-turn span less the bounded slide, only from where this player's
+range sits.
 
 Everything here works on ``y = sign * value`` (the counter's convention:
 away from the start is decreasing) and is fed plain numbers.
