@@ -2,8 +2,9 @@
 
 The hidden clips RepQuest is judged on differ from the shared ones in ways we
 can name: the camera mirrored, another frame rate, a faster or slower player,
-a player smaller or off-centre in the picture, a tilted camera, a noisier
-(weaker) pose model, joints that drop out. Each perturbation below is applied
+a player smaller or off-centre in the picture, a tilted camera, feet out of
+the picture, a noisier (weaker) pose model, joints that drop out, a body of
+other proportions, motion blur, someone walking past. Each perturbation below is applied
 to every shared clip's raw MediaPipe poses (:mod:`sensors.pose_cache`), which
 then go through the pose pipeline and the form engine exactly as ``repquest
 analyze`` runs them. A count that holds on the original but breaks under a
@@ -20,8 +21,16 @@ The perturbations are in :mod:`sensors.perturb`:
 * ``roll``: the camera rolled 8 degrees (image and camera/world coordinates);
 * ``tilt_down`` / ``tilt_up``: the camera pitched 12 degrees down (on a shelf) or up (on the floor): the
   image homography K R K^-1 of a camera turning about its centre;
+* ``cut_shins``: the picture's lower edge at mid-shin of a standing player (the feet guessed outside it);
 * ``noise``: landmark noise of 1.5 % of the body's height in the image (and 2 cm in metres), seeded;
-* ``dropout``: 10 % of the joints of each frame unseen (confidence 0.05), seeded.
+* ``dropout``: 10 % of the joints of each frame unseen (confidence 0.05), seeded;
+* ``short_limbs``: legs 20 % and arms 15 % shorter against the trunk (a child's proportions), every angle kept;
+* ``wide_body``: shoulders and hips 35 % wider (a heavier build), the limbs moving with them;
+* ``motion_blur``: each landmark half a 1/30 s exposure behind, scattered by 0.3 of its blur streak, its
+  confidence lower the longer the streak (fast-movement blur);
+* ``passer_by``: someone crossing the picture in front of the player in 1.2 s, at the clip's middle: joints
+  behind them guessed (0.2x confidence, 5 % of body height of error), and the model following the walker
+  (the player's median pose, 1.15x nearer) while the walker covers the player's hips.
 
 Figures: exact and within one per perturbation (the ``counting`` benchmark's
 rule: shallow labels may count reps + partials), and the clips that change.

@@ -5,18 +5,21 @@ applied to a clip's raw poses (before the pose pipeline) to ask whether a
 count holds for the ways the world differs from one recording: the camera
 mirrored, another frame rate, a faster or slower player, a player smaller
 or off-centre in the picture, a rolled or tilted camera, feet cut off by
-the picture's edge, a weaker (noisier) pose model, joints that drop out.
-Used by ``repquest bench robustness`` and its tests.
+the picture's edge, a weaker (noisier) pose model, joints that drop out;
+and, from :mod:`sensors.perturb_body`, other body proportions, motion blur
+and someone walking past. Used by ``repquest bench robustness`` and its tests.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
 import numpy as np
 
 from sensors.joints import MIRROR_INDEX, Joint
+from sensors.perturb_body import BODY_PERTURBATIONS
 from sensors.pose import PoseFrame
 
 Frames = list[PoseFrame]
@@ -66,6 +69,26 @@ def _retime(scale: float) -> Perturb:
 
 def _half_fps(frames: Frames) -> Frames:
     return frames[::2]
+
+
+def _double_fps(frames: Frames) -> Frames:
+    """A frame between each two (a 60 fps phone video): joints halfway, the lower confidence of the two;
+    frame numbers doubled so they stay unique."""
+    out: Frames = []
+    for a, b in itertools.pairwise(frames):
+        out.append(a.with_changes(index=2 * a.index))
+        both = a.confidence.max() > 0 and b.confidence.max() > 0
+        out.append(
+            a.with_changes(
+                index=2 * a.index + 1,
+                t_s=(a.t_s + b.t_s) / 2,
+                image_xy_px=(a.image_xy_px + b.image_xy_px) / 2 if both else a.image_xy_px,
+                world_xyz_m=(a.world_xyz_m + b.world_xyz_m) / 2 if both else a.world_xyz_m,
+                camera_xyz_m=(a.camera_xyz_m + b.camera_xyz_m) / 2 if both else a.camera_xyz_m,
+                confidence=np.minimum(a.confidence, b.confidence),
+            )
+        )
+    return [*out, *(f.with_changes(index=2 * f.index) for f in frames[-1:])]
 
 
 def _small(frames: Frames) -> Frames:
@@ -201,6 +224,7 @@ PERTURBATIONS: dict[str, Perturb] = {
     "original": lambda frames: frames,
     "mirror": _mirror,
     "half_fps": _half_fps,
+    "double_fps": _double_fps,
     "faster": _retime(1 / 1.5),
     "slower": _retime(1.5),
     "small": _small,
@@ -210,4 +234,5 @@ PERTURBATIONS: dict[str, Perturb] = {
     "cut_shins": _cut_shins,
     "noise": _noise,
     "dropout": _dropout,
+    **BODY_PERTURBATIONS,
 }

@@ -123,6 +123,28 @@ def consistent(previous: BodyExtent, current: BodyExtent, dt_s: float, config: L
     return shift_px <= allowed_shift_px and log_scale <= allowed_log
 
 
+def _weak_joints(frame: PoseFrame, config: LockConfig) -> np.ndarray:
+    """(33,) the joints a weakly seen frame's extent used below ``min_confidence`` (all False when the frame
+    had ``min_joints`` confident joints, so its extent used only those)."""
+    seen = (frame.source != 0) & np.isfinite(frame.image_xy_px).all(axis=1)
+    confident = seen & (frame.confidence >= config.min_confidence)
+    if confident.sum() >= config.min_joints:
+        return np.zeros(len(seen), dtype=bool)
+    return seen & ~confident
+
+
+def merged_extent(reference: BodyExtent, current: BodyExtent, weak: np.ndarray) -> BodyExtent:
+    """The player's extent after ``current`` was accepted as theirs: its joints and bones where seen, the
+    ``reference``'s elsewhere. A ``weak`` joint (one the model guessed: hidden behind someone walking past,
+    blurred) is judged but not remembered where the reference knows it, so a run of guessed frames cannot
+    carry the reference off to whatever body comes next; nor is a size measured on guessed bones kept."""
+    fresh = np.isfinite(current.xy_px[:, 0]) & ~(weak & np.isfinite(reference.xy_px[:, 0]))
+    xy = np.where(fresh[:, None], current.xy_px, reference.xy_px)
+    fresh_bone = fresh[_SCALE_PARENTS] & fresh[_SCALE_CHILDREN] & np.isfinite(current.bones_px)
+    bones = np.where(fresh_bone, current.bones_px, reference.bones_px)
+    return BodyExtent(xy_px=xy, bones_px=bones, size_px=reference.size_px if weak.any() else current.size_px)
+
+
 def as_no_player(frame: PoseFrame) -> PoseFrame:
     """``frame`` with every joint MISSING and ``tracking=NO_PLAYER`` (images and meta kept)."""
     if frame.tracking is TrackingState.NO_PLAYER and not frame.visible.any():
@@ -260,11 +282,7 @@ class PlayerLock:
 
     def _accept(self, frame: PoseFrame, extent: BodyExtent, count: int) -> PoseFrame:
         if self._player is not None and count > 1:  # joints and bones not seen now keep their last value
-            extent = BodyExtent(
-                xy_px=np.where(np.isfinite(extent.xy_px), extent.xy_px, self._player.xy_px),
-                bones_px=np.where(np.isfinite(extent.bones_px), extent.bones_px, self._player.bones_px),
-                size_px=extent.size_px,
-            )
+            extent = merged_extent(self._player, extent, _weak_joints(frame, self.config))
         self._player, self._player_t_s = extent, frame.t_s
         self._consistent_count = count
         if self.phase is not LockPhase.LOCKED:

@@ -7,6 +7,7 @@ of them broke before (a press counted 0 reps at 1.5x tempo).
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -48,12 +49,16 @@ def test_mirroring_twice_gives_the_stream_back_and_once_exchanges_left_and_right
     assert once.world_xyz_m[Joint.LEFT_KNEE, 0] == pytest.approx(-frames[5].world_xyz_m[Joint.RIGHT_KNEE, 0])
 
 
-def test_retiming_scales_time_from_the_first_frame_and_half_fps_keeps_every_other() -> None:
+def test_retiming_scales_time_from_the_first_frame_and_half_and_double_fps_drop_or_add_frames() -> None:
     frames = _synthetic("squat", reps=1)[:10]
     faster = PERTURBATIONS["faster"](frames)
     assert faster[0].t_s == frames[0].t_s
     assert faster[-1].t_s - faster[0].t_s == pytest.approx((frames[-1].t_s - frames[0].t_s) / 1.5)
     assert [f.index for f in PERTURBATIONS["half_fps"](frames)] == [f.index for f in frames[::2]]
+    doubled = PERTURBATIONS["double_fps"](frames)
+    assert len(doubled) == 2 * len(frames) - 1
+    assert all(b.t_s > a.t_s and b.index > a.index for a, b in itertools.pairwise(doubled))
+    np.testing.assert_allclose(doubled[1].image_xy_px, (frames[0].image_xy_px + frames[1].image_xy_px) / 2)
 
 
 def test_a_tilted_camera_moves_the_picture_by_the_rotation_and_keeps_the_bodys_own_angles() -> None:
@@ -77,7 +82,13 @@ def test_a_tilted_camera_moves_the_picture_by_the_rotation_and_keeps_the_bodys_o
     assert lean_deg > 6.0
 
 
-@pytest.mark.parametrize("name", ["mirror", "faster", "slower", "noise", "tilt_down", "tilt_up", "cut_shins"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mirror", "faster", "slower", "noise", "tilt_down", "tilt_up", "cut_shins", "double_fps",
+        "short_limbs", "wide_body", "motion_blur", "passer_by",
+    ],
+)  # fmt: skip
 def test_a_synthetic_set_counts_the_same_under_each_perturbation(name: str) -> None:
     frames = _synthetic("squat", reps=3)
     assert _count(PERTURBATIONS[name](frames), "squat")[0] == 3

@@ -296,3 +296,29 @@ def test_landmarks_thrown_far_off_do_not_lose_the_player() -> None:
     # 5 % of the landmarks each frame land 20-60 px away, still confident (MediaPipe's glitches)
     pairs = _synthetic_run("synthetic:squat,outliers=0.05,reps=4")
     assert np.mean([out.tracking is TrackingState.TRACKED for _, out in pairs]) >= 0.98
+
+
+def test_joints_the_model_only_guesses_are_judged_but_do_not_carry_the_player_off() -> None:
+    """Someone walking past hides most of the player: the model guesses those joints (low confidence, wandering).
+    Those frames are still the player's, but the guesses must not become where the player is, or the next
+    body the model jumps to is compared with the guesses."""
+    lock = PlayerLock()
+    _run(lock, [_frame(i) for i in range(5)])
+    reference = lock.player
+    assert reference is not None
+    rng = np.random.default_rng(0)
+    hidden = np.arange(33) >= 4  # four joints still seen well, the rest guessed
+    for i in range(5, 15):
+        f = _frame(i)
+        xy = f.image_xy_px.copy()
+        xy[hidden] += rng.normal(0.0, 5.0, (int(hidden.sum()), 2))  # the guesses scatter
+        conf = np.where(hidden, 0.2, 0.9).astype(np.float32)
+        assert lock.update(f.with_changes(image_xy_px=xy, confidence=conf)).tracking is TrackingState.TRACKED
+    kept = lock.player
+    assert kept is not None
+    np.testing.assert_allclose(kept.xy_px[hidden], reference.xy_px[hidden])  # before: the last guesses
+    assert kept.size_px == reference.size_px
+    # a well-seen frame updates every joint again
+    lock.update(_frame(15, centre=(322.0, 240.0)))
+    assert lock.player is not None
+    np.testing.assert_allclose(lock.player.xy_px[hidden, 0], reference.xy_px[hidden, 0] + 2.0)
