@@ -351,13 +351,13 @@ class App:
         self.goto("title")
 
     def close(self) -> None:
-        """Leave every scene, close the pose service and flush screenshots; harmless twice."""
+        """Leave every scene, close the pose service and write the screenshots; harmless twice."""
         while self.stack:
             self.pop()
         self.poses.close()
         self.poses.wait_closed()
         if self.shots is not None:
-            self.shots.flush()
+            self.shots.close()
 
     def _check_deadline(self) -> None:
         limit = self.options.seconds

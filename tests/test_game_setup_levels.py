@@ -11,8 +11,9 @@ import pytest
 
 from game.app import make_screen, shutdown
 from game.scenes.levels import list_layout, mode_badge
-from game.setup_check import body_in_frame, distance, required_pose
+from game.setup_check import body_in_frame, distance, light, required_pose
 from levels import load_builtin
+from sensors.display_image import BRIGHTNESS
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
 from tests.game_helpers import make_app, steps
@@ -85,6 +86,18 @@ def test_a_lying_player_far_away_is_told_to_come_closer() -> None:
     check = distance(frame.with_changes(image_xy_px=xy))
     assert not check.ok
     assert "closer" in check.says
+
+
+def test_the_light_is_judged_from_the_image_or_from_the_sources_measure_of_it() -> None:
+    frame = _lying_frame()
+    dark = frame.with_changes(rgb=np.full((480, 640, 3), 12, np.uint8))
+    assert not light(dark).ok
+    assert "Too dark" in light(dark).says
+    assert light(frame.with_changes(rgb=np.full((480, 640, 3), 120, np.uint8))).ok
+    # the real-time game receives a display image instead: the source's process measured the colour image
+    assert "Too dark" in light(frame.with_changes(rgb=None, meta={BRIGHTNESS: 12.0})).says
+    assert light(frame.with_changes(rgb=None, meta={BRIGHTNESS: 120.0})).says == "Light is fine"
+    assert "no image" in light(frame.with_changes(rgb=None, meta={})).says
 
 
 def test_every_level_of_the_starter_pack_has_a_mode_badge() -> None:

@@ -12,6 +12,7 @@ import pygame
 
 from exercises.calibration import Calibration
 from game import assets, draw
+from game.feed_image import CameraFeed
 from game.scenes.base import Scene, backdrop
 from game.setup_check import body_in_frame
 from levels.model import Level
@@ -37,11 +38,15 @@ class CalibrateScene(Scene):
         self.last: PoseFrame | None = None
         self.result: Calibration | None = None
         self.message = "Stand still, facing the camera, arms by your sides"
+        self.camera = CameraFeed(app)  #: the live picture (made for the screen in the source's process)
 
     def enter(self) -> None:
         super().enter()
         exercise = self.then.exercise if self.then is not None else self.app.options.pack.levels[0].exercise
         self.app.use_source_for(self.app.options.pack.demo_motion(exercise))
+
+    def exit(self) -> None:
+        self.camera.close()
 
     def back(self) -> None:
         if self.then is not None:
@@ -54,7 +59,10 @@ class CalibrateScene(Scene):
 
     def update(self, dt_s: float) -> None:
         frame = self.app.poses.poll()
-        if frame is None or self.result is not None:
+        if frame is None:
+            return
+        if self.result is not None:  # measured: the picture stays live
+            self.last = frame
             return
         still = self.last is not None and _movement_px(self.last, frame) < STILL_PX_PER_FRAME
         self.last = frame
@@ -90,12 +98,7 @@ class CalibrateScene(Scene):
         backdrop(surface, "Calibration", title_px=64, title_y=48)
         draw.text(surface, self.message, 32, assets.TEXT, (w // 2, 100), "center", shadow=False)
         area = pygame.Rect(40, 140, 600, h - 220)
-        draw.backdrop(surface, area)
-        if self.last is not None:
-            rect = draw.fit_rect(self.last.image_size_px, area)
-            if self.last.rgb is not None:
-                surface.blit(draw.rgb_surface(self.last.rgb, rect.size), rect.topleft)
-            draw.draw_skeleton(surface, self.last, rect, width_px=4)
+        self.camera.draw(surface, area, self.last, width_px=4)
         x = area.right + 40
         draw.bar(surface, pygame.Rect(x, 160, w - x - 60, 22), self.progress, assets.ACCENT_2)
         if self.result is None:

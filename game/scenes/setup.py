@@ -13,6 +13,7 @@ import pygame
 
 from game import assets, draw
 from game.assets import Colour
+from game.feed_image import CameraFeed
 from game.hud import fit_text
 from game.scenes.base import Scene, backdrop
 from game.setup_check import Check, required_pose, run_checks
@@ -46,10 +47,14 @@ class SetupScene(Scene):
         self.frame: PoseFrame | None = None
         self.checks: list[Check] = []
         self.good_s = 0.0
+        self.camera = CameraFeed(app)  #: the live picture (made for the screen in the source's process)
 
     def enter(self) -> None:
         super().enter()
         self.app.use_source_for(self.app.options.pack.demo_motion(self.level.exercise))
+
+    def exit(self) -> None:
+        self.camera.close()
 
     def go(self) -> None:
         self.app.goto("play", level=self.level)
@@ -141,14 +146,9 @@ class SetupScene(Scene):
             ty += px + 12
 
     def _picture(self, surface: pygame.Surface, area: pygame.Rect) -> None:
-        frame = self.frame
-        draw.backdrop(surface, area)
-        if frame is None:
+        rect = self.camera.draw(surface, area, self.frame, width_px=4)
+        if rect is None:
             return
-        rect = draw.fit_rect(frame.image_size_px, area)
-        if frame.rgb is not None:
-            surface.blit(draw.rgb_surface(frame.rgb, rect.size), rect.topleft)
-        draw.draw_skeleton(surface, frame, rect, width_px=4)
         # the zone the whole body should fill: a dashed guide
         guide = pygame.Rect(0, 0, round(rect.width * 0.5), round(rect.height * 0.9))
         guide.center = rect.center
