@@ -138,12 +138,16 @@ class CameraImage:
             if self._surface is not None and self._surface.get_size() != rect.size:
                 # resized: the last picture stretched, once, until the child's new size arrives
                 self._surface = pygame.transform.scale(self._surface, rect.size)
-            if self._surface is not None or frame_ring.available():
+            if self._surface is not None or (frame.rgb is None and frame_ring.available()):
                 return self._surface  # None: the backdrop for the frame or two until the first one comes
-            # no shared memory on this system: the child sends the colour image itself
+            # the child's first frames, before it heard of the target (or no shared memory on this system):
+            # their colour image, made here on the game thread (no scaler thread for the few frames)
+            if frame.rgb is None:
+                return None
+            return self._local(frame.rgb, key, target, threaded=False)
         if frame.rgb is None:
             return None
-        return self._local(frame.rgb, key, target, screen)
+        return self._local(frame.rgb, key, target, threaded=self.threaded)
 
     def _copy(self, image: DisplayImage, screen: pygame.Surface) -> None:
         h, w = image.shape[:2]
@@ -165,11 +169,11 @@ class CameraImage:
         del pixels  # the surface stays locked while its pixels are viewed
         self._surface = surface
 
-    def _local(self, rgb: np.ndarray, key: Key, target: DisplayTarget, screen: pygame.Surface) -> pygame.Surface | None:
-        """A source in this process: made with the child's :func:`~sensors.display_image.to_display` (in RGB
-        order), on the scaler's thread when threaded, else here."""
+    def _local(self, rgb: np.ndarray, key: Key, target: DisplayTarget, threaded: bool) -> pygame.Surface | None:
+        """A colour image received here: made with the child's :func:`~sensors.display_image.to_display` (in
+        RGB order), on the scaler's thread when ``threaded``, else here."""
         local = DisplayTarget(target.size_px, "RGB", target.mirror)
-        if not self.threaded:
+        if not threaded:
             if self._key != (key, local) or self._surface is None:
                 self._surface = rgb_surface(to_display(rgb, local))
                 self._key = (key, local)
@@ -197,7 +201,7 @@ def rgb_surface(rgb: np.ndarray) -> pygame.Surface:
     """An (H, W, 3) uint8 RGB image as a surface in the display's pixel format (once per camera frame, so
     each of the more render frames blits it fast)."""
     h, w = rgb.shape[:2]
-    surface = pygame.image.frombuffer(np.ascontiguousarray(rgb), (w, h), "RGB")  # borrows the array's pixels
+    surface = pygame.image.frombuffer(np.ascontiguousarray(rgb).data, (w, h), "RGB")  # borrows the pixels
     return surface.convert() if pygame.display.get_surface() is not None else surface.copy()
 
 

@@ -6,6 +6,7 @@ The level starts by itself once every check has passed for a moment
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 ALL_GOOD_FOR_S = 1.2  #: every check must pass this long before the level starts
 AUTOPLAY_GIVE_UP_S = 5.0  #: the demo starts the level after this long even if a check fails
 FEED_W_PX = 640
+SETTLE_AFTER_FIRST_FRAME_S = 0.5  #: the checks have run on a few frames
 
 
 class SetupScene(Scene):
@@ -48,6 +50,8 @@ class SetupScene(Scene):
         self.checks: list[Check] = []
         self.good_s = 0.0
         self.camera = CameraFeed(app)  #: the live picture (made for the screen in the source's process)
+        #: the screenshot waits for the camera's picture (or its error), then for the checks to settle
+        self.settle_s = math.inf
 
     def enter(self) -> None:
         super().enter()
@@ -71,6 +75,8 @@ class SetupScene(Scene):
 
     def update(self, dt_s: float) -> None:
         frame = self.app.poses.poll()
+        if math.isinf(self.settle_s) and (frame is not None or self.app.poses.error):
+            self.settle_s = max(type(self).settle_s, self.age_s + SETTLE_AFTER_FIRST_FRAME_S)
         if frame is not None:
             self.frame = frame
             self.checks = run_checks(frame, self.level.view)
