@@ -132,7 +132,9 @@ def test_the_selected_level_stays_in_view_in_a_small_window(small_screen: pygame
         steps(app, 0.3)
         scene = app.scene
         last = scene.menu.rects[-1]
-        assert small_screen.get_rect().contains(last)  # scrolled to the last level
+        assert app.window is small_screen
+        assert app.screen.get_size() == (1280, 768)  # laid out on the canvas shown scaled in the window
+        assert app.screen.get_rect().contains(last)  # scrolled to the last level
         assert scene.menu.rects[0].x < 0  # the first is off screen
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / "levels-small.png"
@@ -142,6 +144,6 @@ def test_the_selected_level_stays_in_view_in_a_small_window(small_screen: pygame
         assert len(np.unique(row.reshape(-1, 3), axis=0)) > 50  # the row is drawn: title, badge, stars
         app.press(pygame.K_DOWN)  # wraps round to the first level: the list scrolls back
         steps(app, 0.1)
-        assert small_screen.get_rect().contains(scene.menu.rects[0])
+        assert app.screen.get_rect().contains(scene.menu.rects[0])
     finally:
         app.close()

@@ -13,6 +13,7 @@ import pygame
 from exercises.calibration import Calibration
 from game import assets, draw
 from game.feed_image import CameraFeed
+from game.hud import fit_text
 from game.scenes.base import Scene, backdrop
 from game.setup_check import body_in_frame
 from levels.model import Level
@@ -100,23 +101,29 @@ class CalibrateScene(Scene):
         area = pygame.Rect(40, 140, 600, h - 220)
         self.camera.draw(surface, area, self.last, width_px=4)
         x = area.right + 40
+        col_w = w - x - 40
         draw.bar(surface, pygame.Rect(x, 160, w - x - 60, 22), self.progress, assets.ACCENT_2)
+        px, step = (32, 44) if self.app.settings.large_text else (28, 40)
         if self.result is None:
             steps_ = ("1. Your whole body in the picture", "2. Face the camera, arms by your sides",
                       "3. Stand still for about two seconds", "Your segment lengths and standing angles",
                       "are measured and used to judge your form.")  # fmt: skip
             for i, line in enumerate(steps_):
                 colour = assets.TEXT if i < 3 else assets.TEXT_DIM
-                draw.text(surface, line, 28, colour, (x, 210 + 40 * i + (20 if i >= 3 else 0)), shadow=False)
+                draw.text(surface, fit_text(line, px, col_w), px, colour, (x, 210 + step * i + (20 if i >= 3 else 0)),
+                          shadow=False)  # fmt: skip
         if self.result is not None:
             rows = [(k.replace("_", " "), f"{v * 100:.0f} cm") for k, v in self.result.segments_m.items()
                     if math.isfinite(v)]  # fmt: skip
             rows += [
                 (f"{k} (standing)", f"{v:.0f} deg") for k, v in self.result.neutral_deg.items() if math.isfinite(v)
             ]
-            for i, (name, value) in enumerate(rows[:10]):
-                draw.text(surface, name, 28, assets.TEXT_DIM, (x, 210 + 36 * i), shadow=False)
-                draw.text(surface, value, 28, assets.TEXT, (x + 300, 210 + 36 * i), shadow=False)
+            row_step = step - 4
+            name_w = min(310, col_w - 150)  #: the values' column starts after it
+            for i, (name, value) in enumerate(rows[: max(1, (h - 90 - 210) // row_step)]):
+                y = 210 + row_step * i
+                draw.text(surface, fit_text(name, px, name_w), px, assets.TEXT_DIM, (x, y), shadow=False)
+                draw.text(surface, value, px, assets.TEXT, (x + name_w + 10, y), shadow=False)
         draw.text(surface, "Enter: done   Esc: back", 24, assets.TEXT_DIM, (w // 2, h - 36), "center", shadow=False)
 
 
