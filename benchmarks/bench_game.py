@@ -11,6 +11,13 @@ game predicts the display-time pose from the tracker's snapshot.
 ``sensor_in_this_process.*`` is the same with the avatar rendering and the
 pipeline on the pose feed's worker thread in the game's process instead.
 
+Each session times the game only once the sensor delivers: the source's process
+imports and opens the avatar first (about 1.5 s on an idle machine, many
+seconds under load), and the steps until its first frame (the waiting screen)
+are left out, as is a warm-up after it (the countdown). ``sensor_start_s``
+says how long that start took; a sensor with no frame after
+``START_TIMEOUT_S`` stops the benchmark with one line saying so.
+
 - ``render_fps``: frames drawn per second. Target: 60, whatever the camera's rate.
 - ``frame_ms_p50`` / ``frame_ms_p99`` / ``frame_ms_max``: the wall time of one
   ``App.step`` (events, update, draw, flip). Target: p99 <= 16.7 ms.
@@ -60,8 +67,10 @@ QUICK_FRAME_S = 6.0
 FULL_SESSION_S = 600.0
 QUICK_SESSION_S = 12.0
 RSS_EVERY_S = 5.0
-WARM_UP_S = 4.0  #: the countdown and the first frames are left out
+WARM_UP_S = 4.0  #: after the sensor's first frame, the countdown and the first frames are left out
 QUICK_WARM_UP_S = 2.0
+START_TIMEOUT_S = 120.0  #: a session waits at most this long for the sensor's first frame
+BENCH_SOURCE = "synthetic:squat,reps=0,realtime=1"
 FULL_TRIVIAL_S = 10.0
 QUICK_TRIVIAL_S = 2.0
 TRIVIAL_CPU_MS = 4.0  #: the baseline frame's CPU: about the game frame's median CPU (frame_cpu_ms_p50)
@@ -140,9 +149,43 @@ def _sensor_pid(app: Any) -> int | None:
     return getattr(inner, "pid", None)
 
 
+class SensorNeverStarted(RuntimeError):
+    """The session's sensor delivered no frame: there is no game to time."""
+
+
+def _await_first_frame(app: Any, fps: int, timeout_s: float) -> float:
+    """Step the game (its waiting screen; not timed) until the sensor's first frame; the seconds it took.
+    Raises :class:`SensorNeverStarted` after ``timeout_s`` or when the source fails to open."""
+    from game.loop import frames
+
+    t0 = time.perf_counter()
+    for dt_s in frames(fps):
+        if not app.step(dt_s):
+            raise SensorNeverStarted("the game closed before its sensor delivered a frame")
+        waited_s = time.perf_counter() - t0
+        if app.poses.frames_seen > 0:
+            return waited_s
+        if app.poses.error:
+            raise SensorNeverStarted(f"the sensor did not open: {app.poses.error}")
+        if waited_s >= timeout_s:
+            state = "still opening" if app.poses.opening else "open"
+            raise SensorNeverStarted(
+                f"the sensor ({app.source_spec}, {state}) delivered no frame in {timeout_s:.0f} s "
+                f"(load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores): no game to time"
+            )
+    raise AssertionError("unreachable: frames() never ends")
+
+
 def _session(
-    seconds: float, screenshots: Path | None, fps: int = 60, warm_up_s: float = WARM_UP_S, process: bool = True
+    seconds: float,
+    screenshots: Path | None,
+    fps: int = 60,
+    warm_up_s: float = WARM_UP_S,
+    process: bool = True,
+    source: str = BENCH_SOURCE,
+    start_timeout_s: float = START_TIMEOUT_S,
 ) -> dict[str, Any]:
+    """``seconds`` of play timed from the sensor's first frame (the first ``warm_up_s`` of them not counted)."""
     from game.app import App, GameOptions, make_screen, shutdown
     from game.loop import frames
     from game.source_choice import SourceChoice
@@ -152,7 +195,7 @@ def _session(
     level = Level(id="endless", title="Endless Squats", exercise="squat", goal=Goal(reps=1000), stars=(1, 2, 3))
     pack = Pack(id="bench", name="Bench", levels=[level])
     options = GameOptions(
-        pack=pack, source=SourceChoice("synthetic:squat,reps=0,realtime=1", seed=1), fps=fps, sound=False,
+        pack=pack, source=SourceChoice(source, seed=1), fps=fps, sound=False,
         screenshots=screenshots, source_process=process,
     )  # fmt: skip
     screen = make_screen()
@@ -165,9 +208,11 @@ def _session(
     child_rss: list[float] = []
     try:
         app.push(app.make("play", level=level))
+        start_s = _await_first_frame(app, fps, start_timeout_s)
         t0 = time.perf_counter()
         next_rss = 0.0
         drawn = 0
+        frames_at_warm = None  #: the sensor's frames when the timed part began
         for dt_s in frames(fps):
             s, c = time.perf_counter(), time.thread_time()
             run0_ms, queued0_ms = thread_sched_ms()
@@ -177,6 +222,8 @@ def _session(
             run1_ms, queued1_ms = thread_sched_ms()
             elapsed = e - t0
             if elapsed >= warm_up_s:
+                if frames_at_warm is None:
+                    frames_at_warm = app.poses.frames_seen
                 step_ms.append((e - s) * 1000)
                 cpu_ms.append((time.thread_time() - c) * 1000)
                 queued = queued1_ms - queued0_ms
@@ -195,7 +242,7 @@ def _session(
             if elapsed >= seconds:
                 break
         wall = time.perf_counter() - t0 - warm_up_s
-        frames_in = app.poses.frames_seen
+        frames_in = app.poses.frames_seen - (frames_at_warm or 0)
         remote = getattr(app.poses._reconnecting, "_inner", None)
         received = [sum(parts) for parts in getattr(remote, "receive_cpu_ms", ())]
         reps = app.scene.run.reps if hasattr(app.scene, "run") else 0
@@ -226,7 +273,8 @@ def _session(
         "waited_for_a_core_ms_p99": round(float(np.percentile(waits[:, 0], 99)), 2),
         "parts_ms_mean": {k: round(float(np.mean(v)), 2) for k, v in parts.items()},
         "parts_ms_p99": {k: round(float(np.percentile(v, 99)), 2) for k, v in parts.items()},
-        "sensor_frames_per_s": round(frames_in / (wall + warm_up_s), 1),
+        "sensor_start_s": round(start_s, 2),
+        "sensor_frames_per_s": round(frames_in / max(wall, 1e-9), 1),
         "receiver_cpu_ms_p50": round(float(np.percentile(received, 50)), 2) if received else None,
         "receiver_cpu_ms_p99": round(float(np.percentile(received, 99)), 2) if received else None,
         "reps_counted": reps,
@@ -273,6 +321,7 @@ def main(quick: bool = False) -> dict[str, Any]:
         "session_s": QUICK_SESSION_S if quick else FULL_SESSION_S,
         "session_frame_ms_p99": long["frame_ms_p99"],
         "session_reps": long["reps_counted"],
+        "session_sensor_start_s": long["sensor_start_s"],
         "rss_mb_start": round(float(m[0]), 1),
         "rss_mb_end": round(float(m[-1]), 1),
         "rss_mb_max": round(float(max(x for _, x in rss)), 1),

@@ -41,6 +41,8 @@ CLOSING_GRACE_S = 2.5
 #: the niceness of a source's child process (camera, model, pipeline): the game loop, which needs ~4 ms a frame,
 #: runs first when both want a core; the child takes the rest and drops frames when short (benchmarks/README.md)
 SOURCE_PROCESS_NICE = 10
+#: the smallest window (a smaller one is enlarged to this); below 1280x720 scenes draw on a scaled canvas
+MIN_WINDOW_PX = (800, 480)
 #: gamepad button -> key the scenes understand (A/Cross confirms, B/Circle goes back, Start pauses)
 PAD_BUTTONS: dict[int, int] = {0: pygame.K_RETURN, 1: pygame.K_ESCAPE, 7: pygame.K_p, 9: pygame.K_p}
 PAD_HAT: dict[tuple[int, int], int] = {(0, 1): pygame.K_UP, (0, -1): pygame.K_DOWN, (-1, 0): pygame.K_LEFT,
@@ -76,7 +78,9 @@ class Session:
 
 class App:
     def __init__(self, screen: pygame.Surface, options: GameOptions, store: ProfileStore | None = None) -> None:
-        self.screen = screen
+        self.window = screen  #: the display surface
+        #: what scenes draw on: the window, or a canvas of at least the layout's size shown scaled to a small window
+        self.screen = canvas_for(screen)
         self.options = options
         self.clock = GameClock()
         self.store = store if store is not None else ProfileStore.memory()
@@ -262,11 +266,13 @@ class App:
             self.pads.append(pygame.joystick.Joystick(event.device_index))
 
     def _on_resize(self, event: pygame.event.Event) -> None:
-        w, h = max(event.w, 800), max(event.h, 480)
+        w, h = max(event.w, MIN_WINDOW_PX[0]), max(event.h, MIN_WINDOW_PX[1])
         surface = pygame.display.get_surface()
         if surface is None or surface.get_size() != (w, h):
             flags = surface.get_flags() if surface is not None else 0
-            self.screen = pygame.display.set_mode((w, h), flags | pygame.RESIZABLE)
+            surface = pygame.display.set_mode((w, h), flags | pygame.RESIZABLE)
+        self.window = surface
+        self.screen = canvas_for(surface)
 
     def quit(self) -> None:
         self.running = False
@@ -321,6 +327,9 @@ class App:
         if self.debug:
             self._draw_debug()
         t3 = now()
+        if self.screen is not self.window:  # a window smaller than the layout: the canvas scaled down
+            scale = pygame.transform.smoothscale if self.window.get_bitsize() >= 24 else pygame.transform.scale
+            scale(self.screen, self.window.get_size(), self.window)
         pygame.display.flip()
         t4 = now()
         if self.shots is not None:  # a copy of the frame; PNG encoding happens on the writer thread
@@ -351,13 +360,13 @@ class App:
         self.goto("title")
 
     def close(self) -> None:
-        """Leave every scene, close the pose service and flush screenshots; harmless twice."""
+        """Leave every scene, close the pose service and write the screenshots; harmless twice."""
         while self.stack:
             self.pop()
         self.poses.close()
         self.poses.wait_closed()
         if self.shots is not None:
-            self.shots.flush()
+            self.shots.close()
 
     def _check_deadline(self) -> None:
         limit = self.options.seconds
@@ -369,6 +378,18 @@ class App:
                 stop(reason="time box")
                 return
         self.close_soon()
+
+
+def canvas_for(window: pygame.Surface) -> pygame.Surface:
+    """The surface the scenes draw on for ``window``: the window itself when it is at least
+    :data:`assets.SCREEN_SIZE_PX` (1280x720: every scene is laid out for that much room), else a canvas
+    with the window's shape and pixel format, that size in both directions, shown scaled down."""
+    w, h = window.get_size()
+    min_w, min_h = assets.SCREEN_SIZE_PX
+    if w >= min_w and h >= min_h:
+        return window
+    k = max(min_w / w, min_h / h)
+    return pygame.Surface((max(min_w, round(w * k)), max(min_h, round(h * k))), 0, window)
 
 
 def make_screen(size_px: tuple[int, int] = assets.SCREEN_SIZE_PX, title: str = "RepQuest") -> pygame.Surface:

@@ -36,23 +36,6 @@ def mirrored(frame: PoseFrame) -> PoseFrame:
     return frame.with_changes(image_xy_px=xy)
 
 
-def rgb_surface(rgb: np.ndarray, size_px: tuple[int, int]) -> pygame.Surface:
-    """An (H, W, 3) uint8 image as a surface scaled to ``size_px``.
-
-    Scaled with OpenCV's bilinear resize (about 1 ms for 640x480 -> 960x720, and it releases the GIL),
-    not ``pygame.transform.smoothscale`` (over 10 ms: a dropped frame at 60 fps).
-    """
-    import cv2
-
-    h, w = rgb.shape[:2]
-    if (w, h) != tuple(size_px):
-        rgb = cv2.resize(rgb, size_px, interpolation=cv2.INTER_LINEAR)
-    rgb = np.ascontiguousarray(rgb)
-    surf = pygame.image.frombuffer(rgb.tobytes(), (rgb.shape[1], rgb.shape[0]), "RGB")
-    # in the display's pixel format once per camera frame, so each of the (more) render frames blits it fast
-    return surf.convert() if pygame.display.get_surface() is not None else surf
-
-
 @lru_cache(maxsize=8)
 def gradient(size_px: tuple[int, int], top: Colour, bottom: Colour) -> pygame.Surface:
     """A vertical gradient surface (cached; do not draw on it)."""

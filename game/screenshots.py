@@ -69,6 +69,12 @@ class Screenshotter:
         """Wait until every screenshot asked for is on disk."""
         self._queue.join()
 
+    def close(self) -> None:
+        """Write every screenshot asked for, then stop the writer thread; harmless twice."""
+        if self._writer.is_alive():
+            self._queue.put(None)
+            self._writer.join()
+
     def maybe_save(self, surface: pygame.Surface, scene: str, age_s: float, settle_s: float = SETTLE_S) -> Path | None:
         """Save once ``scene`` (shown for ``age_s``) has settled (``settle_s``), then every PLAY_EVERY_S in play."""
         if age_s < self._last_age_s:  # a new scene (or the same kind entered again)

@@ -14,6 +14,8 @@ from functools import lru_cache
 import numpy as np
 
 from exercises.view import classify_yaw, estimate_yaw_deg
+from sensors.display_image import BRIGHTNESS
+from sensors.display_image import brightness as image_brightness
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
 
@@ -72,10 +74,15 @@ def distance(frame: PoseFrame) -> Check:
 
 
 def light(frame: PoseFrame) -> Check:
-    if frame.rgb is None:
+    """The picture's brightness: of its colour image, or as the source's process measured it (the game then
+    receives a display image instead, :mod:`sensors.display_image`)."""
+    measured = frame.meta.get(BRIGHTNESS)
+    if frame.rgb is not None:
+        brightness = image_brightness(frame.rgb)
+    elif isinstance(measured, float | int):
+        brightness = float(measured)
+    else:
         return Check("light", True, "Light: no image to judge (depth or pose-only source)")
-    small = np.asarray(frame.rgb[::8, ::8], dtype=np.float32)
-    brightness = float(small.mean())
     if brightness < BRIGHTNESS_MIN:
         return Check("light", False, "Too dark - turn on a light in front of you")
     if brightness > BRIGHTNESS_MAX:

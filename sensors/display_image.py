@@ -19,6 +19,8 @@ import numpy as np
 
 #: byte orders the game may ask for (pygame.image.frombuffer's names); the alpha/pad byte is 255
 LAYOUTS = ("BGRA", "RGBA", "ARGB", "RGB")
+#: the frame's ``meta`` key for :func:`brightness` of a colour image sent as a display image instead
+BRIGHTNESS = "image_brightness"
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,9 @@ def to_display(rgb: np.ndarray, target: DisplayTarget) -> np.ndarray:
     if out.shape[1] != w or out.shape[0] != h:
         out = cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.ascontiguousarray(out)
+
+
+def brightness(rgb: np.ndarray) -> float:
+    """The mean brightness of an (H, W, 3) uint8 image, 0-255 (every 8th pixel each way): what the camera
+    check's light test judges. The child sends it with a frame whose colour image became a display image."""
+    return float(np.asarray(rgb[::8, ::8], dtype=np.float32).mean())

@@ -20,7 +20,7 @@ from typing import Any
 
 from sensors import frame_ring
 from sensors.contract import Sensor
-from sensors.display_image import DisplayTarget, to_display
+from sensors.display_image import BRIGHTNESS, DisplayTarget, brightness, to_display
 from sensors.errors import SensorError, SourceUnavailable
 from sensors.frame_ring import FrameRing
 from sensors.pipeline.pipeline import PipelineConfig, PosePipeline
@@ -159,6 +159,9 @@ class _Child:
         ref: ImagesRef | None = None
         display = self.display if self.ring is not None and frame.rgb is not None else None
         shown = to_display(frame.rgb, display) if display is not None and frame.rgb is not None else None
+        if shown is not None:  # the parent sees no colour image: what its light check needs of it
+            assert frame.rgb is not None
+            frame = frame.with_changes(meta={**frame.meta, BRIGHTNESS: brightness(frame.rgb)})
         wanted = tuple(n for n in self.images if not (shown is not None and n == "rgb"))
         dropped = {n: None for n in IMAGES if n not in wanted and getattr(frame, n) is not None}
         if dropped:  # not wanted in the parent

@@ -6,6 +6,7 @@ Their state crosses processes in files, since every reopened device is a new chi
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from sensors.contract import Capabilities, Sensor
@@ -56,3 +57,20 @@ def broken(target: str, options: SourceOptions) -> Sensor:
     """``brokencam:FOLDER:AFTER:synthetic-target``: a file source that turns out corrupt (not retried)."""
     folder, after, rest = target.split(":", 2)
     return Unplugged(open_source(f"synthetic:{rest}", options), Path(folder), int(after), fatal=True)
+
+
+class Silent(Wrapped):
+    """A live camera that opens and never delivers a frame."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(is_live=True, is_finite=False, has_images=True)
+
+    def _read(self, timeout_s: float | None) -> PoseFrame | None:
+        time.sleep(timeout_s or 0.0)  # as a camera waits for a frame that never comes
+        return None
+
+
+def silent(target: str, options: SourceOptions) -> Sensor:
+    """``silentcam:synthetic-target``: a camera that opens and stays silent."""
+    return Silent(open_source(f"synthetic:{target}", options))

@@ -64,3 +64,27 @@ def test_the_game_benchmark_runs_quickly_and_reports_its_figures() -> None:
         assert isinstance(figures[key], float | int), key
     assert figures["with_screenshots"]["screenshots_saved"] >= 2
     assert figures["session_reps"] >= 1
+    # each session is timed from the sensor's first frame: it says how long the start took, and frames
+    # kept coming while it was timed
+    for session in (figures, figures["sensor_in_this_process"], figures["with_screenshots"]):
+        assert 0.0 < session["sensor_start_s"] < 120.0
+        assert session["sensor_frames_per_s"] > 0.5
+    assert figures["session_sensor_start_s"] > 0.0
+
+
+def test_the_game_benchmark_says_so_when_the_sensor_never_delivers() -> None:
+    from sensors.registry import register, unregister
+    from tests import child_sources
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    register("silentcam", child_sources.silent)
+    try:
+        import bench_game
+
+        with pytest.raises(bench_game.SensorNeverStarted, match=r"silentcam:squat.* no frame in 4 s \(load"):
+            bench_game._session(2.0, None, source="silentcam:squat,reps=0,realtime=1", start_timeout_s=4.0)
+        with pytest.raises(bench_game.SensorNeverStarted, match=r"did not open: .*no-such-clip\.mp4"):
+            bench_game._session(2.0, None, source="video:/no-such-clip.mp4", start_timeout_s=60.0)
+    finally:
+        unregister("silentcam")
+        sys.path.remove(str(ROOT / "benchmarks"))

@@ -14,11 +14,13 @@ import pytest
 
 from game import draw, hud
 from game.app import App, GameOptions, make_screen, shutdown
+from game.feed_image import rgb_surface
 from game.scenes import PauseScene, PlayScene, ResultsScene
 from game.source_choice import SourceChoice
 from levels import load_builtin
 from levels.model import Goal, Level, Pack
 from sensors.contract import Sensor
+from sensors.display_image import DisplayTarget, to_display
 from sensors.joints import Joint
 from sensors.pose import PoseFrame, TrackingState
 from sensors.registry import SourceOptions, open_source, register, unregister
@@ -83,7 +85,7 @@ def test_camera_image_fills_the_feed_area(screen: pygame.Surface) -> None:
         assert play.frame.rgb is not None
         rect = draw.fit_rect(play.frame.image_size_px, hud.feed_area(screen))
         assert rect.size == (960, 720)  # a 4:3 image fills the area right of the sidebar
-        scaled = draw.rgb_surface(play.frame.rgb, rect.size)
+        scaled = rgb_surface(to_display(play.frame.rgb, DisplayTarget(rect.size, "RGB")))
         for x, y in ((5, 5), (rect.width - 5, rect.height - 5), (5, rect.height - 5)):
             assert screen.get_at((rect.x + x, rect.y + y)) == scaled.get_at((x, y))
     finally:

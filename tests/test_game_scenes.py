@@ -222,6 +222,38 @@ def test_the_window_can_be_resized_mid_level(screen: pygame.Surface) -> None:
         app.close()
 
 
+def test_a_window_smaller_than_the_layout_shows_every_scene_scaled_down_not_clipped(screen: pygame.Surface) -> None:
+    app = make_app(screen, "synthetic:squat,reps=0")
+    try:
+        app.goto("title")
+        pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=800, h=480, size=(800, 480)))
+        steps(app, 0.3)
+        assert app.window.get_size() == (800, 480)
+        assert app.screen.get_size() == (1280, 768)  # the scenes get the room they are laid out for
+        canvas = pygame.Rect((0, 0), app.screen.get_size())
+        assert all(canvas.contains(rect) for rect in app.scene.menu.rects)  # Quit too
+        _shot(app, "title-small-canvas")
+        title = pygame.surfarray.array3d(app.screen).swapaxes(0, 1)
+        small = pygame.surfarray.array3d(app.window).swapaxes(0, 1)
+        # the window shows the canvas scaled down: the gold title in the same place, at 800/1280 of the size
+        gold = np.all(np.abs(title.astype(int) - (255, 196, 0)) < 40, axis=-1)
+        gold_small = np.all(np.abs(small.astype(int) - (255, 196, 0)) < 40, axis=-1)
+        assert gold_small.sum() == pytest.approx(gold.sum() * 0.625**2, rel=0.25)
+        xs = np.nonzero(gold_small)[1]
+        assert abs(xs.mean() - 400) < 10
+        app.goto("play", level=load_builtin().levels[0])
+        steps(app, 4.0)
+        _shot(app, "play-small-canvas")
+        window = pygame.surfarray.array3d(app.window).swapaxes(0, 1)
+        assert window[:, :200].std() > 10  # the sidebar
+        assert window[:, 200:].std() > 10  # the feed
+        pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1600, h=900, size=(1600, 900)))
+        steps(app, 0.2)
+        assert app.screen is app.window  # room enough: drawn on the window itself
+    finally:
+        app.close()
+
+
 def test_scenes_never_import_each_other() -> None:
     folder = Path(__file__).resolve().parents[1] / "game" / "scenes"
     for path in folder.glob("*.py"):

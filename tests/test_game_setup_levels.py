@@ -11,8 +11,9 @@ import pytest
 
 from game.app import make_screen, shutdown
 from game.scenes.levels import list_layout, mode_badge
-from game.setup_check import body_in_frame, distance, required_pose
+from game.setup_check import body_in_frame, distance, light, required_pose
 from levels import load_builtin
+from sensors.display_image import BRIGHTNESS
 from sensors.joints import Joint
 from sensors.pose import PoseFrame
 from tests.game_helpers import make_app, steps
@@ -87,6 +88,18 @@ def test_a_lying_player_far_away_is_told_to_come_closer() -> None:
     assert "closer" in check.says
 
 
+def test_the_light_is_judged_from_the_image_or_from_the_sources_measure_of_it() -> None:
+    frame = _lying_frame()
+    dark = frame.with_changes(rgb=np.full((480, 640, 3), 12, np.uint8))
+    assert not light(dark).ok
+    assert "Too dark" in light(dark).says
+    assert light(frame.with_changes(rgb=np.full((480, 640, 3), 120, np.uint8))).ok
+    # the real-time game receives a display image instead: the source's process measured the colour image
+    assert "Too dark" in light(frame.with_changes(rgb=None, meta={BRIGHTNESS: 12.0})).says
+    assert light(frame.with_changes(rgb=None, meta={BRIGHTNESS: 120.0})).says == "Light is fine"
+    assert "no image" in light(frame.with_changes(rgb=None, meta={})).says
+
+
 def test_every_level_of_the_starter_pack_has_a_mode_badge() -> None:
     badges = {lv.id: mode_badge(lv) for lv in load_builtin().levels}
     assert badges["first-squats"] == "REPS"
@@ -119,7 +132,9 @@ def test_the_selected_level_stays_in_view_in_a_small_window(small_screen: pygame
         steps(app, 0.3)
         scene = app.scene
         last = scene.menu.rects[-1]
-        assert small_screen.get_rect().contains(last)  # scrolled to the last level
+        assert app.window is small_screen
+        assert app.screen.get_size() == (1280, 768)  # laid out on the canvas shown scaled in the window
+        assert app.screen.get_rect().contains(last)  # scrolled to the last level
         assert scene.menu.rects[0].x < 0  # the first is off screen
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / "levels-small.png"
@@ -129,6 +144,6 @@ def test_the_selected_level_stays_in_view_in_a_small_window(small_screen: pygame
         assert len(np.unique(row.reshape(-1, 3), axis=0)) > 50  # the row is drawn: title, badge, stars
         app.press(pygame.K_DOWN)  # wraps round to the first level: the list scrolls back
         steps(app, 0.1)
-        assert small_screen.get_rect().contains(scene.menu.rects[0])
+        assert app.screen.get_rect().contains(scene.menu.rects[0])
     finally:
         app.close()

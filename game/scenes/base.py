@@ -28,7 +28,7 @@ class Scene:
     #: key code -> name of a method taking no arguments
     KEYS: ClassVar[dict[int, str]] = {}
     #: seconds after enter() when the scene looks finished (animations done): its screenshot is taken then
-    settle_s: ClassVar[float] = SETTLE_S
+    settle_s: float = SETTLE_S
 
     def __init__(self, app: App) -> None:
         self.app = app

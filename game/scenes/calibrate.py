@@ -12,6 +12,8 @@ import pygame
 
 from exercises.calibration import Calibration
 from game import assets, draw
+from game.feed_image import CameraFeed
+from game.hud import fit_text
 from game.scenes.base import Scene, backdrop
 from game.setup_check import body_in_frame
 from levels.model import Level
@@ -37,11 +39,15 @@ class CalibrateScene(Scene):
         self.last: PoseFrame | None = None
         self.result: Calibration | None = None
         self.message = "Stand still, facing the camera, arms by your sides"
+        self.camera = CameraFeed(app)  #: the live picture (made for the screen in the source's process)
 
     def enter(self) -> None:
         super().enter()
         exercise = self.then.exercise if self.then is not None else self.app.options.pack.levels[0].exercise
         self.app.use_source_for(self.app.options.pack.demo_motion(exercise))
+
+    def exit(self) -> None:
+        self.camera.close()
 
     def back(self) -> None:
         if self.then is not None:
@@ -54,7 +60,10 @@ class CalibrateScene(Scene):
 
     def update(self, dt_s: float) -> None:
         frame = self.app.poses.poll()
-        if frame is None or self.result is not None:
+        if frame is None:
+            return
+        if self.result is not None:  # measured: the picture stays live
+            self.last = frame
             return
         still = self.last is not None and _movement_px(self.last, frame) < STILL_PX_PER_FRAME
         self.last = frame
@@ -90,30 +99,31 @@ class CalibrateScene(Scene):
         backdrop(surface, "Calibration", title_px=64, title_y=48)
         draw.text(surface, self.message, 32, assets.TEXT, (w // 2, 100), "center", shadow=False)
         area = pygame.Rect(40, 140, 600, h - 220)
-        draw.backdrop(surface, area)
-        if self.last is not None:
-            rect = draw.fit_rect(self.last.image_size_px, area)
-            if self.last.rgb is not None:
-                surface.blit(draw.rgb_surface(self.last.rgb, rect.size), rect.topleft)
-            draw.draw_skeleton(surface, self.last, rect, width_px=4)
+        self.camera.draw(surface, area, self.last, width_px=4)
         x = area.right + 40
+        col_w = w - x - 40
         draw.bar(surface, pygame.Rect(x, 160, w - x - 60, 22), self.progress, assets.ACCENT_2)
+        px, step = (32, 44) if self.app.settings.large_text else (28, 40)
         if self.result is None:
             steps_ = ("1. Your whole body in the picture", "2. Face the camera, arms by your sides",
                       "3. Stand still for about two seconds", "Your segment lengths and standing angles",
                       "are measured and used to judge your form.")  # fmt: skip
             for i, line in enumerate(steps_):
                 colour = assets.TEXT if i < 3 else assets.TEXT_DIM
-                draw.text(surface, line, 28, colour, (x, 210 + 40 * i + (20 if i >= 3 else 0)), shadow=False)
+                draw.text(surface, fit_text(line, px, col_w), px, colour, (x, 210 + step * i + (20 if i >= 3 else 0)),
+                          shadow=False)  # fmt: skip
         if self.result is not None:
             rows = [(k.replace("_", " "), f"{v * 100:.0f} cm") for k, v in self.result.segments_m.items()
                     if math.isfinite(v)]  # fmt: skip
             rows += [
                 (f"{k} (standing)", f"{v:.0f} deg") for k, v in self.result.neutral_deg.items() if math.isfinite(v)
             ]
-            for i, (name, value) in enumerate(rows[:10]):
-                draw.text(surface, name, 28, assets.TEXT_DIM, (x, 210 + 36 * i), shadow=False)
-                draw.text(surface, value, 28, assets.TEXT, (x + 300, 210 + 36 * i), shadow=False)
+            row_step = step - 4
+            name_w = min(310, col_w - 150)  #: the values' column starts after it
+            for i, (name, value) in enumerate(rows[: max(1, (h - 90 - 210) // row_step)]):
+                y = 210 + row_step * i
+                draw.text(surface, fit_text(name, px, name_w), px, assets.TEXT_DIM, (x, y), shadow=False)
+                draw.text(surface, value, px, assets.TEXT, (x + name_w + 10, y), shadow=False)
         draw.text(surface, "Enter: done   Esc: back", 24, assets.TEXT_DIM, (w // 2, h - 36), "center", shadow=False)
 
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from game.app import App
 
 SHOWN_SESSIONS = 30
+MAX_ROWS = 9  #: sessions listed under the chart (fewer when they do not fit, e.g. large text)
+FOOTER_PX = 46  #: the bottom strip kept for the key hint
 
 
 class HistoryScene(Scene):
@@ -78,7 +80,9 @@ class HistoryScene(Scene):
                 ("points", 740), ("stars", 830), ("faults", 900))  # fmt: skip
         for name, x in cols:
             draw.text(surface, name, 22, assets.TEXT_DIM, (x, y), shadow=False)
-        for i, s in enumerate(reversed(self.sessions[-9:])):
+        px, step = (26, 32) if self.app.settings.large_text else (22, 26)
+        rows = max(1, min(MAX_ROWS, (h - FOOTER_PX - (y + 28)) // step))  # the rows that fit above the footer
+        for i, s in enumerate(reversed(self.sessions[-rows:])):
             form = f"{s.mean_score:.0f}" if s.mean_score is not None else "-"
             faults = ", ".join(f"{n}x {c}" for c, n in sorted(s.faults.items(), key=lambda kv: -kv[1])[:2])
             values = (time.strftime("%d %b %H:%M", time.localtime(s.started_at)), s.level_id,
@@ -87,7 +91,7 @@ class HistoryScene(Scene):
             colour = assets.TEXT if s.outcome == "completed" else assets.TEXT_DIM
             for k, ((_, x), value) in enumerate(zip(cols, values, strict=True)):
                 limit = (cols[k + 1][1] - x - 10) if k + 1 < len(cols) else w - x - 30
-                draw.text(surface, fit_text(value, 22, limit, keep="start"), 22, colour, (x, y + 28 + 26 * i),
+                draw.text(surface, fit_text(value, px, limit, keep="start"), px, colour, (x, y + 28 + step * i),
                           shadow=False)  # fmt: skip
         draw.text(surface, "Esc: back (or raise a hand for 1 s)", 22, assets.TEXT_DIM, (w // 2, h - 26), "center",
                   shadow=False)  # fmt: skip

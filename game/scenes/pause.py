@@ -155,13 +155,13 @@ class PauseScene(MenuScene):
                 state = f"retrying in {max(0.0, self.retry_in_s):.0f} s"
             hint = _short(self.error or "no frames")
             draw.text(surface, hint, 26, assets.TEXT_DIM, (box.centerx, box.y + 110), "center", shadow=False)
-            draw.text(surface, f"Check the cable - {state}. Your {self.held.run.reps} reps are kept.", 28,
+            draw.text(surface, f"Check the cable - {state}. {_kept(self.held.run.reps)}", 28,
                       assets.TEXT, (box.centerx, box.y + 146), "center", shadow=False)  # fmt: skip
         elif self.kind == "away":
             lost = self.held.frame is not None and self.held.frame.tracking.value == "player_lost"
             hint = "Someone else is in the picture" if lost else "We can't see you - the game waits for you"
             draw.text(surface, hint, 32, assets.TEXT_DIM, (box.centerx, box.y + 112), "center", shadow=False)
-            draw.text(surface, f"Your {self.held.run.reps} reps are kept.", 28, assets.TEXT,
+            draw.text(surface, _kept(self.held.run.reps), 28, assets.TEXT,
                       (box.centerx, box.y + 148), "center", shadow=False)  # fmt: skip
         else:
             draw.text(surface, "Esc / P: resume    Q: end level", 30, assets.TEXT_DIM, (box.centerx, box.y + 112),
@@ -170,6 +170,11 @@ class PauseScene(MenuScene):
         self.menu.draw(surface, 32, self.app.settings.large_text)
         draw.text(surface, HANDS_FREE_HINT, 22, assets.TEXT_DIM, (box.centerx, box.bottom - 40), "center",
                   shadow=False)  # fmt: skip
+
+
+def _kept(reps: int) -> str:
+    """E.g. "Your 1 rep is kept." (the player's count survives a pause)."""
+    return "Your 1 rep is kept." if reps == 1 else f"Your {reps} reps are kept."
 
 
 def _short(text: str, limit: int = 80) -> str:

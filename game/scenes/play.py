@@ -22,7 +22,7 @@ import pygame
 import exercises as ex
 from game import assets, draw, hud
 from game.engine_adapter import Coach, player_calibration, rep_record, severity, worst_cue, worst_faults
-from game.feed_image import CameraImage
+from game.feed_image import CameraFeed
 from game.form_limbs import limb_faults
 from game.outcome import LevelResult
 from game.scenes.base import Scene
@@ -69,8 +69,8 @@ class PlayScene(Scene):
         self.frame: PoseFrame | None = None  #: newest frame from the sensor (what the engine sees)
         self.shown: PoseFrame | None = None  #: the pipeline's pose at the display time, drawn
         self._frame_arrived_s = 0.0
-        #: the camera picture: made for the screen in the source's process in the real-time game
-        self.camera = CameraImage(threaded=app.options.threaded_feed)
+        #: the camera picture and skeleton: the picture made for the screen in the source's process (real-time game)
+        self.camera = CameraFeed(app)
         self.play_s = 0.0  #: game seconds since the level started (countdown included)
         self.lost_s = 0.0
         self.ready = False  #: the engine saw the ready pose; counting has started
@@ -106,7 +106,7 @@ class PlayScene(Scene):
             )
 
     def exit(self) -> None:
-        self.camera.close(self.app.poses)
+        self.camera.close()
 
     def _new_coach(self, same_sensor: bool = False) -> None:
         """A coach for the exercise now, for a new sensor (after a reconnect: its clock restarts) or a new stage."""
@@ -461,23 +461,10 @@ class PlayScene(Scene):
         self._screen_size = surface.get_size()
         area = hud.feed_area(surface)
         frame = self.frame
+        self.camera.draw(surface, area, frame, self.shown, faulty=self.fault_limbs)
         if frame is None:
-            surface.fill((8, 8, 14), area)
-            draw.backdrop(surface, area)
             waiting = "Opening the camera..." if self.app.poses.opening else "Waiting for the camera..."
             draw.text(surface, waiting, 40, assets.TEXT_DIM, area.center, "center")
-        else:
-            rect = draw.fit_rect(frame.image_size_px, area)
-            mirror = self.app.settings.mirror
-            image = self.camera.surface(self.app.poses, frame, (self.generation, frame.index), rect, mirror, surface)
-            if rect != area or image is None:
-                surface.fill((8, 8, 14), area)  # letterbox bars (a camera image that fills the area covers it all)
-            if image is not None:
-                surface.blit(image, rect.topleft)
-            else:
-                draw.backdrop(surface, rect)
-            pose = self.shown if self.shown is not None else frame
-            draw.draw_skeleton(surface, draw.mirrored(pose) if mirror else pose, rect, faulty=self.fault_limbs)
         state = self.hud_state()
         hud.draw_overlays(surface, state, area)
         hud.draw_sidebar(surface, state)  # the F3 overlay is drawn by the app, on top of any scene over this one

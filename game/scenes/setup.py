@@ -6,6 +6,7 @@ The level starts by itself once every check has passed for a moment
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -13,6 +14,7 @@ import pygame
 
 from game import assets, draw
 from game.assets import Colour
+from game.feed_image import CameraFeed
 from game.hud import fit_text
 from game.scenes.base import Scene, backdrop
 from game.setup_check import Check, required_pose, run_checks
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 ALL_GOOD_FOR_S = 1.2  #: every check must pass this long before the level starts
 AUTOPLAY_GIVE_UP_S = 5.0  #: the demo starts the level after this long even if a check fails
 FEED_W_PX = 640
+SETTLE_AFTER_FIRST_FRAME_S = 0.5  #: the checks have run on a few frames
 
 
 class SetupScene(Scene):
@@ -46,10 +49,16 @@ class SetupScene(Scene):
         self.frame: PoseFrame | None = None
         self.checks: list[Check] = []
         self.good_s = 0.0
+        self.camera = CameraFeed(app)  #: the live picture (made for the screen in the source's process)
+        #: the screenshot waits for the camera's picture (or its error), then for the checks to settle
+        self.settle_s = math.inf
 
     def enter(self) -> None:
         super().enter()
         self.app.use_source_for(self.app.options.pack.demo_motion(self.level.exercise))
+
+    def exit(self) -> None:
+        self.camera.close()
 
     def go(self) -> None:
         self.app.goto("play", level=self.level)
@@ -66,6 +75,8 @@ class SetupScene(Scene):
 
     def update(self, dt_s: float) -> None:
         frame = self.app.poses.poll()
+        if math.isinf(self.settle_s) and (frame is not None or self.app.poses.error):
+            self.settle_s = max(type(self).settle_s, self.age_s + SETTLE_AFTER_FIRST_FRAME_S)
         if frame is not None:
             self.frame = frame
             self.checks = run_checks(frame, self.level.view)
@@ -141,14 +152,9 @@ class SetupScene(Scene):
             ty += px + 12
 
     def _picture(self, surface: pygame.Surface, area: pygame.Rect) -> None:
-        frame = self.frame
-        draw.backdrop(surface, area)
-        if frame is None:
+        rect = self.camera.draw(surface, area, self.frame, width_px=4)
+        if rect is None:
             return
-        rect = draw.fit_rect(frame.image_size_px, area)
-        if frame.rgb is not None:
-            surface.blit(draw.rgb_surface(frame.rgb, rect.size), rect.topleft)
-        draw.draw_skeleton(surface, frame, rect, width_px=4)
         # the zone the whole body should fill: a dashed guide
         guide = pygame.Rect(0, 0, round(rect.width * 0.5), round(rect.height * 0.9))
         guide.center = rect.center
