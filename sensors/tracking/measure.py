@@ -242,3 +242,27 @@ def learn_noise(z, R, use, est, alive, mu, confidence, depth, min_conf32, rate, 
         if n[k] >= 4:
             s = (1.0 - rate) * scale[k] + rate * acc[k] / n[k]
             scale[k] = min(max(s, 1.0), top)
+
+
+@nb.njit(**_JIT)
+def prediction_velocity(v, v_lp, use, alive, k, weight, noise, out):  # type: ignore[no-untyped-def]
+    """``out`` (J, 8): the velocity ``v`` times its Wiener gain s^2 / (s^2 + weight n^2) per joint and
+    space (image px, world, camera), s the low-passed velocity ``v_lp``, n^2 = ``noise`` (J, 3): a
+    moving average (rate ``k``) of |v - v_lp|^2 over the frames the space was measured."""
+    J = v.shape[0]
+    for j in range(J):
+        for s in range(3):
+            lo, hi = (0, 2) if s == 0 else ((2, 5) if s == 1 else (5, 8))
+            measured = False
+            dd = 0.0
+            s2 = 0.0
+            for a in range(lo, hi):
+                measured |= use[j, a] and alive[j, a]
+                d = v[j, a] - v_lp[j, a]
+                dd += d * d
+                s2 += v_lp[j, a] * v_lp[j, a]
+            if measured:
+                noise[j, s] += k * (dd - noise[j, s])
+            gain = s2 / (s2 + weight * noise[j, s]) if s2 > 0.0 else 0.0
+            for a in range(lo, hi):
+                out[j, a] = v[j, a] * gain
