@@ -51,8 +51,10 @@ def _hold_jitter(config: TrackerConfig, seed: int) -> tuple[float, float]:
     world = np.c_[BASE / 1000.0, np.zeros(N)] + world_sigma * _correlated_noise(rng, frames, 3)
     tracker = PoseTracker(config)
     out = np.array([tracker.update(_frame(i, px[i], world[i])).image_xy_px for i in range(frames)])
+
     def sd(a: np.ndarray) -> float:
         return float(np.sqrt(a[60:].var(axis=0).sum(axis=1)).mean())
+
     return sd(out), sd(px)
 
 

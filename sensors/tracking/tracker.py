@@ -214,7 +214,7 @@ class PoseTracker:
         self._rigid = rigid.RigidState(2)
         self._delta = np.zeros((NUM_JOINTS, 8))
         self._shown = np.zeros((NUM_JOINTS, 8))  #: the positions shown: the filters' plus the rigid groups' pull
-        #: the velocity ``predict`` extrapolates with: the filters' shrunk by its signal-to-noise (``measure.prediction_velocity``)
+        #: what ``predict`` extrapolates with: the velocity times its Wiener gain (``measure.prediction_velocity``)
         self._v_pred = np.zeros((NUM_JOINTS, 8))
         self._v_noise = np.zeros((NUM_JOINTS, 3))  #: per joint and space: the variance of the velocity's wobble
         self._shown_est = (self._shown, self._v_pred, *self.bank.est[2:])
@@ -308,8 +308,9 @@ class PoseTracker:
             return None
         c, bank = self.config, self.bank
         arrays = {
-            "position": self._shown, "velocity": self._v_pred, "image_c00": bank.c00[:, IMG], "image_c01": bank.c01[:, IMG],
-            "image_c11": bank.c11[:, IMG], "alive": bank.alive, "last_seen_s": self._last_seen_s,
+            "position": self._shown, "velocity": self._v_pred, "image_c00": bank.c00[:, IMG],
+            "image_c01": bank.c01[:, IMG], "image_c11": bank.c11[:, IMG], "alive": bank.alive,
+            "last_seen_s": self._last_seen_s,
             "measured": self._last_measured, "depth": self._last_depth,
         }  # fmt: skip
         return TrackerSnapshot.capture(self._last, self._t_s, arrays, c.image_sigma_px, c.max_coast_s,
