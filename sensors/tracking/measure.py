@@ -213,8 +213,9 @@ def share(xp, xv, p00, p01, p11, mu, alive, speed, est, single, confidence, conf
             speed[j, s] = max(speed[j, s], metric)
 
 
-#: the axes' noise classes: image px (x, y), world x, world y, world z, (two unused), depth z
-_NOISE_CLASS = np.array([0, 0, 1, 2, 3, -1, -1, 4], np.int64)
+#: the axes' noise classes: world x, world y, world z, depth z (-1: not learnt)
+_NOISE_CLASS = np.array([-1, -1, 0, 1, 2, -1, -1, 3], np.int64)
+_N_CLASSES = 4
 
 
 @nb.njit(**_JIT)
@@ -222,23 +223,23 @@ def learn_noise(z, R, use, est, alive, mu, confidence, depth, min_conf32, rate, 
     """Covariance matching on held joints: for the joints seen at least ``min_conf32`` that the IMM
     holds still (still probability over 0.5), per noise class (``_NOISE_CLASS``; depth only where
     the depth sample is used), the mean of (y^2 - P) / R1 over this frame's innovations y = z - p
-    (R1: the variance at scale 1) estimates the measurement noise's variance scale; ``scale`` (5,)
+    (R1: the variance at scale 1) estimates the measurement noise's variance scale; ``scale`` (4,)
     follows it by ``rate``, kept within [1, ``top``]. Call before the update (``p``, ``P`` the prior)."""
     p, c00 = est[0], est[2]
     J, A = z.shape
-    acc = np.zeros(5)
-    n = np.zeros(5)
+    acc = np.zeros(_N_CLASSES)
+    n = np.zeros(_N_CLASSES)
     for j in range(J):
         if confidence[j] < min_conf32 or mu[j, 0] <= 0.5:
             continue
         for a in range(A):
             k = _NOISE_CLASS[a]
-            if k < 0 or not use[j, a] or not alive[j, a] or (k == 4 and not depth[j]):
+            if k < 0 or not use[j, a] or not alive[j, a] or (k == 3 and not depth[j]):
                 continue
             y = z[j, a] - p[j, a]
             acc[k] += (y * y - c00[j, a]) / (R[j, a] / scale[k])
             n[k] += 1.0
-    for k in range(5):
+    for k in range(_N_CLASSES):
         if n[k] >= 4:
             s = (1.0 - rate) * scale[k] + rate * acc[k] / n[k]
             scale[k] = min(max(s, 1.0), top)

@@ -125,15 +125,18 @@ class TrackerConfig:
     #: motion's lead is given up). The filters' own velocity is not changed.
     velocity_noise_tau_s: float = 0.3
     velocity_noise_weight: float = 2.0
-    #: with the still model on (holds): the landmark noise is learnt from the innovations of the
-    #: well-seen joints the IMM holds still (covariance matching: the mean of (y^2 - P) / R, a moving
-    #: average over ~1 / rate frames), one variance scale for the pixels, each world axis and depth,
-    #: never below the configured noise, at most ``max_learnt_noise_scale`` times its std. The
-    #: configured stds are a 3 px model's; a plank at 4 m carries 5 px, MediaPipe's world z ~3x its
-    #: x / y: told 3 px, the still model lost the mode likelihood to the moving one (a joint was
-    #: "moving" 28 % of a hold), the gate took the noise's excursions for kicks, and the moving
-    #: model's share followed the noise. Tuning seed, ``bench tracking``: plank at 4 m static jitter
-    #: 79 -> 89 % below raw (rate 0.01: 87 %, 0.05: 85 %), wall sit unchanged (it has 3 px).
+    #: with the still model on (holds): the noise of the world landmarks and of depth is learnt from
+    #: the innovations of the well-seen joints the IMM holds still (covariance matching: the mean of
+    #: (y^2 - P) / R, a moving average over ~1 / rate frames), one variance scale per world axis and
+    #: one for depth, never below the configured noise, at most ``max_learnt_noise_scale`` times its
+    #: std. The configured 2 cm is a guess: the synthetic model's world z is 3x its x / y (as
+    #: MediaPipe's), and at 4 m its x / y are 3 cm. Told 2 cm, the still model lost the mode
+    #: likelihood to the moving one (a joint was "moving" 28 % of a plank at 4 m: the mode is shared
+    #: by a joint's 8 axes) and the moving model's share followed the noise. Measured (``bench
+    #: tracking``, tuning seed 101, plank at 4 m): static jitter 79 -> 81 % below raw, MPJPE 63 -> 60
+    #: mm; wall sit unchanged. The pixels' noise is not learnt: it made the plank 89 % but the slow
+    #: approach to the wall sit, which the IMM reads as still, inflated it (x1.4) and lagged (RMSE 0.81
+    #: -> 0.86 of One Euro's). Rate 0.02 of 0.01, 0.02, 0.05.
     noise_learning_rate: float = 0.02
     max_learnt_noise_scale: float = 5.0
     #: pull the points of the head, hands, feet and trunk onto their group's rigid shape (``rigid.py``)
@@ -218,8 +221,8 @@ class PoseTracker:
         self._v_pred = np.zeros((NUM_JOINTS, 8))
         self._v_noise = np.zeros((NUM_JOINTS, 3))  #: per joint and space: the variance of the velocity's wobble
         self._shown_est = (self._shown, self._v_pred, *self.bank.est[2:])
-        #: the learnt scale of the measurement noise variances: image px, world x, y, z, depth (``learn_noise``)
-        self._noise_scale = np.ones(5)
+        #: the learnt scale of the measurement noise variances: world x, y, z and depth (``learn_noise``)
+        self._noise_scale = np.ones(4)
         _warm_up()
 
     def reset(self) -> None:
@@ -251,9 +254,7 @@ class PoseTracker:
         conf = kernels.noise_weight(confidence, c.min_confidence, c.visibility_power, c.max_noise_scale)
         fx = frame.intrinsics.fx_px if frame.intrinsics is not None else DEFAULT_FX_PX
         self._cfg[5] = bank.maneuver_var(dt)
-        # the noise learnt on held joints (step 3 of the module docstring): stds scale by sqrt(variance scale)
-        self._cfg[0] = c.image_sigma_px * np.sqrt(self._noise_scale[0])
-        self._cfg[7] = c.depth_noise_k * np.sqrt(self._noise_scale[4])
+        self._cfg[7] = c.depth_noise_k * np.sqrt(self._noise_scale[3])  # the depth noise learnt on held joints
         # steps 3-4 of the module docstring: gate, manoeuvres, re-acquisition, depth checks (``measure.py``)
         flags = np.zeros((5, NUM_JOINTS), bool)  # accepted, depth used, gated, depth offered, depth rejected
         measure.measure(_c(frame.image_xy_px), _c(frame.world_xyz_m), _c(frame.camera_xyz_m), confidence,
@@ -262,7 +263,7 @@ class PoseTracker:
                         self._cfg, self._cfg32, frame.t_s, dt, fx, _unit_q_array(dt) if dt > 0 else _NO_Q, self._z,
                         self._r, self._use, flags)  # fmt: skip
         if not bank.single:  # holds: the world axes' scales, then this frame's innovations teach the next
-            self._r[:, WORLD] *= self._noise_scale[1:4]
+            self._r[:, WORLD] *= self._noise_scale[:3]
             measure.learn_noise(self._z, self._r, self._use, bank.est, bank.alive, bank.mu, confidence, flags[1],
                                 self._cfg32[2], c.noise_learning_rate, c.max_learnt_noise_scale**2,
                                 self._noise_scale)  # fmt: skip
