@@ -38,8 +38,12 @@ frame, in this order:
    and ``predict`` return; the filters themselves are not changed.
 
 ``predict(t)`` answers the pose at any time (the display time) without
-changing the filters; it extrapolates at most ``max_extrapolate_s`` and drops
-joints that would have coasted past ``max_coast_s``.
+changing the filters; it extrapolates at most ``max_extrapolate_s``, with each
+joint's velocity times its Wiener gain (a velocity that is mostly noise is not
+extrapolated, a steady one in full; ``velocity_noise_weight``), and drops
+joints that would have coasted past ``max_coast_s``. On holds the world
+landmarks' and depth's noise is learnt from the held joints' innovations
+(``noise_learning_rate``).
 
 The arithmetic of steps 1-5 is compiled with numba (``kernels.py``,
 ``measure.py``): ~0.2-0.3 ms a frame where numpy on (33, 8) arrays took
@@ -121,7 +125,7 @@ class TrackerConfig:
     #: A steady motion is extrapolated in full (n -> 0); a joint whose velocity is its noise's
     #: (a poorly seen point, a slow push-up's face) is shown where it is. ``bench tracking`` (eval
     #: seeds): better than showing the current estimate 33 ms ahead on 3 -> 4 of 7 moving streams, 66 ms
-    #: ahead 3 -> 5 (jumping jack 0.77 -> 0.85 of the current estimate's error: some of a clean
+    #: ahead 3 -> 5 (jumping jack 0.74 -> 0.86 of the current estimate's error: some of a clean
     #: motion's lead is given up). The filters' own velocity is not changed.
     velocity_noise_tau_s: float = 0.3
     velocity_noise_weight: float = 2.0
@@ -133,7 +137,7 @@ class TrackerConfig:
     #: MediaPipe's), and at 4 m its x / y are 3 cm. Told 2 cm, the still model lost the mode
     #: likelihood to the moving one (a joint was "moving" 28 % of a plank at 4 m: the mode is shared
     #: by a joint's 8 axes) and the moving model's share followed the noise. Measured (``bench
-    #: tracking``, tuning seed 101, plank at 4 m): static jitter 79 -> 81 % below raw, MPJPE 63 -> 60
+    #: tracking``, tuning seed 101, plank at 4 m): static jitter 79.1 -> 80.5 % below raw, MPJPE 63 -> 60
     #: mm; wall sit unchanged. The pixels' noise is not learnt: it made the plank 89 % but the slow
     #: approach to the wall sit, which the IMM reads as still, inflated it (x1.4) and lagged (RMSE 0.81
     #: -> 0.86 of One Euro's). Rate 0.02 of 0.01, 0.02, 0.05.
