@@ -211,3 +211,59 @@ def share(xp, xv, p00, p01, p11, mu, alive, speed, est, single, confidence, conf
             metric = speed[j, 0] * zj / fx
         for s in range(1, speed.shape[1]):
             speed[j, s] = max(speed[j, s], metric)
+
+
+#: the axes' noise classes: world x, world y, world z, depth z (-1: not learnt)
+_NOISE_CLASS = np.array([-1, -1, 0, 1, 2, -1, -1, 3], np.int64)
+_N_CLASSES = 4
+
+
+@nb.njit(**_JIT)
+def learn_noise(z, R, use, est, alive, mu, confidence, depth, min_conf32, rate, top, scale):  # type: ignore[no-untyped-def]
+    """Covariance matching on held joints: for the joints seen at least ``min_conf32`` that the IMM
+    holds still (still probability over 0.5), per noise class (``_NOISE_CLASS``; depth only where
+    the depth sample is used), the mean of (y^2 - P) / R1 over this frame's innovations y = z - p
+    (R1: the variance at scale 1) estimates the measurement noise's variance scale; ``scale`` (4,)
+    follows it by ``rate``, kept within [1, ``top``]. Call before the update (``p``, ``P`` the prior)."""
+    p, c00 = est[0], est[2]
+    J, A = z.shape
+    acc = np.zeros(_N_CLASSES)
+    n = np.zeros(_N_CLASSES)
+    for j in range(J):
+        if confidence[j] < min_conf32 or mu[j, 0] <= 0.5:
+            continue
+        for a in range(A):
+            k = _NOISE_CLASS[a]
+            if k < 0 or not use[j, a] or not alive[j, a] or (k == 3 and not depth[j]):
+                continue
+            y = z[j, a] - p[j, a]
+            acc[k] += (y * y - c00[j, a]) / (R[j, a] / scale[k])
+            n[k] += 1.0
+    for k in range(_N_CLASSES):
+        if n[k] >= 4:
+            s = (1.0 - rate) * scale[k] + rate * acc[k] / n[k]
+            scale[k] = min(max(s, 1.0), top)
+
+
+@nb.njit(**_JIT)
+def prediction_velocity(v, v_lp, use, alive, k, weight, noise, out):  # type: ignore[no-untyped-def]
+    """``out`` (J, 8): the velocity ``v`` times its Wiener gain s^2 / (s^2 + weight n^2) per joint and
+    space (image px, world, camera), s the low-passed velocity ``v_lp``, n^2 = ``noise`` (J, 3): a
+    moving average (rate ``k``) of |v - v_lp|^2 over the frames the space was measured."""
+    J = v.shape[0]
+    for j in range(J):
+        for s in range(3):
+            lo, hi = (0, 2) if s == 0 else ((2, 5) if s == 1 else (5, 8))
+            measured = False
+            dd = 0.0
+            s2 = 0.0
+            for a in range(lo, hi):
+                measured |= use[j, a] and alive[j, a]
+                d = v[j, a] - v_lp[j, a]
+                dd += d * d
+                s2 += v_lp[j, a] * v_lp[j, a]
+            if measured:
+                noise[j, s] += k * (dd - noise[j, s])
+            gain = s2 / (s2 + weight * noise[j, s]) if s2 > 0.0 else 0.0
+            for a in range(lo, hi):
+                out[j, a] = v[j, a] * gain

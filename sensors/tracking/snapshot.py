@@ -40,7 +40,7 @@ class TrackerSnapshot:
     frame: PoseFrame  #: the last frame the tracker took in (its fields not tracked pass through)
     t_s: float  #: the tracker's time (the latest frame time it has seen)
     position: np.ndarray  #: (J, A) combined position estimate
-    velocity: np.ndarray  #: (J, A) combined velocity estimate
+    velocity: np.ndarray  #: (J, A) the velocity prediction extrapolates with (the filters' times its Wiener gain)
     image_c00: np.ndarray  #: (J, 2) position variance on the image axes
     image_c01: np.ndarray  #: (J, 2) position-velocity covariance on the image axes
     image_c11: np.ndarray  #: (J, 2) velocity variance on the image axes
