@@ -61,3 +61,18 @@ def dynamic_jitter(est: np.ndarray, mask: np.ndarray) -> float:
     n = np.linalg.norm(d2, axis=-1)[m]
     n = n[np.isfinite(n)]
     return float(n.mean()) if n.size else float("nan")
+
+
+def bias_rms(est: np.ndarray, truth: np.ndarray, mask: np.ndarray) -> float:
+    """The part of the RMSE that is a constant offset per joint: each joint's mean error vector over
+    the (frame, joint) entries in ``mask`` that are finite, RMS over those entries (a filter cannot
+    remove it; RMSE^2 = bias^2 + the rest^2)."""
+    d = est - truth
+    ok = mask & np.isfinite(d).all(axis=-1)
+    total, n = 0.0, 0
+    for j in range(d.shape[1]):
+        k = int(ok[:, j].sum())
+        if k:
+            total += k * float(np.sum(d[ok[:, j], j].mean(axis=0) ** 2))
+            n += k
+    return float(np.sqrt(total / n)) if n else float("nan")
