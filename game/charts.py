@@ -40,6 +40,20 @@ def bars(surface: pygame.Surface, rect: pygame.Rect, values: Sequence[float], go
 Series = tuple[str, Sequence[float], tuple[int, int, int]]
 
 
+MARKERS = ("disc", "square", "triangle")  #: each series' point shape, so lines differ by more than colour
+
+
+def _marker(surface: pygame.Surface, k: int, colour: tuple[int, int, int], at: tuple[float, float]) -> None:
+    x, y = at
+    shape = MARKERS[k % len(MARKERS)]
+    if shape == "disc":
+        pygame.draw.circle(surface, colour, (x, y), 5)
+    elif shape == "square":
+        pygame.draw.rect(surface, colour, pygame.Rect(round(x) - 5, round(y) - 5, 10, 10), 2)
+    else:
+        pygame.draw.polygon(surface, colour, [(x, y - 6), (x - 6, y + 5), (x + 6, y + 5)])
+
+
 def line(surface: pygame.Surface, rect: pygame.Rect, series: Sequence[Series], top: float, label: str = "") -> None:
     """One or more lines (name, values, colour) over the same x positions, with a legend."""
     draw.panel(surface, rect, 150)
@@ -54,6 +68,7 @@ def line(surface: pygame.Surface, rect: pygame.Rect, series: Sequence[Series], t
     for k, (name, values, colour) in enumerate(series):
         legend_x = rect.right - 220 * (len(series) - k)
         pygame.draw.line(surface, colour, (legend_x, rect.y + 18), (legend_x + 24, rect.y + 18), 3)
+        _marker(surface, k, colour, (legend_x + 12, rect.y + 18))
         draw.text(surface, name, 20, colour, (legend_x + 30, rect.y + 10), shadow=False)
         if not values:
             continue
@@ -66,4 +81,4 @@ def line(surface: pygame.Surface, rect: pygame.Rect, series: Sequence[Series], t
         if len(pts) > 1:
             pygame.draw.lines(surface, colour, False, pts, 3)
         for p in pts:
-            pygame.draw.circle(surface, colour, p, 5 if k == 0 else 4, 0 if k == 0 else 2)
+            _marker(surface, k, colour, p)
