@@ -40,7 +40,8 @@ says how long that start took; a sensor with no frame after
 - ``staleness.*``: the drawn skeleton against the avatar's ground truth at display time, with and
   without prediction (``benchmarks/staleness.py``: simulated 60 fps render, 30 fps sensor, a modelled
   40 ms inference latency).
-- ``rss_mb_start`` / ``rss_mb_end`` / ``rss_mb_max`` and ``rss_growth_mb_per_min``
+- ``rss_mb_start`` / ``rss_mb_end`` / ``rss_mb_max`` and ``rss_growth_mb_per_min`` (from 30 s on;
+  ``..._second_half``: over the session's second half, whether it still grows at the end)
   over a long session (full run: 10 minutes of play; quick: 12 s), and the sensor process's RSS.
   Target: <= 600 MB and flat.
 
@@ -308,6 +309,8 @@ def main(quick: bool = False) -> dict[str, Any]:
     t = np.array([p[0] for p in after_warm])
     m = np.array([p[1] for p in after_warm])
     slope = float(np.polyfit(t / 60.0, m, 1)[0]) if len(t) >= 2 else float("nan")
+    late = t >= t[-1] / 2 if len(t) else np.zeros(0, dtype=bool)  # flat means: not still growing at the end
+    late_slope = float(np.polyfit(t[late] / 60.0, m[late], 1)[0]) if late.sum() >= 2 else float("nan")
     return {
         "scheduler": scheduler(),
         "load_avg_1min": round(load_before, 1),
@@ -326,6 +329,7 @@ def main(quick: bool = False) -> dict[str, Any]:
         "rss_mb_end": round(float(m[-1]), 1),
         "rss_mb_max": round(float(max(x for _, x in rss)), 1),
         "rss_growth_mb_per_min": round(slope, 2),
+        "rss_growth_mb_per_min_second_half": round(late_slope, 2),
         "sensor_process_rss_mb_end": round(long["_child_rss"][-1], 1) if long["_child_rss"] else None,
         "sensor_process_rss_mb_max": round(max(long["_child_rss"]), 1) if long["_child_rss"] else None,
     }
