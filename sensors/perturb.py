@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sensors.joints import MIRROR_INDEX, Joint
-from sensors.perturb_body import BODY_PERTURBATIONS
+from sensors.perturb_body import BODY_PERTURBATIONS, body_height_px
 from sensors.pose import PoseFrame
 
 Frames = list[PoseFrame]
@@ -142,11 +142,6 @@ def _pitch(deg: float) -> Perturb:
     return pitch
 
 
-def _body_height_px(frames: Frames) -> float:
-    spans = [np.nanmax(f.image_xy_px[:, 1]) - np.nanmin(f.image_xy_px[:, 1]) for f in frames if f.confidence.max() > 0]
-    return float(np.nanmedian(spans)) if spans else 100.0
-
-
 def _upright(frames: Frames) -> bool:
     """Whether the body mostly stands: the trunk (hips to shoulders) within 45 deg of the camera's vertical,
     in the pose model's 3D (a push-up seen from the front looks upright in the picture)."""
@@ -181,7 +176,7 @@ def _cut_shins(frames: Frames) -> Frames:
     ankle_y = float(np.nanmedian([np.nanmean(f.image_xy_px[ankles, 1]) for f in seen]))
     cut_y = knee_y + CUT_OF_SHIN * (ankle_y - knee_y)
     rng = np.random.default_rng(5)
-    sigma_px = CUT_OFF_NOISE_OF_HEIGHT * _body_height_px(frames)
+    sigma_px = CUT_OFF_NOISE_OF_HEIGHT * body_height_px(frames)
     out = []
     for f in frames:
         below = f.image_xy_px[:, 1] > cut_y
@@ -196,7 +191,7 @@ def _cut_shins(frames: Frames) -> Frames:
 
 def _noise(frames: Frames) -> Frames:
     rng = np.random.default_rng(7)
-    sigma_px = NOISE_OF_HEIGHT * _body_height_px(frames)
+    sigma_px = NOISE_OF_HEIGHT * body_height_px(frames)
     out = []
     for f in frames:
         out.append(

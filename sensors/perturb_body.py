@@ -53,7 +53,8 @@ HIDDEN_CONFIDENCE_SCALE = 0.2
 HIDDEN_NOISE_OF_HEIGHT = 0.05
 
 
-def _body_height_px(frames: Frames) -> float:
+def body_height_px(frames: Frames) -> float:
+    """The player's median height in the picture (px) over the frames with a pose."""
     spans = [np.nanmax(f.image_xy_px[:, 1]) - np.nanmin(f.image_xy_px[:, 1]) for f in frames if f.confidence.max() > 0]
     return float(np.nanmedian(spans)) if spans else 100.0
 
@@ -114,7 +115,7 @@ def _motion_blur(frames: Frames) -> Frames:
         return list(frames)
     rng = np.random.default_rng(13)
     t_s = np.array([f.t_s for f in frames])
-    height_px = _body_height_px(frames)
+    height_px = body_height_px(frames)
     fields = {"image_xy_px": None, "world_xyz_m": None, "camera_xyz_m": None}
     moved: dict[str, np.ndarray] = {}
     streak_px = np.zeros((len(frames), len(frames[0].confidence)))
@@ -164,7 +165,7 @@ def _passer_by(frames: Frames) -> Frames:
     if len(seen) < 3:
         return list(frames)
     rng = np.random.default_rng(17)
-    height_px = _body_height_px(frames)
+    height_px = body_height_px(frames)
     half_width_px = WALKER_WIDTH_OF_HEIGHT * height_px / 2
     walker_xy = _hip_centred_median(seen, "image_xy_px")
     walker_world = _hip_centred_median(seen, "world_xyz_m")
