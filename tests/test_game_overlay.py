@@ -71,13 +71,15 @@ def test_a_real_camera_source_shows_inference_pipeline_and_latency(screen: pygam
     lines: list[str] = []
     try:
         app.press(pygame.K_F3)
-        deadline = time.monotonic() + 30.0
+        # generous: MediaPipe's child process starts in ~3 s on an idle machine, but a loaded CI
+        # machine has taken over 30 s; the loop leaves as soon as 20 frames arrived
+        deadline = time.monotonic() + 90.0
         for dt_s in frames(60):
             assert app.step(dt_s)
             if app.poses.frames_seen >= 20:
                 lines = play_scene(app).debug_lines()
                 break
-            assert time.monotonic() < deadline, f"no frames from {clip.name} in 30 s: {app.poses.error}"
+            assert time.monotonic() < deadline, f"no 20 frames from {clip.name} in 90 s: {app.poses.error}"
         _save(app, "play-debug-camera")
     finally:
         app.close()
