@@ -56,26 +56,33 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def cache_key(video_path: Path, sha256: str | None = None) -> str:
-    """Hex key of (file content, mediapipe version, cache-format version); ``sha256``: the
-    content hash when the caller already has it (hashing a long video takes a while)."""
+def cache_key(video_path: Path, sha256: str | None = None, smoothing: bool = True) -> str:
+    """Hex key of (file content, mediapipe version, cache-format version, MediaPipe's landmark
+    smoothing when off); ``sha256``: the content hash when the caller already has it (hashing a
+    long video takes a while)."""
     h = hashlib.sha256()
     h.update((sha256 or file_sha256(video_path)).encode())
     h.update(f"|mediapipe={mediapipe_version()}|format={CACHE_FORMAT_VERSION}".encode())
+    if not smoothing:
+        h.update(b"|smoothing=off")
     return h.hexdigest()
 
 
-def cache_path(video_path: Path, cache_dir: Path | None = None, sha256: str | None = None) -> Path:
+def cache_path(
+    video_path: Path, cache_dir: Path | None = None, sha256: str | None = None, smoothing: bool = True
+) -> Path:
     """Where the poses of ``video_path`` are (or would be) cached; reads the file to hash it
     unless its ``sha256`` is given."""
     video_path = Path(video_path)
     _check_file(video_path)
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    return directory / f"{video_path.stem}.{cache_key(video_path, sha256)[:24]}.rq"
+    return directory / f"{video_path.stem}.{cache_key(video_path, sha256, smoothing)[:24]}.rq"
 
 
-def is_cached(video_path: Path, cache_dir: Path | None = None, sha256: str | None = None) -> bool:
-    return cache_path(video_path, cache_dir, sha256).is_file()
+def is_cached(
+    video_path: Path, cache_dir: Path | None = None, sha256: str | None = None, smoothing: bool = True
+) -> bool:
+    return cache_path(video_path, cache_dir, sha256, smoothing).is_file()
 
 
 def _check_file(video_path: Path) -> None:
@@ -90,11 +97,13 @@ def cached_poses(
     cache_dir: Path | None = None,
     on_frame: Callable[[int], None] | None = None,
     sha256: str | None = None,
+    smoothing: bool = True,
 ) -> Path:
     """The ``.rq`` recording of ``video_path``'s pose stream, computing it on a miss.
 
     On a miss the real ``video:`` source (MediaPipe) runs over the whole clip
     as fast as it can; ``on_frame(n)`` is called after each frame (progress).
+    ``smoothing=False``: with MediaPipe's own landmark filter off (``bench smoothing``).
     Raises :class:`~sensors.errors.SourceUnavailable` when the file is missing
     or decodes to no frames.
     """
@@ -104,18 +113,19 @@ def cached_poses(
     video_path = Path(video_path)
     _check_file(video_path)
     sha256 = sha256 or file_sha256(video_path)  # hashed once per call
-    target = cache_path(video_path, cache_dir, sha256)
+    target = cache_path(video_path, cache_dir, sha256, smoothing)
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    spec = f"video:{video_path}"
+    spec = f"video:{video_path}" if smoothing else f"video:{video_path},smoothing=off"
     extra = {
         "pose_cache": {
             "video": str(video_path),
             "video_sha256": sha256,
             "mediapipe": mediapipe_version(),
             "cache_format": CACHE_FORMAT_VERSION,
+            "smoothing": smoothing,
         }
     }
     try:

@@ -25,6 +25,7 @@ from sensors.camera.capture import bgr_to_rgb
 from sensors.camera.estimator import PoseEstimator
 from sensors.camera.worker import PipelineWorker
 from sensors.contract import Capabilities, Sensor
+from sensors.errors import SourceSpecError
 from sensors.pose import PoseFrame
 from sensors.registry import SourceOptions, parse_target
 
@@ -65,15 +66,35 @@ class EstimatorSettings:
     pose_model: Path | None = None
     orientation: str = "auto"
     static_image_mode: bool = False
+    smooth_landmarks: bool = True  #: MediaPipe's own landmark filter (see ``bench smoothing``)
 
 
 ORIENTATION_PARAM = "orientation"
+SMOOTHING_PARAM = "smoothing"
+_ON_OFF = {"on": True, "off": False}
 
 
 def split_target(target: str, scheme: str = "camera") -> tuple[str, dict[str, str]]:
     """``"clip.mp4,orientation=off"`` -> ``("clip.mp4", {"orientation": "off"})``
-    (:func:`sensors.registry.parse_target`; camera sources accept only ``orientation``)."""
-    return parse_target(target, scheme, {ORIENTATION_PARAM}, f"{ORIENTATION_PARAM}=auto|upright|off")
+    (:func:`sensors.registry.parse_target`; camera sources accept ``orientation`` and ``smoothing``)."""
+    return parse_target(
+        target,
+        scheme,
+        {ORIENTATION_PARAM, SMOOTHING_PARAM},
+        f"{ORIENTATION_PARAM}=auto|upright|off, {SMOOTHING_PARAM}=on|off",
+    )
+
+
+def estimator_settings(params: dict[str, str], options: SourceOptions, scheme: str) -> EstimatorSettings:
+    """The estimator a camera source's parameters ask for (``orientation``, ``smoothing=on|off``)."""
+    smoothing = params.get(SMOOTHING_PARAM, "on").lower()
+    if smoothing not in _ON_OFF:
+        raise SourceSpecError(f"source '{scheme}': {SMOOTHING_PARAM}={smoothing!r}: expected on or off")
+    return EstimatorSettings(
+        pose_model=options.pose_model,
+        orientation=params.get(ORIENTATION_PARAM, "auto"),
+        smooth_landmarks=_ON_OFF[smoothing],
+    )
 
 
 class CameraPoseSensor(Sensor):
@@ -130,6 +151,7 @@ class CameraPoseSensor(Sensor):
                 pose_model=self._settings.pose_model,
                 orientation=self._settings.orientation,
                 static_image_mode=self._settings.static_image_mode,
+                smooth_landmarks=self._settings.smooth_landmarks,
             )
         except BaseException:
             self._frames.close()

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from sensors.camera.capture import VideoInfo, open_video_file
-from sensors.camera.sensor import CameraPoseSensor, EstimatorSettings, FrameSource, RawFrame, split_target
+from sensors.camera.sensor import CameraPoseSensor, FrameSource, RawFrame, estimator_settings, split_target
 from sensors.errors import SourceSpecError
 from sensors.registry import SourceOptions
 
@@ -115,7 +115,7 @@ class VideoFileFrames(FrameSource):
 
 
 def open_source(target: str, options: SourceOptions) -> CameraPoseSensor:
-    """``video:PATH[,orientation=auto|upright|off]``."""
+    """``video:PATH[,orientation=auto|upright|off][,smoothing=on|off]``."""
     path_text, params = split_target(target, "video")
     if not path_text:
         raise SourceSpecError("source 'video': expected a file, e.g. video:clips/squat.mp4")
@@ -124,7 +124,7 @@ def open_source(target: str, options: SourceOptions) -> CameraPoseSensor:
         name=f"video:{path_text}",
         frames=VideoFileFrames(Path(path_text).expanduser(), realtime=realtime),
         options=options,
-        settings=EstimatorSettings(pose_model=options.pose_model, orientation=params.get("orientation", "auto")),
+        settings=estimator_settings(params, options, "video"),
         lossless=not realtime,
         is_live=False,
         is_finite=True,

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from sensors.camera.capture import configure_capture, open_camera, quiet_opencv
-from sensors.camera.sensor import CameraPoseSensor, EstimatorSettings, FrameSource, RawFrame, split_target
+from sensors.camera.sensor import CameraPoseSensor, FrameSource, RawFrame, estimator_settings, split_target
 from sensors.errors import SourceSpecError, SourceUnavailable
 from sensors.registry import SourceOptions
 
@@ -113,7 +113,7 @@ def _check_device(index: int) -> None:
 
 
 def open_source(target: str, options: SourceOptions, open_capture: CaptureFactory | None = None) -> CameraPoseSensor:
-    """``webcam[:index][,orientation=auto|upright|off]``; ``open_capture`` replaces the device (tests)."""
+    """``webcam[:index][,orientation=auto|upright|off][,smoothing=on|off]``; ``open_capture``: the device (tests)."""
     index_text, params = split_target(target, "webcam")
     index = parse_index(index_text)
     name = f"webcam:{index}"
@@ -135,7 +135,7 @@ def open_source(target: str, options: SourceOptions, open_capture: CaptureFactor
         name=name,
         frames=CameraFrames(name, open_capture),
         options=options,
-        settings=EstimatorSettings(pose_model=options.pose_model, orientation=params.get("orientation", "auto")),
+        settings=estimator_settings(params, options, "webcam"),
         lossless=False,
         is_live=True,
         is_finite=False,
