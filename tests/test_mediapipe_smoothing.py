@@ -40,7 +40,8 @@ def test_unsmoothed_poses_are_cached_apart_and_say_so(tmp_path: Path) -> None:
     off = cache_path(video, tmp_path, smoothing=False)
     assert on != off
     rq = cached_poses(video, tmp_path, smoothing=False)
-    assert rq == off and not on.exists()
+    assert rq == off
+    assert not on.exists()
     reader = RecordingReader(rq)
     try:
         assert reader.header["pose_cache"]["smoothing"] is False
