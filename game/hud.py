@@ -157,14 +157,21 @@ def _legend(surface: pygame.Surface, x: int, y: int) -> None:
     draw.text(surface, "fault", 20, assets.TEXT_DIM, (cx + 28, cy - 7), shadow=False)
 
 
+#: the F3 overlay's top below the feed's top band (countdown and rest boxes, mode chip, clock, boss bar)
+DEBUG_TOP_PX = 160
+DEBUG_FONT_PX = 18
+
+
 def draw_debug(surface: pygame.Surface, lines: list[str], area: pygame.Rect) -> None:
-    """The F3 overlay (top right of the feed): phase, view, fps and timings."""
-    f = assets.font(22)
-    w = max(f.size(line)[0] for line in lines) + 24
-    rect = pygame.Rect(area.right - w - 12, 12, w, 12 + 24 * len(lines))
+    """The F3 overlay (left of the feed, under its top band, so that it hides no instruction):
+    phase, view, fps and timings."""
+    f = assets.font(DEBUG_FONT_PX)
+    line_px = DEBUG_FONT_PX + 2
+    w = max(f.size(line)[0] for line in lines) + 20
+    rect = pygame.Rect(area.x + 12, area.y + DEBUG_TOP_PX, w, 12 + line_px * len(lines))
     draw.panel(surface, rect, 200)
     for i, line in enumerate(lines):
-        draw.text(surface, line, 22, assets.ACCENT_2, (rect.x + 12, rect.y + 8 + 24 * i), shadow=False)
+        draw.text(surface, line, DEBUG_FONT_PX, assets.ACCENT_2, (rect.x + 10, rect.y + 6 + line_px * i), shadow=False)
 
 
 def draw_mode(surface: pygame.Surface, s: HudState, area: pygame.Rect) -> None:

@@ -17,7 +17,8 @@ from levels import load_builtin
 from tests.game_helpers import check_screenshot, make_app, play_scene, playing, steps
 
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "test-screenshots"
-OVERLAY = (860, 12, 410, 140)  #: top right of the feed
+OVERLAY = (340, 168, 360, 96)  #: left of the feed, under its top band (x, y, w, h)
+X, Y, W, H = OVERLAY
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_the_overlay_shows_the_pipeline_time_per_stage(screen: pygame.Surface) -
     try:
         app.push(app.make("play", level=load_builtin().levels[0]))
         steps(app, 2.0)
-        before = pygame.surfarray.array3d(app.screen)[OVERLAY[0] :, : OVERLAY[3]].copy()
+        before = pygame.surfarray.array3d(app.screen)[X : X + W, Y : Y + H].copy()
         app.press(pygame.K_F3)
         steps(app, 0.2)
         lines = play_scene(app).debug_lines()
@@ -59,7 +60,7 @@ def test_the_overlay_shows_the_pipeline_time_per_stage(screen: pygame.Surface) -
     assert sum(stages.values()) <= pipeline_ms + 0.05 * len(stages) + 0.01  # they add up to the total (rounded)
     assert "inference: n/a" in lines[2]  # the avatar has no model to time, and says so
     assert _number(r"render: (\d+) fps", lines) is not None
-    overlay_now = image.transpose(1, 0, 2)[OVERLAY[0] :, : OVERLAY[3]]
+    overlay_now = image.transpose(1, 0, 2)[X : X + W, Y : Y + H]
     assert (overlay_now != before).any(axis=-1).mean() > 0.05  # the panel is drawn where it was not
 
 
@@ -96,3 +97,22 @@ def test_a_real_camera_source_shows_inference_pipeline_and_latency(screen: pygam
     assert latency_ms >= inference_ms  # capture to display includes the inference
     assert fps is not None
     assert fps > 5
+
+
+def test_the_overlay_leaves_the_countdown_instructions_visible(screen: pygame.Surface) -> None:
+    """F3 during "Get ready": the box at the top of the feed (what to do) is drawn exactly as without it."""
+    app = make_app(screen, "synthetic:squat,reps=0")
+    try:
+        app.push(app.make("play", level=load_builtin().levels[0]))
+        steps(app, 0.5)
+        assert app.scene.name == "countdown"
+        box = (slice(480, 1120), slice(16, 142))  # x, y of the "Get ready" box on a 1280x720 screen
+        without = pygame.surfarray.array3d(app.screen)[box].copy()
+        app.press(pygame.K_F3)
+        steps(app, 0.05)
+        assert app.scene.name == "countdown"
+        _save(app, "countdown-debug")
+        with_overlay = pygame.surfarray.array3d(app.screen)[box]
+    finally:
+        app.close()
+    assert (with_overlay != without).any(axis=-1).mean() < 0.01
