@@ -99,7 +99,7 @@ def test_every_scene_draws_a_screenshot_with_content(screen: pygame.Surface, tmp
         drawn.add("play")
         app.press(pygame.K_F3)
         steps(app, 0.2)
-        check_screenshot(_shot(app, "play-debug"), {"overlay": (900, 12, 370, 100)})
+        check_screenshot(_shot(app, "play-debug"), {"overlay": (340, 168, 360, 96)})
         app.press(pygame.K_ESCAPE)
         steps(app, 0.5)
         check_screenshot(_shot(app, "pause"), {"box": (230, 140, 820, 440)})
