@@ -47,11 +47,15 @@ class RepWindow:
         """The values the rep was counted on: one side's, or the primary signal's."""
         return self._left if side == "left" else self._right if side == "right" else self._vals[:, self.primary]
 
+    def _lead_mask(self, timing: RepTiming, side: str) -> np.ndarray:
+        """The rep's frames and the rest before it (up to ``ROM_LEAD_S``, after the previous rep ended)."""
+        lead = max(timing.start_t_s - ROM_LEAD_S, self._last_end_t.get(side, -math.inf))
+        return (self._t >= lead) & (self._t <= timing.end_t_s)
+
     def range_of_motion(self, timing: RepTiming, side: str = "") -> float:
         """The rep's whole range: from the rest position it left (held before the rep, after the
         previous one ended) to its extreme. A push-up from 178 deg to 75 deg is 103 deg."""
-        lead = max(timing.start_t_s - ROM_LEAD_S, self._last_end_t.get(side, -math.inf))
-        prim = self._counted(side)[(self._t >= lead) & (self._t <= timing.end_t_s)]
+        prim = self._counted(side)[self._lead_mask(timing, side)]
         prim = prim[np.isfinite(prim)]
         return float(prim.max() - prim.min()) if prim.size else math.nan
 
@@ -72,10 +76,12 @@ class RepWindow:
         order = np.argsort(self._t[mask])
         times = self._t[mask][order]
         vals = self._vals[mask][order]
-        prim = self._counted(side)[mask][order]
         rom = self.range_of_motion(timing, side)
+        lead = self._lead_mask(timing, side)
+        lead_order = np.argsort(self._t[lead])
+        lead_t, lead_prim = self._t[lead][lead_order], self._counted(side)[lead][lead_order]
         self._last_end_t[side] = timing.end_t_s
-        away_s, back_s = _away_and_back_s(times, prim, sign, timing)
+        away_s, back_s = _away_and_back_s(lead_t, lead_prim, sign, timing)
         ecc, con = (away_s, back_s) if away_is == "eccentric" else (back_s, away_s)
         symmetry = self.symmetry(mask) if view is not View.SIDE and not side else math.nan
         metrics = {
@@ -118,15 +124,24 @@ class RepWindow:
 
 
 def _away_and_back_s(times: np.ndarray, prim: np.ndarray, sign: float, timing: RepTiming) -> tuple[float, float]:
-    """Time from the rep's start to reaching its extreme, and from leaving the extreme to the end.
+    """Time from leaving the rest position to reaching the rep's extreme, and from leaving the
+    extreme to the rep's end; ``times``/``prim``: the rep and the rest held before it.
 
-    "At the extreme" is within 10 % of the rep's range of it, so a pause at
-    the bottom counts in neither phase.
+    "At the extreme" is within 10 % of the rep's range of it (a pause at the bottom counts in
+    neither phase); "left the rest" is the last frame within 10 % of the whole range (rest to
+    extreme) of the rest before that, or the rep's start if later. So the way away is timed over
+    the same share of the range for a shallow rep as for a deep one: timed from leaving the start
+    zone instead, a controlled quarter squat (its bottom just past the zone) took 0.2 s.
     """
     y = sign * prim
     ok = np.isfinite(y)
     if ok.sum() < 3:
         return timing.turn_t_s - timing.start_t_s, timing.end_t_s - timing.leave_turn_t_s
-    lo, hi = float(np.min(y[ok])), float(np.max(y[ok]))
-    near = np.flatnonzero(ok & (y <= lo + 0.1 * (hi - lo)))
-    return float(times[near[0]] - timing.start_t_s), float(timing.end_t_s - times[near[-1]])
+    in_rep = ok & (times >= timing.start_t_s)
+    if not in_rep.any():
+        return timing.turn_t_s - timing.start_t_s, timing.end_t_s - timing.leave_turn_t_s
+    lo, hi_rep, rest = float(np.min(y[in_rep])), float(np.max(y[in_rep])), float(np.max(y[ok]))
+    near = np.flatnonzero(in_rep & (y <= lo + 0.1 * (hi_rep - lo)))
+    at_rest = np.flatnonzero(ok & (y >= rest - 0.1 * (rest - lo)) & (np.arange(y.size) < near[0]))
+    left_rest_t_s = min(float(times[at_rest[-1]]), timing.start_t_s) if at_rest.size else timing.start_t_s
+    return float(times[near[0]] - left_rest_t_s), float(timing.end_t_s - times[near[-1]])

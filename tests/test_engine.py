@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from exercises import (
@@ -84,6 +85,19 @@ def test_rep_metrics_are_plausible() -> None:
     assert 0.6 < rep.concentric_s < 1.6
     assert rep.score == 100.0
     assert rep.good
+
+
+def test_a_shallow_rep_descends_as_long_as_a_deep_one_at_the_same_tempo() -> None:
+    """The descent is timed over the same share of the rep's own range (rest to bottom): a controlled
+    shallow squat (bottom just past the start zone) is not a fast one."""
+    descents_s = {}
+    for depth in (0.5, 1.0):
+        engine, _ = run("squat", frames("squat", view="front", tempo_s=2.5, reps=3, depth=depth))
+        reps = engine.summary().per_rep
+        assert len(reps) == 3
+        assert not any(f.rule_id == "too_fast" for r in reps for f in r.faults)
+        descents_s[depth] = float(np.mean([r.eccentric_s for r in reps]))
+    assert 0.75 < descents_s[0.5] / descents_s[1.0] < 1.33, descents_s
 
 
 def test_symmetry_drops_when_one_arm_lags() -> None:
