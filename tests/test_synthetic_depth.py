@@ -37,11 +37,21 @@ def surface_errors(sensor: SyntheticSensor, f: PoseFrame) -> list[float]:
             continue
         u, v = np.rint(intr.project(truth[j][None])[0]).astype(int)
         z = float(f.depth_m[v, u])
+        if z == 0 and _at_depth_edge(f.depth_m[v], u):
+            continue  # a far joint seen in a gap beside a nearer limb: its pixel lies on an occlusion edge
         assert z > 0, f"{j.name}: no depth at its pixel"
         point = intr.deproject(np.array([[u, v]], float), np.array([z]))[0]
         surface = truth[j] - radius[j] * truth[j] / np.linalg.norm(truth[j])
         out.append(float(np.linalg.norm(point - surface)))
     return out
+
+
+def _at_depth_edge(row: np.ndarray, u: int, reach_px: int = 3) -> bool:
+    """Whether pixel ``u`` of a depth row lies in the invalid band of an occlusion edge: the nearest valid
+    pixels on its left and right (within ``reach_px``) differ by more than the renderer's 8 cm jump."""
+    left = [float(row[k]) for k in range(u - 1, max(u - 1 - reach_px, -1), -1) if row[k] > 0]
+    right = [float(row[k]) for k in range(u + 1, min(u + 1 + reach_px, len(row))) if row[k] > 0]
+    return bool(left and right and abs(left[0] - right[0]) > 0.08)
 
 
 DEPTH_QUANTUM_M = 0.001  #: the synthetic depth map holds whole millimetres, like a RealSense z16 stream

@@ -22,8 +22,9 @@ landmarks in pixels plus hip-centred "world" landmarks in metres. Fusion:
    skeleton).
 
 The measured point is on the body's surface; a joint centre lies a few cm
-behind it. ``surface_offset_m`` (default 0) pushes DEPTH points that far
-along their ray; :data:`TYPICAL_SURFACE_OFFSET_M` holds rough half-thicknesses.
+behind it, a face point on it. ``surface_offset_m`` (default 0) pushes DEPTH
+points that far along their ray; :data:`TYPICAL_SURFACE_OFFSET_M` holds a
+typical adult's figures (half a limb's thickness at a joint, 0 for the face).
 """
 
 from __future__ import annotations
@@ -42,19 +43,32 @@ TORSO_JOINTS = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint
 
 
 def _typical_offsets() -> np.ndarray:
-    """Rough distance (m) from the visible body surface to each joint centre."""
-    off = np.full(NUM_JOINTS, 0.03)  # face, hands, feet: thin
-    for j in (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER):
-        off[j] = 0.05
-    for j in (Joint.LEFT_HIP, Joint.RIGHT_HIP):
-        off[j] = 0.08
-    for j in (Joint.LEFT_KNEE, Joint.RIGHT_KNEE, Joint.LEFT_ELBOW, Joint.RIGHT_ELBOW):
-        off[j] = 0.04
+    """Distance (m) from the skin a depth camera sees to each landmark, along the ray.
+
+    What a landmark *is* decides it. The face points (nose, eyes, ears, mouth corners) and the heel
+    and toe tip are points on the skin: 0 (seen head-on; an ear or a heel seen edge-on lies at the
+    silhouette and its sample is the nearer skin beside it -- the gate and the visibility deal with
+    that, not an offset). Shoulders, elbows, wrists, hips, knees and ankles are joint centres inside a
+    roughly round limb: half its thickness, from typical adult girths (ANSUR II, Gordon et al. 2014,
+    NATICK/TR-15/007; men and women averaged, rounded) as circumference / 2 pi -- the upper arm at the
+    shoulder ~32 cm -> 5.0 cm, elbow ~27 cm -> 4.2 cm, wrist ~16.5 cm -> 2.6 cm, knee ~38 cm ->
+    6.0 cm, ankle ~22.5 cm -> 3.6 cm; the hip joint ~8 cm behind the groin's skin (thigh ~58 cm at the
+    crotch -> 9 cm, the femoral head a little in front of the thigh's axis). The hand points are
+    knuckles inside a hand ~3 cm thick: 1.5 cm. A round limb gives the same offset from every side,
+    so one figure serves all views. The synthetic avatar draws its limbs with the same radii
+    (``sensors/synthetic/scene.py``).
+    """
+    off = np.zeros(NUM_JOINTS)  # face points, heels, toe tips: on the skin
+    for side in ("LEFT", "RIGHT"):
+        for name, metres in (("SHOULDER", 0.05), ("ELBOW", 0.042), ("WRIST", 0.026), ("HIP", 0.08),
+                             ("KNEE", 0.06), ("ANKLE", 0.036), ("PINKY", 0.015), ("INDEX", 0.015),
+                             ("THUMB", 0.015)):  # fmt: skip
+            off[Joint[f"{side}_{name}"]] = metres
     off.flags.writeable = False
     return off
 
 
-#: (33,) metres: a typical adult's surface-to-joint-centre distance seen from the front
+#: (33,) metres: a typical adult's skin-to-landmark distance along the ray (0 for points on the skin)
 TYPICAL_SURFACE_OFFSET_M: np.ndarray = _typical_offsets()
 
 

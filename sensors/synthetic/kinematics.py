@@ -32,7 +32,9 @@ _ROOT = np.array([j[0] for j in LIMB_JOINTS])
 _MID = np.array([j[1] for j in LIMB_JOINTS])
 _END = np.array([j[2] for j in LIMB_JOINTS])
 
-# face points in the head frame, per metre of head radius (x left, y up, z forward)
+# face points in the head frame, directions from the head's centre (x left, y up, z forward): each
+# lies on the head sphere's surface (scaled to unit length below), on the skin the depth map draws, as
+# a pose model's face points lie on a face's skin
 _FACE = {
     J.NOSE: (0.0, -0.05, 1.05),
     J.LEFT_EYE_INNER: (0.15, 0.30, 0.95),
@@ -43,6 +45,7 @@ _FACE = {
 }
 _FACE_IDX = np.array([int(j) for j in _FACE] + [int(Joint[j.name.replace("LEFT", "RIGHT")]) for j in list(_FACE)[1:]])
 _FACE_LOCAL = np.array(list(_FACE.values()) + [(-x, y, z) for x, y, z in list(_FACE.values())[1:]])
+_FACE_LOCAL /= np.linalg.norm(_FACE_LOCAL, axis=1, keepdims=True)
 
 
 def rot_x(deg: float) -> np.ndarray:

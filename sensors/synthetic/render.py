@@ -3,9 +3,11 @@
 Capsules are drawn as view-facing "imposters": for each pixel the nearest
 point of the projected segment gives the axis point, and the surface lies
 ``r * sqrt(1 - rho^2)`` in front of it along the ray (rho = pixel distance /
-projected radius). This is exact for a joint's own end cap (the depth at a
-joint's pixel deprojects to the surface point ``J - r * J/|J|``) and close
-elsewhere. Depth values are metres along the optical axis (z), 0 = invalid.
+projected radius). A capsule tapers: its radius goes linearly from ``r0`` at
+one end to ``r1`` at the other (a limb is thinner at the wrist than at the
+elbow). This is exact for a joint's own end cap (the depth at a joint's pixel
+deprojects to the surface point ``J - r * J/|J|``, ``r`` that end's radius)
+and close elsewhere. Depth values are metres along the optical axis (z), 0 = invalid.
 """
 
 from __future__ import annotations
@@ -35,14 +37,18 @@ class Capsules:
     z1: np.ndarray
     range0: np.ndarray
     range1: np.ndarray
-    r: np.ndarray
+    r0: np.ndarray  #: radius at the first end
+    r1: np.ndarray  #: radius at the second end
     colour: np.ndarray
     valid: np.ndarray
 
 
 def project_capsules(intr: Intrinsics, a: np.ndarray, b: np.ndarray, r: np.ndarray, colour: np.ndarray) -> Capsules:
-    """Project capsules with camera-frame end points ``a``, ``b`` (n, 3) and radii ``r`` (n,)."""
-    valid = (a[:, 2] > NEAR_M + r) & (b[:, 2] > NEAR_M + r)
+    """Project capsules with camera-frame end points ``a``, ``b`` (n, 3) and radii ``r``: (n,), or
+    (n, 2) for a radius at each end."""
+    r = np.asarray(r, dtype=np.float64)
+    r0, r1 = (r, r) if r.ndim == 1 else (r[:, 0], r[:, 1])
+    valid = (a[:, 2] > NEAR_M + r0) & (b[:, 2] > NEAR_M + r1)
     za, zb = np.where(valid, a[:, 2], 1.0), np.where(valid, b[:, 2], 1.0)
     return Capsules(
         u0=intr.fx * a[:, 0] / za + intr.cx,
@@ -53,7 +59,8 @@ def project_capsules(intr: Intrinsics, a: np.ndarray, b: np.ndarray, r: np.ndarr
         z1=zb,
         range0=np.linalg.norm(a, axis=1),
         range1=np.linalg.norm(b, axis=1),
-        r=r,
+        r0=r0,
+        r1=r1,
         colour=colour,
         valid=valid,
     )
@@ -68,14 +75,16 @@ def ranges_at(caps: Capsules, f_px: float, x_px: np.ndarray, y_px: np.ndarray) -
     dx, dy = x - caps.u0, y - caps.v0
     s = np.clip((dx * eu + dy * ev) / ee, 0.0, 1.0)
     qx, qy = dx - s * eu, dy - s * ev
-    inv_rpx2 = (0.5 * (caps.z0 + caps.z1) / (f_px * caps.r)) ** 2
+    r = caps.r0 + s * (caps.r1 - caps.r0)
+    inv_rpx2 = (0.5 * (caps.z0 + caps.z1) / (f_px * r)) ** 2
     # the nearer end cap as an exact sphere (matters for bones pointing at the camera)
     near0 = caps.range0 <= caps.range1
     cu, cv = np.where(near0, caps.u0, caps.u1), np.where(near0, caps.v0, caps.v1)
     cz, cr = np.where(near0, caps.z0, caps.z1), np.where(near0, caps.range0, caps.range1)
+    c_r = np.where(near0, caps.r0, caps.r1)
     with np.errstate(invalid="ignore"):  # NaN where a pixel misses a capsule
-        rng = caps.range0 + s * (caps.range1 - caps.range0) - caps.r * np.sqrt(1.0 - (qx * qx + qy * qy) * inv_rpx2)
-        cap = cr - caps.r * np.sqrt(1.0 - ((x - cu) ** 2 + (y - cv) ** 2) * (cz / (f_px * caps.r)) ** 2)
+        rng = caps.range0 + s * (caps.range1 - caps.range0) - r * np.sqrt(1.0 - (qx * qx + qy * qy) * inv_rpx2)
+        cap = cr - c_r * np.sqrt(1.0 - ((x - cu) ** 2 + (y - cv) ** 2) * (cz / (f_px * c_r)) ** 2)
         out = np.fmin(rng, cap)
     out[np.isnan(out) | ~caps.valid] = np.inf
     return out
@@ -149,7 +158,7 @@ class SceneRenderer:
     def _draw_all(self, caps: Capsules, zbuf: np.ndarray, rgb: np.ndarray | None, box: list[int], f: float) -> None:
         h, w = zbuf.shape
         for i in np.flatnonzero(caps.valid):
-            rmax = f * caps.r[i] / min(caps.z0[i], caps.z1[i]) + 1
+            rmax = f * max(caps.r0[i], caps.r1[i]) / min(caps.z0[i], caps.z1[i]) + 1
             x0 = max(int(min(caps.u0[i], caps.u1[i]) - rmax), 0)
             x1 = min(int(max(caps.u0[i], caps.u1[i]) + rmax) + 2, w)
             y0 = max(int(min(caps.v0[i], caps.v1[i]) - rmax), 0)
@@ -173,22 +182,29 @@ class SceneRenderer:
         np.clip(s, 0.0, 1.0, out=s)
         qx = dx - s * f32(eu)
         qy = dy - s * f32(ev)
-        r = caps.r[i]
-        inv_rpx2 = f32((0.5 * (caps.z0[i] + caps.z1[i]) / (self.intr.fx * r)) ** 2)
+        r0, r1 = caps.r0[i], caps.r1[i]
+        zr = f32(0.5 * (caps.z0[i] + caps.z1[i]) / self.intr.fx)
         qx *= qx
         qy *= qy
         qx += qy
-        qx *= -inv_rpx2
+        if r0 == r1:
+            r = f32(r0)
+            qx *= -((zr / r) ** 2)
+        else:  # tapered: the radius at each pixel's point of the axis
+            r = s * f32(r1 - r0)
+            r += f32(r0)
+            qx *= -((zr / r) ** 2)
         qx += f32(1.0)
         cover = np.sqrt(qx, out=qx)  # NaN outside the capsule
         rng = s * f32(caps.range1[i] - caps.range0[i])
         rng += f32(caps.range0[i])
-        rng -= f32(r) * cover
-        if abs(caps.range1[i] - caps.range0[i]) > 0.2 * r:
+        rng -= r * cover
+        if abs(caps.range1[i] - caps.range0[i]) > 0.2 * min(r0, r1):
             # the nearer end cap as an exact sphere (matters for bones pointing at the camera)
             k0 = caps.range0[i] <= caps.range1[i]
             cu, cv = (caps.u0[i], caps.v0[i]) if k0 else (caps.u1[i], caps.v1[i])
             cz, cr = (caps.z0[i], caps.range0[i]) if k0 else (caps.z1[i], caps.range1[i])
+            r = r0 if k0 else r1
             ex = self.u_px[sl[1]] - f32(cu)
             ey = self.v_px[sl[0], None] - f32(cv)
             cap_cover = f32(1.0) - (ex * ex + ey * ey) * f32((cz / (self.intr.fx * r)) ** 2)
