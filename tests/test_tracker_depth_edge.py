@@ -67,4 +67,5 @@ def test_a_joint_with_depth_only_sometimes_does_not_take_its_depth_samples_bias(
 def test_a_joint_with_depth_in_every_frame_keeps_its_depth_weight() -> None:
     off = _mean_depth_error_m(TrackerConfig(depth_edge_sigma_m=0.0), Joint.LEFT_SHOULDER)
     on = _mean_depth_error_m(TrackerConfig(), Joint.LEFT_SHOULDER)
-    assert abs(on[0] - off[0]) < 1e-4 and abs(on[1] - off[1]) < 1e-4
+    assert abs(on[0] - off[0]) < 1e-4
+    assert abs(on[1] - off[1]) < 1e-4
