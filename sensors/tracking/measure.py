@@ -60,13 +60,14 @@ def _d2_image(image, est, j, r):  # type: ignore[no-untyped-def]
 
 @nb.njit(**_JIT)
 def measure(image, world, xyz, confidence, fsource, conf, bank, est, single, track, lengths, order, cfg, cfg32, t_s,
-            dt, fx, q, z, R, use, flags):  # type: ignore[no-untyped-def]  # fmt: skip
+            dt, fx, q, z, R, use, flags, depth_edge_var):  # type: ignore[no-untyped-def]  # fmt: skip
     """Gate the frame and fill ``z``, ``R``, ``use`` (J, 8) and ``flags`` (5, J): accepted, depth used,
     gated, depth offered, depth rejected. ``bank`` = (xp, xv, p00, p01, p11, mu, alive, keep_v,
     accel_max), ``track`` = (last_seen_s, gated_run, depth_run), ``cfg``: image_sigma_px,
     world_sigma_m, gate_chi2, snap_after_s, reacquire_frames, maneuver position variance, depth
     gate, depth_noise_k, depth floor, mono depth sigma, limb rel tol, limb abs tol; ``cfg32``
-    (float32, compared with the float32 confidences): min_confidence, depth_min_confidence."""
+    (float32, compared with the float32 confidences): min_confidence, depth_min_confidence;
+    ``depth_edge_var`` (J,): variance added to each joint's depth sample (``depth_edge_variance``)."""
     xp, xv, p00, p01, p11, mu, alive, keep_v, accel_max = bank
     last_seen, gated_run, depth_run = track
     p, c00 = est[0], est[2]
@@ -139,7 +140,7 @@ def measure(image, world, xyz, confidence, fsource, conf, bank, est, single, tra
         offered[j] = finite[j] and fsource[j] == _DEPTH and confidence[j] >= cfg32[1]
         if finite[j]:
             zc[j] = xyz[j, 2]
-        sz_depth[j] = max(depth_k * zc[j] * zc[j], depth_floor) / conf[j]
+        sz_depth[j] = math.sqrt((max(depth_k * zc[j] * zc[j], depth_floor) / conf[j]) ** 2 + depth_edge_var[j])
         # depth gate (1 dof on z) against the prediction
         d2z = (zc[j] - p[j, 7]) ** 2 / (c00[j, 7] + sz_depth[j] ** 2)
         gate_fail[j] = offered[j] and alive[j, 7] and d2z > depth_gate
@@ -267,3 +268,29 @@ def prediction_velocity(v, v_lp, use, alive, k, weight, noise, out):  # type: ig
             gain = s2 / (s2 + weight * noise[j, s]) if s2 > 0.0 else 0.0
             for a in range(lo, hi):
                 out[j, a] = v[j, a] * gain
+
+
+@nb.njit(**_JIT)
+def depth_edge_variance(fsource, confidence, xyz, min_conf32, rate, frames, share, scale_m, out):  # type: ignore[no-untyped-def]
+    """``out`` (J,): the variance a depth sample adds when its joint gets depth from fusion only some
+    of the time: ``scale_m``^2 ((1 - s) / s)^2, s the joint's share of frames with depth (``share``
+    (J,): the mean over the frames so far, counted in ``frames`` (J,), then a moving average over ~1
+    / ``rate`` frames) among the frames it was seen with a 3D point and a visibility of at least
+    ``min_conf32`` (below it the model calls it occluded: no depth is expected).
+
+    Why: such a joint sits at a depth edge (an ear at the head's silhouette, a heel, the edge of a
+    hand), where fusion's window keeps the nearest consistent surface, so the samples that pass are
+    biased, mostly towards the camera, not noisy around the joint. Measured (``bench tracking``,
+    tuning seed, every stream, each joint's depth samples' mean z error, RMS over joints): depth in
+    >= 97 % of the frames 7-24 mm, 50-75 % 20-27 mm, 25-50 % 26-38 mm, < 25 % 119-139 mm. Trusted as
+    the camera's noise says, they set the joint's position and its bias; raw depth-lifted points and
+    One Euro average them with the other frames' (anchor + world z) and are less biased."""
+    for j in range(len(share)):
+        seen = (fsource[j] != _MISSING and confidence[j] >= min_conf32 and np.isfinite(xyz[j, 0])
+                and np.isfinite(xyz[j, 1]) and np.isfinite(xyz[j, 2]))  # fmt: skip
+        if seen:
+            frames[j] += 1.0
+            k = max(1.0 / frames[j], rate)
+            share[j] += k * ((1.0 if fsource[j] == _DEPTH else 0.0) - share[j])
+        s = max(share[j], 0.02)
+        out[j] = scale_m * scale_m * ((1.0 - s) / s) ** 2 if frames[j] > 0 else 0.0

@@ -16,7 +16,9 @@ frame, in this order:
    at most ``max_noise_scale`` x sigma) and, for depth, from the depth camera's noise model (``k z^2``) and the
    pixel noise at the joint's distance; a depth sample under a joint the model
    reports as occluded (visibility below ``depth_min_confidence``) lies on the
-   occluder, not the joint, and is not used as depth;
+   occluder, not the joint, and is not used as depth; a joint that fusion gives
+   depth only some of the time sits at a depth edge, where the samples that pass
+   are biased, and they count less (``depth_edge_sigma_m``);
 4. **gate before update**: a pixel measurement whose innovation is improbable
    (Mahalanobis d^2 over ``gate_chi2``) even when the joint may accelerate at
    ``accel_max`` this step is not used (if only the hard acceleration makes it
@@ -147,6 +149,14 @@ class TrackerConfig:
     rigid_groups: bool = True
     rigid_sigma_m: float = 0.01  #: how far a point may bend from its group's rigid shape (std)
     rigid_rate: float = 0.02  #: share of a frame's shape the learnt template takes
+    #: a joint that fusion gives depth only some of the time sits at a depth edge and the samples it
+    #: gets are biased (``measure.depth_edge_variance``): each gets the variance
+    #: ``depth_edge_sigma_m``^2 ((1 - share) / share)^2 on top of the camera's noise, ``share`` the
+    #: joint's share of frames with depth (a moving average over ~1 / ``depth_edge_rate`` frames); 0:
+    #: off. Tuning seed: 0.1 of 0.05, 0.1, 0.2, and the square of the odds rather than the odds (which
+    #: cost the curl 4 ms of lag: a wrist at the plate's edge, 80-90 % depth, was smoothed too)
+    depth_edge_sigma_m: float = 0.1
+    depth_edge_rate: float = 1.0 / 30.0
 
     @classmethod
     def for_holds(cls, **changes: object) -> TrackerConfig:
@@ -227,6 +237,10 @@ class PoseTracker:
         self._shown_est = (self._shown, self._v_pred, *self.bank.est[2:])
         #: the learnt scale of the measurement noise variances: world x, y, z and depth (``learn_noise``)
         self._noise_scale = np.ones(4)
+        #: per joint: the share of frames fusion gave it depth, the frames counted, the variance it adds
+        self._depth_share = np.ones(NUM_JOINTS)
+        self._depth_frames = np.zeros(NUM_JOINTS)
+        self._depth_edge_var = np.zeros(NUM_JOINTS)
         _warm_up()
 
     def reset(self) -> None:
@@ -259,13 +273,16 @@ class PoseTracker:
         fx = frame.intrinsics.fx_px if frame.intrinsics is not None else DEFAULT_FX_PX
         self._cfg[5] = bank.maneuver_var(dt)
         self._cfg[7] = c.depth_noise_k * np.sqrt(self._noise_scale[3])  # the depth noise learnt on held joints
+        xyz, source = _c(frame.camera_xyz_m), _c(frame.source)
+        if c.depth_edge_sigma_m > 0:  # joints that only sometimes have depth: their samples count less
+            measure.depth_edge_variance(source, confidence, xyz, self._cfg32[1], c.depth_edge_rate, self._depth_frames,
+                                        self._depth_share, c.depth_edge_sigma_m, self._depth_edge_var)  # fmt: skip
         # steps 3-4 of the module docstring: gate, manoeuvres, re-acquisition, depth checks (``measure.py``)
         flags = np.zeros((5, NUM_JOINTS), bool)  # accepted, depth used, gated, depth offered, depth rejected
-        measure.measure(_c(frame.image_xy_px), _c(frame.world_xyz_m), _c(frame.camera_xyz_m), confidence,
-                        _c(frame.source), conf,
+        measure.measure(_c(frame.image_xy_px), _c(frame.world_xyz_m), xyz, confidence, source, conf,
                         self._bank_args, bank.est, bank.single, self._track_args, self._lengths, measure.SEGMENT_ORDER,
                         self._cfg, self._cfg32, frame.t_s, dt, fx, _unit_q_array(dt) if dt > 0 else _NO_Q, self._z,
-                        self._r, self._use, flags)  # fmt: skip
+                        self._r, self._use, flags, self._depth_edge_var)  # fmt: skip
         if not bank.single:  # holds: the world axes' scales, then this frame's innovations teach the next
             self._r[:, WORLD] *= self._noise_scale[:3]
             measure.learn_noise(self._z, self._r, self._use, bank.est, bank.alive, bank.mu, confidence, flags[1],
