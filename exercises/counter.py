@@ -92,6 +92,8 @@ class RepCounter:
         self._rep_rest = math.nan  #: the rest the rep in progress left
         self._excursion_since = math.nan  #: while the signal is far from rest but still in the start zone
         self._excursion_peak = math.inf
+        self._excursion_peak_t = math.nan
+        self._excursion_start_t = math.nan  #: when the excursion in progress first got ``excursion`` from rest
         self._excursed = False
         self._last_start_t = math.nan
         self._rep_start_t = math.nan
@@ -204,19 +206,26 @@ class RepCounter:
         self._rest = max(self._rest, y)
         away = self._rest - y
         if away >= self.excursion:
-            self._excursion_peak = min(self._excursion_peak, y)
+            if y < self._excursion_peak:
+                self._excursion_peak, self._excursion_peak_t = y, t_s
             if math.isnan(self._excursion_since):
                 self._excursion_since = t_s
+            if math.isnan(self._excursion_start_t):
+                self._excursion_start_t = t_s
             if t_s - self._excursion_since >= self.dwell_s - DWELL_EPS_S:
                 self._excursed = True
             return []
         self._excursion_since = math.nan
-        if self._excursed and away <= self.excursion / 3:
+        if away > self.excursion / 3:
+            return []
+        out: list[CounterEvent] = []
+        if self._excursed:
             frac = (self._rest - self._excursion_peak) / (self.start_enter - self.turn_enter)
-            self._excursed = False
-            self._excursion_peak = math.inf
-            return [PartialRep(t_s, min(max(frac, 0.0), 1.0))]
-        return []
+            peak = self.sign * self._excursion_peak
+            out.append(PartialRep(t_s, min(max(frac, 0.0), 1.0), self._excursion_start_t, self._excursion_peak_t, peak))
+        self._excursed = False
+        self._excursion_peak, self._excursion_peak_t, self._excursion_start_t = math.inf, math.nan, math.nan
+        return out
 
     def _track_zones(self, t_s: float, y: float) -> None:
         """Since when each zone condition has held without a break (NaN while it does not hold)."""
@@ -277,7 +286,9 @@ class RepCounter:
         elif p is Phase.AWAY and target is Phase.TURN:
             self._turn_t = t_s
         elif p is Phase.AWAY and target is Phase.START:
-            if self._extreme <= self.partial and not self._abandoned:
+            # a partial: past `partial`, or (with ``partial_excursion``) that far from its own rest
+            far = self._extreme <= self.partial or self._rep_rest - self._extreme >= self.excursion
+            if far and not self._abandoned:
                 span = self.start_enter - self.turn_enter
                 frac = (self.start_enter - self._extreme) / span if span > 0 else math.nan
                 start_t = self._rep_start_t if math.isfinite(self._rep_start_t) else t_s

@@ -108,6 +108,27 @@ def test_small_excursion_inside_a_wide_start_zone_is_a_partial() -> None:
     assert not reps_of(events)
 
 
+def test_an_excursion_partial_says_when_and_how_far_it_went() -> None:
+    """An excursion partial carries its start, its extreme and when it got there (what a shallow set
+    needs to count it), in the signal's own units."""
+    c = squat_counting(partial_excursion=25.0)  # a squat's knee: start 155/145, partial 140
+    dip = 178 - 30 * np.sin(np.linspace(0, np.pi, 45))  # to 148 deg: inside the start zone
+    events = run(armed(c), np.concatenate([np.full(15, 178.0), dip, np.full(15, 178.0)]))
+    (partial,) = [e for e in events if isinstance(e, PartialRep)]
+    assert partial.extreme == pytest.approx(148.0, abs=0.5)
+    assert partial.start_t_s < partial.extreme_t_s < partial.t_s
+    assert partial.extreme_t_s == pytest.approx((15 + 22) / 30, abs=0.05)
+
+
+def test_a_dip_out_of_the_start_zone_short_of_partial_is_a_partial_with_an_excursion() -> None:
+    c = squat_counting(start=Band(enter=155, exit=145), partial=130.0, partial_excursion=25.0)
+    dip = 178 - 38 * np.sin(np.linspace(0, np.pi, 45))  # to 140: out of the start zone, not past partial
+    values = np.concatenate([np.full(15, 178.0), dip, np.full(15, 178.0)])
+    assert len([e for e in run(armed(c), values) if isinstance(e, PartialRep)]) == 1
+    without = squat_counting(start=Band(enter=155, exit=145), partial=130.0)
+    assert not [e for e in run(armed(without), values) if isinstance(e, PartialRep)]
+
+
 def test_small_wobble_inside_a_wide_start_zone_is_nothing() -> None:
     c = squat_counting(
         start=Band(enter=0.49, exit=0.52), turn=Band(enter=0.6, exit=0.56), partial=0.52, partial_excursion=0.3

@@ -97,6 +97,26 @@ def test_scripted_quarter_squats_count_as_shallow_reps() -> None:
     assert [round(p.extreme) for p in counted] == [122, 119, 124, 120]
 
 
+def test_scripted_mini_squats_inside_the_start_zone_count_as_shallow_reps() -> None:
+    """Knee dips of ~34 deg from standing (178 -> 144) never leave the start zone, but they are
+    repeated at one depth: this player's range (``partial_excursion``), not a zero."""
+    reps, kept, counted = _count(_quarter_squats([144.0, 146.0, 143.0, 145.0], rest_deg=178.0))
+    assert reps == []
+    assert kept == []
+    assert [round(p.extreme) for p in counted] == [144, 146, 143, 145]
+
+
+@pytest.mark.parametrize("amplitude_deg", [6.0, 10.0])
+def test_knee_sway_while_standing_counts_nothing(amplitude_deg: float) -> None:
+    """Standing and shifting weight: the knee bends and straightens by up to 20 deg, slowly."""
+    t_s = np.arange(0, 20, 1 / FPS)
+    values = 178.0 - amplitude_deg * (1 - np.cos(2 * np.pi * t_s / 2.5))
+    reps, kept, counted = _count(values)
+    assert reps == []
+    assert counted == []
+    assert kept == []
+
+
 def test_scripted_full_reps_with_one_shallow_keep_it_a_partial() -> None:
     reps, kept, counted = _count(_quarter_squats([80.0, 122.0, 82.0, 79.0]))
     assert len(reps) == 3
@@ -112,6 +132,20 @@ def test_dither_and_standing_still_count_nothing(centre: float) -> None:
     assert reps == []
     assert counted == []
     assert len(kept) <= 1  # at most the one descent into the dither band, never a run of them
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_engine_counts_mini_squats_as_shallow_reps(view: str) -> None:
+    from sensors.synthetic import SyntheticConfig, SyntheticSensor
+
+    engine = FormEngine(SQUAT)
+    with SyntheticSensor(SyntheticConfig(exercise="squat", view=view, depth=0.3, reps=4, seed=2)) as s:
+        for frame in s:
+            engine.update(frame)
+    engine.finish()
+    summary = engine.summary()
+    assert (summary.reps, summary.partials) == (4, 0)
+    assert all(rep.shallow for rep in summary.per_rep)
 
 
 def test_engine_counts_the_synthetic_shallow_set_as_reps_with_the_depth_fault() -> None:
