@@ -35,6 +35,9 @@ from exercises.events import PartialRep, Phase, PhaseChanged
 from exercises.range_model import DEFAULT_TUNING, Thresholds
 from exercises.spec import Counting
 
+#: ``partial_excursion`` when an exercise does not set it, in start-to-turn spans (the squat's 25 deg is 0.71)
+DEFAULT_EXCURSION_OF_SPAN = 0.7
+
 
 @dataclass(frozen=True, slots=True)
 class RepTiming:
@@ -63,7 +66,8 @@ class RepCounter:
         self.prior = Thresholds.of(c)
         self.sign = self.prior.sign
         self.set_thresholds(self.prior)
-        self.excursion = c.partial_excursion if c.partial_excursion is not None else math.inf
+        span = abs(c.start.enter - c.turn.enter)
+        self.excursion = c.partial_excursion if c.partial_excursion is not None else DEFAULT_EXCURSION_OF_SPAN * span
         self.dwell_s = c.min_dwell_s
         self.min_rep_s, self.max_rep_s = c.rep_s.min, c.rep_s.max
         self.tau_s = c.smoothing_s

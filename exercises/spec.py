@@ -95,8 +95,9 @@ class Counting(_Strict):
     start: Band  #: the start position (standing tall, arms straight...)
     turn: Band  #: the far end of the rep (bottom of a squat, top of a curl)
     partial: float  #: an excursion past this that never reaches ``turn.enter`` is a partial rep
-    #: optional: a movement this far from the rest position that returns without leaving the start zone
-    #: is also a partial (for a wide start zone, e.g. a sit-up whose "down" ranges from lying to reclined)
+    #: a movement this far from the rest position and back that never passes ``partial`` is also a
+    #: partial (a sit-up whose "down" ranges from lying to reclined, a squat's 34 deg knee dip); None:
+    #: 0.7 of the start-to-turn span (``exercises.counter.DEFAULT_EXCURSION_OF_SPAN``)
     partial_excursion: float | None = Field(default=None, gt=0)
     away_is: Literal["eccentric", "concentric"] = "eccentric"
     min_dwell_s: float = Field(default=0.1, ge=0, le=2)  #: a zone counts as entered once held this long

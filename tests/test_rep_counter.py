@@ -93,7 +93,8 @@ def test_half_rep_is_a_partial_not_a_rep() -> None:
 
 
 def test_small_wobble_is_neither_rep_nor_partial() -> None:
-    events = run(armed(), cosine_reps(2, 175, 143, 2.0))
+    # 25 deg: short of `partial` (140) and of the default excursion (0.7 of the 40 deg start-to-turn span)
+    events = run(armed(), cosine_reps(2, 175, 150, 2.0))
     assert events == [] or all(isinstance(e, PhaseChanged) for e in events)
 
 
@@ -125,8 +126,19 @@ def test_a_dip_out_of_the_start_zone_short_of_partial_is_a_partial_with_an_excur
     dip = 178 - 38 * np.sin(np.linspace(0, np.pi, 45))  # to 140: out of the start zone, not past partial
     values = np.concatenate([np.full(15, 178.0), dip, np.full(15, 178.0)])
     assert len([e for e in run(armed(c), values) if isinstance(e, PartialRep)]) == 1
-    without = squat_counting(start=Band(enter=155, exit=145), partial=130.0)
-    assert not [e for e in run(armed(without), values) if isinstance(e, PartialRep)]
+    farther = squat_counting(start=Band(enter=155, exit=145), partial=130.0, partial_excursion=45.0)
+    assert not [e for e in run(armed(farther), values) if isinstance(e, PartialRep)]
+
+
+def test_without_partial_excursion_a_move_of_most_of_the_span_from_rest_is_a_partial() -> None:
+    """The default excursion is 0.7 of the start-to-turn span (40 deg here): 30 deg from rest and back is
+    a partial, 25 deg is not."""
+    c = squat_counting(start=Band(enter=155, exit=145), partial=130.0)
+    for dip_deg, partials in ((30.0, 1), (25.0, 0)):
+        values = np.concatenate(
+            [np.full(15, 178.0), 178 - dip_deg * np.sin(np.linspace(0, np.pi, 45)), np.full(15, 178.0)]
+        )
+        assert len([e for e in run(armed(c), values) if isinstance(e, PartialRep)]) == partials, dip_deg
 
 
 def test_small_wobble_inside_a_wide_start_zone_is_nothing() -> None:

@@ -148,6 +148,24 @@ def test_engine_counts_mini_squats_as_shallow_reps(view: str) -> None:
     assert all(rep.shallow for rep in summary.per_rep)
 
 
+@pytest.mark.parametrize("exercise", ["pushup", "jumping_jack", "crunch"])
+def test_partial_range_reps_of_exercises_without_an_excursion_are_counted_not_silence(exercise: str) -> None:
+    """The avatar at 30 % of its range, five times: shallow reps (the default excursion), not 0 reps 0 partials."""
+    from sensors.synthetic import SyntheticConfig, SyntheticSensor
+
+    definition = LIB[exercise]
+    assert definition.counting.partial_excursion is None
+    engine = FormEngine(definition)
+    view = "side" if "side" in definition.views else "front"
+    with SyntheticSensor(SyntheticConfig(exercise=exercise, view=view, depth=0.3, reps=5, seed=3)) as s:
+        for frame in s:
+            engine.update(frame)
+    engine.finish()
+    summary = engine.summary()
+    assert summary.reps + summary.partials >= 4
+    assert summary.reps >= 4
+
+
 def test_engine_counts_the_synthetic_shallow_set_as_reps_with_the_depth_fault() -> None:
     from sensors.synthetic import SyntheticConfig, SyntheticSensor
 
