@@ -53,6 +53,14 @@ def test_alternating_drives_are_counted_per_leg(exercise: str, view: str) -> Non
     assert s.per_side == {"left": truth["reps_done_left"], "right": truth["reps_done_right"]}
 
 
-def test_a_sit_up_is_a_crunch_that_went_further_and_a_crunch_is_no_sit_up() -> None:
-    crunches = stream("crunch", "side")
-    assert count("situp", crunches).summary().reps == 0
+def test_a_sit_up_is_a_crunch_that_went_further_and_a_crunch_is_no_full_sit_up() -> None:
+    """Crunches in a sit-up level are that player's partial-range sit-ups, repeated at one depth: counted as
+    shallow sit-ups (as quarter squats are shallow squats), none good, each told to come all the way up;
+    not zero, and never a full sit-up."""
+    summary = count("situp", stream("crunch", "side")).summary()
+    assert summary.reps == 3
+    assert summary.good_reps == 0
+    for rep in summary.per_rep:
+        assert rep.shallow
+        assert [f.rule_id for f in rep.faults] == ["partial_range"]
+    assert count("crunch", stream("crunch", "side")).summary().good_reps == 3
