@@ -52,13 +52,6 @@ class RepWindow:
         lead = max(timing.start_t_s - ROM_LEAD_S, self._last_end_t.get(side, -math.inf))
         return (self._t >= lead) & (self._t <= timing.end_t_s)
 
-    def range_of_motion(self, timing: RepTiming, side: str = "") -> float:
-        """The rep's whole range: from the rest position it left (held before the rep, after the
-        previous one ended) to its extreme. A push-up from 178 deg to 75 deg is 103 deg."""
-        prim = self._counted(side)[self._lead_mask(timing, side)]
-        prim = prim[np.isfinite(prim)]
-        return float(prim.max() - prim.min()) if prim.size else math.nan
-
     def judge(
         self,
         timing: RepTiming,
@@ -76,10 +69,10 @@ class RepWindow:
         order = np.argsort(self._t[mask])
         times = self._t[mask][order]
         vals = self._vals[mask][order]
-        rom = self.range_of_motion(timing, side)
         lead = self._lead_mask(timing, side)
         lead_order = np.argsort(self._t[lead])
         lead_t, lead_prim = self._t[lead][lead_order], self._counted(side)[lead][lead_order]
+        rom = _range_of_motion(lead_prim)
         self._last_end_t[side] = timing.end_t_s
         away_s, back_s = _away_and_back_s(lead_t, lead_prim, sign, timing)
         ecc, con = (away_s, back_s) if away_is == "eccentric" else (back_s, away_s)
@@ -121,6 +114,13 @@ class RepWindow:
         rl, rr = float(hi_l - lo_l), float(hi_r - lo_r)
         big = max(rl, rr)
         return 1.0 - abs(rl - rr) / big if big > 1e-9 else 1.0
+
+
+def _range_of_motion(prim: np.ndarray) -> float:
+    """The rep's whole range over the rep and the rest before it: from the rest position it left to
+    its extreme. A push-up from 178 deg to 75 deg is 103 deg."""
+    prim = prim[np.isfinite(prim)]
+    return float(prim.max() - prim.min()) if prim.size else math.nan
 
 
 def _away_and_back_s(times: np.ndarray, prim: np.ndarray, sign: float, timing: RepTiming) -> tuple[float, float]:

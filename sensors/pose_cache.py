@@ -146,11 +146,11 @@ def cached_poses(
     return target
 
 
-def cached_frames(video_path: Path, cache_dir: Path | None = None) -> list[PoseFrame]:
+def cached_frames(video_path: Path, cache_dir: Path | None = None, smoothing: bool = True) -> list[PoseFrame]:
     """Every pose frame of ``video_path``'s cached recording (computed on a miss), in order."""
     from sensors.recording.reader import RecordingReader
 
-    reader = RecordingReader(cached_poses(video_path, cache_dir))
+    reader = RecordingReader(cached_poses(video_path, cache_dir, smoothing=smoothing))
     try:
         return [reader.frame(i) for i in range(reader.frames)]
     finally:

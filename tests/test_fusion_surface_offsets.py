@@ -64,17 +64,23 @@ def test_the_avatars_face_points_lie_on_its_head_sphere() -> None:
     np.testing.assert_allclose(r, body.head_r_m, atol=1e-9)
 
 
+def truth_and_depth_under(sensor: SyntheticSensor, f: PoseFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The true joint centres (33, 3) and the depth map's value (m) at each one's pixel (33,)."""
+    truth = f.truth_camera_xyz_m
+    assert truth is not None
+    assert f.depth_m is not None
+    u, v = np.rint(sensor.intrinsics.project(truth)).astype(int).T
+    return truth, f.depth_m[v, u]
+
+
 def test_the_depth_map_draws_the_skin_at_face_toe_and_joint_points(squat) -> None:  # type: ignore[no-untyped-def]
     sensor, fs = squat
     radius = joint_surface_radius(sensor.body.scale, sensor.body.head_r_m)
     gaps = []
     for f in fs[::5]:
-        truth = f.truth_camera_xyz_m
-        assert truth is not None
-        assert f.depth_m is not None
-        u, v = np.rint(sensor.intrinsics.project(truth)).astype(int).T
+        truth, depth_m = truth_and_depth_under(sensor, f)
         for j in [*FACE, J.LEFT_FOOT_INDEX, J.RIGHT_FOOT_INDEX, *CENTRES]:
-            z = float(f.depth_m[v[j], u[j]])
+            z = float(depth_m[j])
             if z > 0 and f.source[j] == JointSource.DEPTH:
                 gaps.append((j, truth[j, 2] - z, radius[j]))
     assert len(gaps) > 100
@@ -118,11 +124,8 @@ def test_the_hand_points_are_on_a_drawn_hand(squat) -> None:  # type: ignore[no-
     sensor, fs = squat
     hit = []
     for f in fs[::4]:
-        truth = f.truth_camera_xyz_m
-        assert truth is not None
-        assert f.depth_m is not None
-        u, v = np.rint(sensor.intrinsics.project(truth)).astype(int).T
+        truth, depth_m = truth_and_depth_under(sensor, f)
         for j in HAND:
-            z = float(f.depth_m[v[j], u[j]])
+            z = float(depth_m[j])
             hit.append(z > 0 and abs(z - truth[j, 2]) < 0.05)  # the hand, not the wall behind it
     assert np.mean(hit) > 0.9
