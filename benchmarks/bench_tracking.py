@@ -26,7 +26,8 @@ pipeline's fusion stage keeps them through a session; ``REPQUEST_BENCH_COLD=1``
 starts every stream cold instead (a side-view stream then has no widths, so no
 twin prior).
 
-Metrics: MPJPE (mm; the 12 body joints, and all 33 points), RMSE (mm, px; all points), bias (mm: each
+Metrics: MPJPE (mm; the 12 body joints, and all 33 points), RMSE (mm, px; all points; in mm also split
+by how often fusion gave a point depth: >= 90 % of its frames, < 50 %), bias (mm: each
 joint's mean error over the stream, RMS; the part of the RMSE no filter removes), static jitter (SD of held
 joints, mm), dynamic jitter (mean |second difference|, mm/frame^2), lag (the
 time shift minimising RMSE, ms), ``predict()`` error 33 and 66 ms ahead
@@ -280,6 +281,11 @@ def score(s: Stream, oe_m: OneEuroParams, oe_px: OneEuroParams, tr: TrackerRun, 
             "tracker": rmse(joint_errors(hold_last(tr.px), s.truth_px, m)),
         },
     }
+    row["rmse_mm_by_depth_share"] = {
+        group: {"one_euro": mm * rmse(joint_errors(oe_cam, s.truth, m & sel)),
+                "tracker": mm * rmse(joint_errors(tr_cam, s.truth, m & sel))}
+        for group, sel in depth_share_groups(m, s.fused_depth).items()
+    }  # fmt: skip
     row["tracker_vs_one_euro"] = {
         "rmse_mm_ratio": row["rmse_mm"]["tracker"] / row["rmse_mm"]["one_euro"],
         "rmse_px_ratio": row["rmse_px"]["tracker"] / row["rmse_px"]["one_euro"],
@@ -331,6 +337,21 @@ def score(s: Stream, oe_m: OneEuroParams, oe_px: OneEuroParams, tr: TrackerRun, 
     }
     row["_traces"] = (raw_cam, oe_cam, tr_cam)
     return row
+
+
+#: points grouped by the share of their scored frames in which fusion gave them depth
+DEPTH_SHARE_GROUPS: dict[str, tuple[float, float]] = {"depth_ge_90pct": (0.9, 1.01), "depth_lt_50pct": (0.0, 0.5)}
+
+
+def depth_share_groups(mask: np.ndarray, fused_depth: np.ndarray) -> dict[str, np.ndarray]:
+    """(T, 33) masks of the points in each ``DEPTH_SHARE_GROUPS`` band: where the tracker has the camera's
+    depth to work with, and where it has only the model's guess (as One Euro has)."""
+    frames = mask.sum(axis=0)
+    share = (mask & fused_depth).sum(axis=0) / np.maximum(frames, 1)
+    return {
+        name: mask & ((frames > 0) & (share >= lo) & (share < hi))[None, :]
+        for name, (lo, hi) in DEPTH_SHARE_GROUPS.items()
+    }
 
 
 def calibrated_config(quick: bool) -> tuple[TrackerConfig, BoneLengthEstimate]:

@@ -157,3 +157,6 @@ def test_tracking_benchmark_runs_quick_and_scores_the_tracker(capsys: pytest.Cap
     assert float(rows["summary.occluder_rejected_pct_min"]) >= 95.0
     assert float(rows["jumping_jack_2.5m.swaps.undone_pct"]) >= 90.0
     assert float(rows["jumping_jack_2.5m.tracker_vs_one_euro.rmse_mm_ratio"]) < 1.0
+    # where the camera measured depth the tracker is well ahead of One Euro on the same points
+    well = "jumping_jack_2.5m.rmse_mm_by_depth_share.depth_ge_90pct"
+    assert float(rows[f"{well}.tracker"]) < 0.7 * float(rows[f"{well}.one_euro"])
