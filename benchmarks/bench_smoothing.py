@@ -83,11 +83,11 @@ def jitter(xy_px: np.ndarray, ok: np.ndarray, scale_px: float) -> float:
 def streams(video: Path, smoothing: bool) -> tuple[list[Any], list[Any]]:
     """``(raw frames, pipeline frames)`` of the clip's cached poses (computed on a miss)."""
     from sensors.pipeline import PipelineSensor
-    from sensors.pose_cache import cached_frames, cached_poses
+    from sensors.pose_cache import cached_poses, recording_frames
     from sensors.registry import SourceOptions, open_source
 
-    raw = cached_frames(video, smoothing=smoothing)
-    path = cached_poses(video, smoothing=smoothing)  # a cache hit now
+    path = cached_poses(video, smoothing=smoothing)
+    raw = recording_frames(path)
     with PipelineSensor(open_source(f"recording:{path}", SourceOptions(images=False, realtime=False))) as sensor:
         return raw, list(sensor)
 

@@ -282,8 +282,8 @@ def score(s: Stream, oe_m: OneEuroParams, oe_px: OneEuroParams, tr: TrackerRun, 
         },
     }
     row["rmse_mm_by_depth_share"] = {
-        group: {"one_euro": mm * rmse(joint_errors(oe_cam, s.truth, m & sel)),
-                "tracker": mm * rmse(joint_errors(tr_cam, s.truth, m & sel))}
+        group: {"one_euro": mm * rmse(joint_errors(oe_cam, s.truth, sel)),
+                "tracker": mm * rmse(joint_errors(tr_cam, s.truth, sel))}
         for group, sel in depth_share_groups(m, s.fused_depth).items()
     }  # fmt: skip
     row["tracker_vs_one_euro"] = {

@@ -148,9 +148,14 @@ def cached_poses(
 
 def cached_frames(video_path: Path, cache_dir: Path | None = None, smoothing: bool = True) -> list[PoseFrame]:
     """Every pose frame of ``video_path``'s cached recording (computed on a miss), in order."""
+    return recording_frames(cached_poses(video_path, cache_dir, smoothing=smoothing))
+
+
+def recording_frames(path: Path) -> list[PoseFrame]:
+    """Every pose frame of the recording at ``path`` (e.g. what :func:`cached_poses` returned), in order."""
     from sensors.recording.reader import RecordingReader
 
-    reader = RecordingReader(cached_poses(video_path, cache_dir, smoothing=smoothing))
+    reader = RecordingReader(path)
     try:
         return [reader.frame(i) for i in range(reader.frames)]
     finally:
