@@ -175,28 +175,35 @@ def measure(image, world, xyz, confidence, fsource, conf, bank, est, single, tra
 
 @nb.njit(**_JIT)
 def share(xp, xv, p00, p01, p11, mu, alive, speed, est, single, confidence, conf, accept, mode_min32, speed_min,
-          fx):  # type: ignore[no-untyped-def]  # fmt: skip
+          fx, groups, min_good):  # type: ignore[no-untyped-def]  # fmt: skip
     """After the update: joints seen worse than ``mode_min32`` take the mean mode of the well-seen
-    ones (when 4 or more are); the pixels' speed, in metres at the joint's distance, raises the 3D
-    axes' speed (for joints seen at least ``speed_min``)."""
+    ones of their group (``groups`` (J,): a group index per joint; when ``min_good`` or more of the
+    group are well seen, else they keep their own); the pixels' speed, in metres at the joint's
+    distance, raises the 3D axes' speed (for joints seen at least ``speed_min``)."""
     J = alive.shape[0]
     if not single:
-        n_good = 0
-        m0 = m1 = 0.0
+        G = groups.max() + 1
+        n_good = np.zeros(G)
+        m0 = np.zeros(G)
+        m1 = np.zeros(G)
         any_poor = False
         for j in range(J):
+            g = groups[j]
             if accept[j] and confidence[j] >= mode_min32:
-                n_good += 1
-                m0 += mu[j, 0]
-                m1 += mu[j, 1]
+                n_good[g] += 1.0
+                m0[g] += mu[j, 0]
+                m1[g] += mu[j, 1]
             elif alive[j, 0]:
                 any_poor = True
-        if any_poor and n_good >= 4:
-            m0, m1 = m0 / n_good, m1 / n_good
+        if any_poor:
+            changed = False
             for j in range(J):
-                if not (accept[j] and confidence[j] >= mode_min32) and alive[j, 0]:
-                    mu[j, 0], mu[j, 1] = m0, m1
-            estimate(xp, xv, p00, p01, p11, mu, single, est[0], est[1], est[2], est[3], est[4])
+                g = groups[j]
+                if not (accept[j] and confidence[j] >= mode_min32) and alive[j, 0] and n_good[g] >= min_good:
+                    mu[j, 0], mu[j, 1] = m0[g] / n_good[g], m1[g] / n_good[g]
+                    changed = True
+            if changed:
+                estimate(xp, xv, p00, p01, p11, mu, single, est[0], est[1], est[2], est[3], est[4])
     p = est[0]
     total, n = 0.0, 0
     for j in range(J):

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sensors.joints import NUM_JOINTS
+from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource, PoseFrame, TrackingState
 from sensors.tracking import kernels, measure, rigid
 from sensors.tracking.bank import KalmanBank, MotionNoise, _unit_q_array
@@ -74,6 +74,24 @@ METRIC_NOISE = MotionNoise(accel_min=0.08, accel_per_speed=30.0, accel_max=40.0,
 # (``bench tracking``, tuning seed): lag push-up 44 -> 24 ms, curl 34 -> 26, squat 3 m 22 -> 8; RMSE / One Euro
 # within +-0.02 on every moving stream (before the groups, more acceleration per speed cost RMSE)
 IMG, WORLD, CAM = slice(0, 2), slice(2, 5), slice(5, 8)  #: the bank's axes of each space
+
+
+def _limb_groups() -> np.ndarray:
+    """(33,) a part per joint: 0 the head (face points), 1-2 the arms (shoulder, elbow, wrist, hand
+    points), 3-4 the legs (hip, knee, ankle, heel, toe tip); left first."""
+    groups = np.zeros(NUM_JOINTS, np.int64)
+    for side, offset in (("LEFT", 1), ("RIGHT", 2)):
+        for name in ("SHOULDER", "ELBOW", "WRIST", "PINKY", "INDEX", "THUMB"):
+            groups[Joint[f"{side}_{name}"]] = offset
+        for name in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+            groups[Joint[f"{side}_{name}"]] = offset + 2
+    return groups
+
+
+#: which joints share the IMM's mode (``TrackerConfig.mode_share``): the whole body, or each limb
+MODE_GROUPS = {"body": np.zeros(NUM_JOINTS, np.int64), "limb": _limb_groups()}
+#: how many well-seen joints a group needs before its poorly seen ones take their mode
+MODE_MIN_GOOD = {"body": 4, "limb": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,15 +129,22 @@ class TrackerConfig:
     speed_min_confidence: float = 0.7
     #: joints seen less well than this take the mean mode probability of the well-seen ones
     mode_min_confidence: float = 0.7
-    #: IMM mode transitions per frame, still -> moving and moving -> still. The default (1, 0)
-    #: keeps only the moving model (speed-adaptive noise); :meth:`for_holds` turns the still
-    #: model on. Measured with ``repquest bench tracking``: the still model makes holds ~10-15
-    #: points smoother (wall sit 73 -> 84 % below raw) but, on slow motion, it wins the
-    #: likelihood a frame at a time and lags (squat at 3 m 27 -> 56 ms, push-up 23 -> 70 ms), and
-    #: a joint back from behind an occluder took over 5 frames to catch up. A level knows when
-    #: it is a hold, so the choice is made there.
-    p_still_to_moving: float = 1.0
-    p_moving_to_still: float = 0.0
+    #: IMM mode transitions per frame, still -> moving and moving -> still. Movement (the default):
+    #: the still model is entered rarely and left easily (0.5 / 0.002), so a joint that holds still
+    #: while others move (the standing legs of a curl, the face in a push-up) is averaged like a
+    #: hold's, while a moving joint stays on the speed-adaptive moving model. Holds
+    #: (:meth:`for_holds`): "moving" is short-lived instead (0.02 / 0.5). ``repquest bench tracking``
+    #: (eval seeds 1-2, RMSE / One Euro), the moving model alone (1 / 0) -> this: push-up 0.81 ->
+    #: 0.74, curl 0.75 -> 0.72, squat at 3 m 0.70 -> 0.67, held-out side and turned views 0.66-0.74 ->
+    #: 0.60-0.65. Quicker ways in lagged (0.2 / 0.02: push-up 58 ms, squat at 3 m 32 ms).
+    p_still_to_moving: float = 0.5
+    p_moving_to_still: float = 0.002
+    #: which joints a poorly seen joint (below ``mode_min_confidence``) takes its mode from: "limb"
+    #: the well-seen joints of its own part (head, an arm, a leg; its own mode where none is well
+    #: seen), "body" all well-seen joints (4 or more). Movement uses "limb": with "body" a wrist
+    #: behind a plate took the still mode of a curl's standing body (lag 29 -> 38 ms) and a side-view
+    #: squat's far leg the trunk's (``bench counting``: squat_side_d 3 -> 2 reps of 4). Holds use "body".
+    mode_share: str = "limb"
     #: ``predict`` extrapolates with the filter's velocity times its Wiener gain s^2 / (s^2 + w n^2)
     #: per joint and space: s the low-passed velocity (``speed_tau_s``), n^2 the variance of the
     #: velocity around it (a moving average over ``velocity_noise_tau_s``), w = ``velocity_noise_weight``
@@ -157,6 +182,11 @@ class TrackerConfig:
     #: cost the curl 4 ms of lag: a wrist at the plate's edge, 80-90 % depth, was smoothed too)
     depth_edge_sigma_m: float = 0.1
     depth_edge_rate: float = 1.0 / 30.0
+    #: the share starts at 0.5 as if seen over this many frames: a joint's first depth samples are
+    #: not trusted as the camera's noise before it is known whether it sits at a depth edge (with
+    #: the still model on, the first biased samples of a raise's ear, depth in 28 % of its frames,
+    #: were kept for seconds: z bias over the stream's first sixth -50 mm, with 10 frames -17 mm)
+    depth_edge_prior_frames: float = 10.0
 
     @classmethod
     def for_holds(cls, **changes: object) -> TrackerConfig:
@@ -165,7 +195,7 @@ class TrackerConfig:
 
     def with_holds(self, holds: bool) -> TrackerConfig:
         """This configuration with the still model on (``holds``) or off (moving only)."""
-        return dataclasses.replace(self, **(HOLD_TRANSITIONS if holds else MOVING_ONLY))  # type: ignore[arg-type]
+        return dataclasses.replace(self, **(HOLD_TRANSITIONS if holds else MOVEMENT_TRANSITIONS))  # type: ignore[arg-type]
 
 
 #: the IMM's transition probabilities for held poses (still model on) and for movement (still model off).
@@ -174,8 +204,8 @@ class TrackerConfig:
 #: joints of a plank at 4 m were "moving" half of the time. Measured (``bench tracking``, tuning
 #: seed): plank at 4 m static jitter 66 -> 72 % below raw, RMSE / One Euro 1.10 -> 0.97; wall sit
 #: 75 -> 83 %.
-HOLD_TRANSITIONS = {"p_still_to_moving": 0.02, "p_moving_to_still": 0.5}
-MOVING_ONLY = {"p_still_to_moving": 1.0, "p_moving_to_still": 0.0}
+HOLD_TRANSITIONS = {"p_still_to_moving": 0.02, "p_moving_to_still": 0.5, "mode_share": "body"}
+MOVEMENT_TRANSITIONS = {"p_still_to_moving": 0.5, "p_moving_to_still": 0.002, "mode_share": "limb"}
 
 
 @dataclass(slots=True)
@@ -224,6 +254,9 @@ class PoseTracker:
         self._cfg = np.array([c.image_sigma_px, c.world_sigma_m, c.gate_chi2, c.snap_after_s, c.reacquire_frames, 0.0,
                               c.depth_gate_chi2, c.depth_noise_k, c.depth_sigma_floor_m, c.mono_depth_sigma_m,
                               c.limb_rel_tol, c.limb_abs_tol_m])  # fmt: skip
+        if c.mode_share not in MODE_GROUPS:
+            raise ValueError(f"mode_share: expected one of {sorted(MODE_GROUPS)}, found {c.mode_share!r}")
+        self._mode_groups, self._mode_min_good = MODE_GROUPS[c.mode_share], float(MODE_MIN_GOOD[c.mode_share])
         self._cfg32 = np.array([c.min_confidence, c.depth_min_confidence, c.mode_min_confidence], np.float32)
         self._z = np.zeros((NUM_JOINTS, 8))
         self._r = np.ones((NUM_JOINTS, 8))
@@ -238,8 +271,8 @@ class PoseTracker:
         #: the learnt scale of the measurement noise variances: world x, y, z and depth (``learn_noise``)
         self._noise_scale = np.ones(4)
         #: per joint: the share of frames fusion gave it depth, the frames counted, the variance it adds
-        self._depth_share = np.ones(NUM_JOINTS)
-        self._depth_frames = np.zeros(NUM_JOINTS)
+        self._depth_share = np.full(NUM_JOINTS, 0.5 if c.depth_edge_prior_frames > 0 else 1.0)
+        self._depth_frames = np.full(NUM_JOINTS, float(c.depth_edge_prior_frames))
         self._depth_edge_var = np.zeros(NUM_JOINTS)
         _warm_up()
 
@@ -293,7 +326,7 @@ class PoseTracker:
         # poorly seen joints take the body's mode; the pixels' speed drives the 3D axes' process noise
         measure.share(bank.xp, bank.xv, bank.p00, bank.p01, bank.p11, bank.mu, bank.alive, bank.speed, bank.est,
                       bank.single, confidence, conf, accept, np.float32(c.mode_min_confidence),
-                      c.speed_min_confidence, fx)  # fmt: skip
+                      c.speed_min_confidence, fx, self._mode_groups, self._mode_min_good)  # fmt: skip
         if dt > 0:  # the velocity predict() extrapolates with
             measure.prediction_velocity(bank.v, bank.v_lp, self._use, bank.alive, dt / (c.velocity_noise_tau_s + dt),
                                         c.velocity_noise_weight, self._v_noise, self._v_pred)  # fmt: skip
