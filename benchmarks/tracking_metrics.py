@@ -87,8 +87,9 @@ def centred_smooth(est: np.ndarray, sigma_frames: float) -> np.ndarray:
     values = np.where(finite, est, 0.0)
     flat_v = values.reshape(len(est), -1)
     flat_w = finite.reshape(len(est), -1).astype(float)
-    num = np.stack([np.convolve(col, kernel, mode="same") for col in flat_v.T], axis=1)
-    den = np.stack([np.convolve(col, kernel, mode="same") for col in flat_w.T], axis=1)
+    window = slice(radius, radius + len(est))  # ("same" would return the kernel's length if longer)
+    num = np.stack([np.convolve(col, kernel)[window] for col in flat_v.T], axis=1)
+    den = np.stack([np.convolve(col, kernel)[window] for col in flat_w.T], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(den > 1e-9, num / den, np.nan)
     return out.reshape(est.shape)

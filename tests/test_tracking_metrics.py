@@ -37,3 +37,9 @@ def test_floor_removes_white_noise_but_not_a_constant_bias() -> None:
     assert smoothed_floor_rmse(noisy, truth, mask) < 0.5 * rmse(joint_errors(noisy, truth, mask))
     biased = truth + np.array([0.03, 0.0, 0.0])
     assert abs(smoothed_floor_rmse(biased, truth, mask) - 0.03) < 1e-3
+
+
+def test_a_stream_shorter_than_the_kernel_keeps_its_length() -> None:
+    short = _ramp(20)
+    assert centred_smooth(short, 24.0).shape == short.shape
+    assert np.isfinite(smoothed_floor_rmse(short, short, np.ones(short.shape[:2], bool)))
