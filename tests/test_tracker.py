@@ -70,31 +70,28 @@ def test_joint_that_really_moved_is_reacquired() -> None:
     assert out.source[Joint.LEFT_WRIST] == JointSource.MONOCULAR
 
 
+@pytest.mark.parametrize("speed_px_s", [60.0, 150.0])
 @pytest.mark.parametrize(
-    ("config", "speed_px_s", "tolerance_px"),
-    [
-        (TrackerConfig(p_still_to_moving=1.0, p_moving_to_still=0.0), 60.0, 3.0),
-        (TrackerConfig(), 60.0, 6.0),
-        (TrackerConfig(), 150.0, 1.0),
-    ],
-    ids=["moving-model-slow", "imm-slow", "imm"],
+    "config",
+    [TrackerConfig(), TrackerConfig(p_still_to_moving=1.0, p_moving_to_still=0.0)],
+    ids=["imm", "moving-model"],
 )
-def test_occluded_joint_coasts_along_its_velocity_then_goes_missing(
-    config: TrackerConfig, speed_px_s: float, tolerance_px: float
-) -> None:
-    """A joint hidden for 0.2 s is carried along its velocity. With the IMM's still model on (the
-    default), a joint moving 2 px a frame (under the landmark noise) keeps ~5 % "still", whose
-    lagging estimate pulls the coast short (4.3 of 12 px); one moving 5 px a frame is carried in full."""
+def test_occluded_joint_coasts_along_its_velocity_then_goes_missing(config: TrackerConfig, speed_px_s: float) -> None:
+    """A joint hidden for 6 frames (0.2 s) while the rest of the body is seen is carried along its
+    velocity: within 3 px of where it is, held where it was last seen it would be 10 or 25 px off.
+    (Measured, not asserted: after a *whole-frame* gap of 0.2 s a slow joint, 2 px a frame, gets
+    ~50 % "still" for a frame: on its unmoving axes the moving model's grown covariance loses the
+    likelihood to the still model's.)"""
     tracker = PoseTracker(config)
     for i in range(30):
         tracker.update(_frame(i, _truth(i, speed_px_s)))
     seen = np.ones(len(Joint), bool)
     seen[Joint.RIGHT_KNEE] = False
-    out = tracker.update(_frame(35, _truth(35, speed_px_s), seen))
+    for i in range(30, 36):
+        out = tracker.update(_frame(i, _truth(i, speed_px_s), seen))
     knee = Joint.RIGHT_KNEE
     assert out.source[knee] == JointSource.PREDICTED
-    # (held where it was last seen, it would be 5 frames' motion off: 10 and 25 px)
-    assert np.linalg.norm(out.image_xy_px[knee] - _truth(35, speed_px_s)[knee]) < tolerance_px
+    assert np.linalg.norm(out.image_xy_px[knee] - _truth(35, speed_px_s)[knee]) < 3.0
     assert 0.0 < out.confidence[knee] < 0.9
     late = tracker.update(_frame(60, _truth(60, speed_px_s), seen))  # 0.8 s without the knee
     assert late.source[knee] == JointSource.MISSING
