@@ -16,7 +16,7 @@ front of the hands; distances 1.5-4 m. Side by side, on the same frames:
   signal family (space x exercise) on held-out seeds (``TUNE_SEEDS``) by grid
   search, then scored on other seeds (``EVAL_SEEDS``);
 * ``tracker``   -- :class:`sensors.tracking.PoseTracker` with its defaults on
-  moving streams and ``TrackerConfig.for_holds()`` (the IMM's still model on)
+  moving streams and ``TrackerConfig.for_holds()`` (the IMM's hold transitions)
   on holds -- two fixed configurations, where One Euro is tuned per stream --
   and the player's segment lengths calibrated on a separate warm-up stream.
 

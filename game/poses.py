@@ -68,7 +68,7 @@ class PoseService:
         self._feed: PoseFeed | None = None
         self._pipeline: Pipeline | None = None
         self._remote: RemotePipeline | None = None  #: the pipeline in the source's process (start's argument)
-        self._holds = False  #: the exercise now is a hold (the tracker's still model on)
+        self._holds = False  #: the exercise now is a hold (the tracker's hold transitions)
         self._display: DisplayTarget | None = None  #: the screen image asked of the source's process
         self._lock = threading.Lock()
         self._opening: threading.Thread | None = None

@@ -105,7 +105,7 @@ class RemotePipeline:
 
     def __init__(self, config: PipelineConfig | None = None, holds: bool = False) -> None:
         self.config = config or PipelineConfig()
-        self.holds = holds  #: the exercise is a hold (the tracker's still model on); sent to each child
+        self.holds = holds  #: the exercise is a hold (the tracker's hold transitions); sent to each child
         self.child_holds: bool | None = None  #: what the child's tracker runs with (None before a frame)
         self.snapshot: TrackerSnapshot | None = None
         self.last: PoseFrame | None = None  #: the newest processed frame

@@ -108,8 +108,8 @@ def test_floor_is_fitted_once_for_a_still_camera_and_again_when_it_moves() -> No
 
 
 def test_hold_levels_switch_the_trackers_still_model_on_and_off() -> None:
-    """set_holds turns the IMM's still model on for a held plank (steadier joints than with the
-    moving-only tracker, same stream) and off again for reps; the analysis builds the same config."""
+    """set_holds gives a held plank the IMM's hold transitions (steadier joints than with the
+    movement ones, same stream) and the movement ones again for reps; the analysis builds the same config."""
     from sensors.pipeline import PosePipeline, holds_config
 
     def jitter_px(holds: bool) -> float:  # mean |second difference| of every joint (dynamic jitter)

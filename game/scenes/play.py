@@ -112,7 +112,7 @@ class PlayScene(Scene):
         """A coach for the exercise now, for a new sensor (after a reconnect: its clock restarts) or a new stage."""
         saved = self.app.store.settings().get("calibration")
         self.coach = Coach(self.exercise, self.app.options.pack.exercises, player_calibration(saved))
-        self.app.poses.set_holds(self.coach.is_hold)  # the tracker's still model steadies held poses
+        self.app.poses.set_holds(self.coach.is_hold)  # the tracker's hold mode steadies held poses
         self.coach_held_s = 0.0
         self.ready = False
         if not same_sensor:

@@ -52,7 +52,7 @@ class PipelineConfig:
 
 
 def holds_config(holds: bool, base: PipelineConfig | None = None) -> PipelineConfig:
-    """``base`` (the default) with the tracker's still model on for holds (see :meth:`PosePipeline.set_holds`)."""
+    """``base`` (the default) with the tracker's hold transitions for holds (see :meth:`PosePipeline.set_holds`)."""
     base = base or PipelineConfig()
     return dataclasses.replace(base, tracker=base.tracker.with_holds(holds))
 
@@ -118,9 +118,10 @@ class PosePipeline:
             self.snapshot = None
 
     def set_holds(self, holds: bool) -> None:
-        """Hold levels (plank, wall sit) turn the tracker's still model on: held joints steadier
-        (``bench tracking``: wall sit 84 % below raw jitter vs 73 %); rep levels keep it off, because
-        it lags slow movement (squat at 3 m: 27 -> 56 ms). The tracker starts over when it changes."""
+        """Hold levels (plank, wall sit) make the tracker's still model the usual mode ("moving" is
+        short-lived; the mode shared body-wide): held joints steadier (``bench tracking``: wall sit 84 %
+        below raw jitter vs 73 %); rep levels keep "still" rare and easy to leave, because it lags slow
+        movement otherwise (squat at 3 m: 27 -> 56 ms). The tracker starts over when it changes."""
         config = self.tracker.config.with_holds(holds)
         with self._lock:
             if config != self.tracker.config:
