@@ -78,10 +78,7 @@ def test_joint_that_really_moved_is_reacquired() -> None:
 )
 def test_occluded_joint_coasts_along_its_velocity_then_goes_missing(config: TrackerConfig, speed_px_s: float) -> None:
     """A joint hidden for 6 frames (0.2 s) while the rest of the body is seen is carried along its
-    velocity: within 3 px of where it is, held where it was last seen it would be 10 or 25 px off.
-    (Measured, not asserted: after a *whole-frame* gap of 0.2 s a slow joint, 2 px a frame, gets
-    ~50 % "still" for a frame: on its unmoving axes the moving model's grown covariance loses the
-    likelihood to the still model's.)"""
+    velocity: within 3 px of where it is, held where it was last seen it would be 10 or 25 px off."""
     tracker = PoseTracker(config)
     for i in range(30):
         tracker.update(_frame(i, _truth(i, speed_px_s)))
@@ -219,3 +216,34 @@ def test_the_hold_configuration_smooths_a_held_joint_more() -> None:
     assert default < 0.5 * 3.0
     assert held < 0.6 * default
     assert tracker.moving_probability.mean() < 0.2
+
+
+def _sinking_hip(from_world: bool) -> tuple[float, float]:
+    """(mean moving probability, mean lag in px) of a hip while the whole body sinks at 60 px/s
+    under 5 px of landmark noise, its hip-centred world landmarks still (as MediaPipe's are)."""
+    tracker = PoseTracker(TrackerConfig(mode_from_world=from_world))
+    rng = np.random.default_rng(5)
+    n = len(Joint)
+    world = np.c_[np.linspace(-0.2, 0.2, n), np.linspace(-0.5, 0.5, n), np.zeros(n)]
+    hip = Joint.LEFT_HIP
+    lag_px, moving = [], []
+    for i in range(60):
+        sink = np.array([0.0, 60.0 * i / FPS])
+        xy = _truth(i, 0.0) + sink + rng.normal(0.0, 5.0, (n, 2))
+        out = tracker.update(_frame(i, xy).with_changes(world_xyz_m=world + rng.normal(0.0, 0.0005, (n, 3))))
+        if i >= 20:
+            moving.append(tracker.moving_probability[hip])
+            lag_px.append((_truth(i, 0.0) + sink)[hip, 1] - out.image_xy_px[hip, 1])
+    return float(np.mean(moving)), float(np.mean(lag_px))
+
+
+def test_a_joint_moving_with_the_whole_body_stays_moving() -> None:
+    """The whole body sinks (a squat's hips, from the side): in the hip-centred world landmarks
+    nothing moves. By default a joint's mode comes from its image (and depth) axes, and the hip stays
+    "moving" and follows the picture; with the world axes voting it reads "still" more and lags."""
+    moving, lag_px = _sinking_hip(from_world=False)
+    moving_w, lag_w_px = _sinking_hip(from_world=True)
+    assert moving > 0.97
+    assert abs(lag_px) < 0.5
+    assert moving_w < moving - 0.05
+    assert lag_w_px > lag_px + 0.2

@@ -148,6 +148,8 @@ class KalmanBank:
         self._keep_v = np.zeros((j, a), bool)  #: reset entries that keep their velocity when re-initialised
         self.v_lp = np.zeros((j, a))  #: low-passed velocity, unit/s
         self.speed = np.zeros((j, len(self.spaces)))  #: |v_lp| per space, unit/s
+        #: (A,) the axes whose innovations decide the mode probabilities (all by default)
+        self.mode_axis = np.ones(a, bool)
         self.p = np.zeros((j, a))  #: (J, A) combined position
         self.v = np.zeros((j, a))  #: (J, A) combined velocity
         self.c00 = np.zeros((j, a))  #: (J, A) combined covariance entries
@@ -217,7 +219,7 @@ class KalmanBank:
         kernels.update(self.xp, self.xv, self.p00, self.p01, self.p11, self.mu, self.alive, self._keep_v, self.v_lp,
                        self.speed, self.est, np.asarray(z, np.float64), np.asarray(R, np.float64),
                        np.asarray(use, np.bool_), float(dt_s), self.single, self._mu0, self._accel_max,
-                       self._tau_axis, self._space_start)  # fmt: skip
+                       self._tau_axis, self._space_start, self.mode_axis)  # fmt: skip
 
     def reset(self, mask: np.ndarray, axes: slice = slice(None), keep_velocity: bool = False) -> None:
         """Forget the joints in ``mask`` (J,) on ``axes``: the next measurement re-initialises them

@@ -108,10 +108,11 @@ def predict(xp, xv, p00, p01, p11, mu, T, single, dt, q, speed, space_of_axis, n
 
 @nb.njit(**_JIT)
 def update(xp, xv, p00, p01, p11, mu, alive, keep_v, v_lp, speed, est, z, R, use, dt, single, mu0, accel_max, tau_axis,
-           space_start):  # type: ignore[no-untyped-def]  # fmt: skip
+           space_start, mode_axis):  # type: ignore[no-untyped-def]  # fmt: skip
     """First sight initialises, the rest get y = z - H x, S = H P H' + R, K = P H' / S, x += K y,
-    P = (I - K H) P per model, the mode probabilities times each model's likelihood; then the
-    combined estimate ``est`` = (p, v, c00, c01, c11) and the velocity low-pass and speeds."""
+    P = (I - K H) P per model, the mode probabilities times each model's likelihood (over the axes
+    ``mode_axis`` (A,) marks); then the combined estimate ``est`` = (p, v, c00, c01, c11) and the
+    velocity low-pass and speeds."""
     p, v, c00, c01, c11 = est
     J, A = z.shape
     any_upd = False
@@ -153,7 +154,9 @@ def update(xp, xv, p00, p01, p11, mu, alive, keep_v, v_lp, speed, est, z, R, use
                     S = p00[m, j, a] + R[j, a]  # S = H P H' + R
                     K0 = p00[m, j, a] / S  # K = P H' S^-1
                     K1 = p01[m, j, a] / S
-                    if m == 0:
+                    if not mode_axis[a]:
+                        pass
+                    elif m == 0:
                         ll0 += y * y / S + math.log(S)
                     else:
                         ll1 += y * y / S + math.log(S)

@@ -177,8 +177,8 @@ def measure(image, world, xyz, confidence, fsource, conf, bank, est, single, tra
 def share(xp, xv, p00, p01, p11, mu, alive, speed, est, single, confidence, conf, accept, mode_min32, speed_min,
           fx, groups, min_good):  # type: ignore[no-untyped-def]  # fmt: skip
     """After the update: joints seen worse than ``mode_min32`` take the mean mode of the well-seen
-    ones of their group (``groups`` (J,): a group index per joint; when ``min_good`` or more of the
-    group are well seen, else they keep their own); the pixels' speed, in metres at the joint's
+    ones of their group (``groups`` (J,): a group index per joint) when ``min_good`` or more of the
+    group are well seen, else they keep their own; the pixels' speed, in metres at the joint's
     distance, raises the 3D axes' speed (for joints seen at least ``speed_min``)."""
     J = alive.shape[0]
     if not single:

@@ -132,16 +132,17 @@ class TrackerConfig:
     #: joints seen less well than this take the mean mode probability of the well-seen ones
     mode_min_confidence: float = 0.7
     #: IMM mode transitions per frame, still -> moving and moving -> still. Movement (the default):
-    #: the still model is entered rarely and left easily (0.7 / 0.002), so a joint that holds still
+    #: the still model is entered rarely and left easily (0.5 / 0.002), so a joint that holds still
     #: while others move (the standing legs of a curl, the face in a push-up) is averaged like a
     #: hold's, while a moving joint stays on the speed-adaptive moving model. Holds
     #: (:meth:`for_holds`): "moving" is short-lived instead (0.02 / 0.5). Chosen with ``repquest bench
     #: tracking``'s moving streams on tuning seeds 101-106 (not its eval seeds): the lowest RMSE whose
-    #: lag stays <= 30 ms, or no worse than the moving model's where that is over (the curl: 32 ms):
-    #: RMSE / One Euro, moving model alone (1 / 0) -> 0.7 / 0.002: push-up 0.811 -> 0.783 (lag 25 -> 29
-    #: ms), curl 0.755 -> 0.711 (32 -> 30), squat at 3 m 0.710 -> 0.681 (9 -> 15), high knees 0.773 ->
-    #: 0.726, raise 0.787 -> 0.773; 0.5 and 0.6 / 0.002 were lower still but lagged (push-up 36, 33 ms).
-    p_still_to_moving: float = 0.7
+    #: lag stays <= 30 ms, or no worse than the moving model's where that is over (the curl: 32 ms).
+    #: RMSE / One Euro, moving model alone (1 / 0) -> 0.5 / 0.002: push-up 0.811 -> 0.789 (lag 25 ->
+    #: 29 ms), curl 0.755 -> 0.712 (32 -> 32), squat at 3 m 0.710 -> 0.684 (9 -> 13), high knees 0.773
+    #: -> 0.727, raise 0.787 -> 0.771; 0.4 and 0.3 were lower still but lagged (push-up 33, 39 ms),
+    #: 0.7 lagged less and gained less (push-up 0.800, 26 ms).
+    p_still_to_moving: float = 0.5
     p_moving_to_still: float = 0.002
     #: which joints a poorly seen joint (below ``mode_min_confidence``) takes its mode from: "limb"
     #: the well-seen joints of its own part (head, an arm, a leg; its own mode where none is well
@@ -149,6 +150,13 @@ class TrackerConfig:
     #: behind a plate took the still mode of a curl's standing body (lag 29 -> 38 ms) and a side-view
     #: squat's far leg the trunk's (``bench counting``: squat_side_d 3 -> 2 reps of 4). Holds use "body".
     mode_share: str = "limb"
+    #: whether the world axes' innovations count towards a joint's mode. They do not by default: the
+    #: world landmarks are hip-centred, so a joint that moves with the whole body (the hips in a
+    #: squat, everything in a jump) stands still in them, and its 3 world axes outvoted its 2 image
+    #: axes: a squat's hips flipped to "still" frame by frame and lagged in the picture. Measured on
+    #: the real clips (``bench robustness``, with the still model on movement): ``squat_side_d`` 1.5x
+    #: faster or cut at the shins counted 0 of 4 reps with them, 3 (as unperturbed) without.
+    mode_from_world: bool = False
     #: ``predict`` extrapolates with the filter's velocity times its Wiener gain s^2 / (s^2 + w n^2)
     #: per joint and space: s the low-passed velocity (``speed_tau_s``), n^2 the variance of the
     #: velocity around it (a moving average over ``velocity_noise_tau_s``), w = ``velocity_noise_weight``
@@ -209,7 +217,7 @@ class TrackerConfig:
 #: seed): plank at 4 m static jitter 66 -> 72 % below raw, RMSE / One Euro 1.10 -> 0.97; wall sit
 #: 75 -> 83 %.
 HOLD_TRANSITIONS = {"p_still_to_moving": 0.02, "p_moving_to_still": 0.5, "mode_share": "body"}
-MOVEMENT_TRANSITIONS = {"p_still_to_moving": 0.7, "p_moving_to_still": 0.002, "mode_share": "limb"}
+MOVEMENT_TRANSITIONS = {"p_still_to_moving": 0.5, "p_moving_to_still": 0.002, "mode_share": "limb"}
 
 
 @dataclass(slots=True)
@@ -237,6 +245,7 @@ class PoseTracker:
         self.bank = KalmanBank(
             NUM_JOINTS, ((2, c.image), (3, c.world), (3, c.camera)), np.array([[1 - a, a], [b, 1 - b]])
         )
+        self.bank.mode_axis[WORLD] = c.mode_from_world
         self._lengths = (
             np.full(len(SEGMENTS), np.nan) if c.segment_lengths_m is None else np.asarray(c.segment_lengths_m, float)
         )
