@@ -154,12 +154,11 @@ def update(xp, xv, p00, p01, p11, mu, alive, keep_v, v_lp, speed, est, z, R, use
                     S = p00[m, j, a] + R[j, a]  # S = H P H' + R
                     K0 = p00[m, j, a] / S  # K = P H' S^-1
                     K1 = p01[m, j, a] / S
-                    if not mode_axis[a]:
-                        pass
-                    elif m == 0:
-                        ll0 += y * y / S + math.log(S)
-                    else:
-                        ll1 += y * y / S + math.log(S)
+                    if mode_axis[a]:
+                        if m == 0:
+                            ll0 += y * y / S + math.log(S)
+                        else:
+                            ll1 += y * y / S + math.log(S)
                     xp[m, j, a] += K0 * y  # x = x + K y
                     xv[m, j, a] += K1 * y
                     p11[m, j, a] = p11[m, j, a] - K1 * p01[m, j, a]  # P = (I - K H) P
