@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -129,7 +130,8 @@ class TrackerConfig:
     #: only joints seen at least this well share their pixel speed with their 3D axes (an occluded
     #: joint's pixels jitter 3x more: their apparent speed is noise)
     speed_min_confidence: float = 0.7
-    #: joints seen less well than this take the mean mode probability of the well-seen ones
+    #: joints seen less well than this take the mean mode probability of the well-seen ones of
+    #: their group (``mode_share``)
     mode_min_confidence: float = 0.7
     #: IMM mode transitions per frame, still -> moving and moving -> still. Movement (the default):
     #: the still model is entered rarely and left easily (0.5 / 0.002), so a joint that holds still
@@ -149,7 +151,7 @@ class TrackerConfig:
     #: seen), "body" all well-seen joints (4 or more). Movement uses "limb": with "body" a wrist
     #: behind a plate took the still mode of a curl's standing body (lag 29 -> 38 ms) and a side-view
     #: squat's far leg the trunk's (``bench counting``: squat_side_d 3 -> 2 reps of 4). Holds use "body".
-    mode_share: str = "limb"
+    mode_share: Literal["body", "limb"] = "limb"
     #: whether the world axes' innovations count towards a joint's mode. They do not by default: the
     #: world landmarks are hip-centred, so a joint that moves with the whole body (the hips in a
     #: squat, everything in a jump) stands still in them, and its 3 world axes outvoted its 2 image
