@@ -101,11 +101,16 @@ class KalmanBank:
 
     ``spaces`` lists ``(n_axes, MotionNoise)`` per coordinate space; the
     axes of all spaces are concatenated. ``transition`` is the per-frame mode
-    transition matrix ``T[i, k] = P(mode k next | mode i now)``.
+    transition matrix ``T[i, k] = P(mode k next | mode i now)``; ``mode_axis``
+    (A,) bool, the axes whose innovations decide the mode (default: all).
     """
 
     def __init__(
-        self, n_joints: int, spaces: Sequence[tuple[int, MotionNoise]], transition: np.ndarray | None = None
+        self,
+        n_joints: int,
+        spaces: Sequence[tuple[int, MotionNoise]],
+        transition: np.ndarray | None = None,
+        mode_axis: np.ndarray | None = None,
     ) -> None:
         self.spaces = tuple(spaces)
         self.n_axes = sum(n for n, _ in self.spaces)
@@ -149,7 +154,7 @@ class KalmanBank:
         self.v_lp = np.zeros((j, a))  #: low-passed velocity, unit/s
         self.speed = np.zeros((j, len(self.spaces)))  #: |v_lp| per space, unit/s
         #: (A,) the axes whose innovations decide the mode probabilities (all by default)
-        self.mode_axis = np.ones(a, bool)
+        self.mode_axis = np.ones(a, bool) if mode_axis is None else np.asarray(mode_axis, bool)
         self.p = np.zeros((j, a))  #: (J, A) combined position
         self.v = np.zeros((j, a))  #: (J, A) combined velocity
         self.c00 = np.zeros((j, a))  #: (J, A) combined covariance entries

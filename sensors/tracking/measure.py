@@ -175,17 +175,16 @@ def measure(image, world, xyz, confidence, fsource, conf, bank, est, single, tra
 
 @nb.njit(**_JIT)
 def share(xp, xv, p00, p01, p11, mu, alive, speed, est, single, confidence, conf, accept, mode_min32, speed_min,
-          fx, groups, min_good):  # type: ignore[no-untyped-def]  # fmt: skip
+          fx, groups, min_good, sums):  # type: ignore[no-untyped-def]  # fmt: skip
     """After the update: joints seen worse than ``mode_min32`` take the mean mode of the well-seen
     ones of their group (``groups`` (J,): a group index per joint) when ``min_good`` or more of the
     group are well seen, else they keep their own; the pixels' speed, in metres at the joint's
-    distance, raises the 3D axes' speed (for joints seen at least ``speed_min``)."""
+    distance, raises the 3D axes' speed (for joints seen at least ``speed_min``). ``sums`` (3, G):
+    scratch for the groups' well-seen counts and mode sums."""
     J = alive.shape[0]
     if not single:
-        G = groups.max() + 1
-        n_good = np.zeros(G)
-        m0 = np.zeros(G)
-        m1 = np.zeros(G)
+        sums[:] = 0.0
+        n_good, m0, m1 = sums[0], sums[1], sums[2]
         any_poor = False
         for j in range(J):
             g = groups[j]

@@ -91,10 +91,10 @@ def _limb_groups() -> np.ndarray:
     return groups
 
 
-#: which joints share the IMM's mode (``TrackerConfig.mode_share``): the whole body, or each limb
-MODE_GROUPS = {"body": np.zeros(NUM_JOINTS, np.int64), "limb": _limb_groups()}
-#: how many well-seen joints a group needs before its poorly seen ones take their mode
-MODE_MIN_GOOD = {"body": 4, "limb": 1}
+#: which joints share the IMM's mode (``TrackerConfig.mode_share``): per joint its group (the whole
+#: body, or each limb), and how many well-seen joints a group needs before its poorly seen ones
+#: take their mode
+MODE_GROUPS = {"body": (np.zeros(NUM_JOINTS, np.int64), 4), "limb": (_limb_groups(), 1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,10 +245,11 @@ class PoseTracker:
         self.config = config or TrackerConfig()
         c = self.config
         a, b = c.p_still_to_moving, c.p_moving_to_still
+        mode_axis = np.ones(8, bool)
+        mode_axis[WORLD] = c.mode_from_world
         self.bank = KalmanBank(
-            NUM_JOINTS, ((2, c.image), (3, c.world), (3, c.camera)), np.array([[1 - a, a], [b, 1 - b]])
+            NUM_JOINTS, ((2, c.image), (3, c.world), (3, c.camera)), np.array([[1 - a, a], [b, 1 - b]]), mode_axis
         )
-        self.bank.mode_axis[WORLD] = c.mode_from_world
         self._lengths = (
             np.full(len(SEGMENTS), np.nan) if c.segment_lengths_m is None else np.asarray(c.segment_lengths_m, float)
         )
@@ -272,7 +273,9 @@ class PoseTracker:
                               c.limb_rel_tol, c.limb_abs_tol_m])  # fmt: skip
         if c.mode_share not in MODE_GROUPS:
             raise ValueError(f"mode_share: expected one of {sorted(MODE_GROUPS)}, found {c.mode_share!r}")
-        self._mode_groups, self._mode_min_good = MODE_GROUPS[c.mode_share], float(MODE_MIN_GOOD[c.mode_share])
+        self._mode_groups, min_good = MODE_GROUPS[c.mode_share]
+        self._mode_min_good = float(min_good)
+        self._mode_sums = np.zeros((3, int(self._mode_groups.max()) + 1))  #: share's per-group scratch
         self._cfg32 = np.array([c.min_confidence, c.depth_min_confidence, c.mode_min_confidence], np.float32)
         self._z = np.zeros((NUM_JOINTS, 8))
         self._r = np.ones((NUM_JOINTS, 8))
@@ -342,7 +345,8 @@ class PoseTracker:
         # poorly seen joints take the body's mode; the pixels' speed drives the 3D axes' process noise
         measure.share(bank.xp, bank.xv, bank.p00, bank.p01, bank.p11, bank.mu, bank.alive, bank.speed, bank.est,
                       bank.single, confidence, conf, accept, np.float32(c.mode_min_confidence),
-                      c.speed_min_confidence, fx, self._mode_groups, self._mode_min_good)  # fmt: skip
+                      c.speed_min_confidence, fx, self._mode_groups, self._mode_min_good,
+                      self._mode_sums)  # fmt: skip
         if dt > 0:  # the velocity predict() extrapolates with
             measure.prediction_velocity(bank.v, bank.v_lp, self._use, bank.alive, dt / (c.velocity_noise_tau_s + dt),
                                         c.velocity_noise_weight, self._v_noise, self._v_pred)  # fmt: skip
