@@ -45,9 +45,9 @@ Each frame, in this order:
 changing the filters; it extrapolates at most ``max_extrapolate_s``, with each
 joint's velocity times its Wiener gain (a velocity that is mostly noise is not
 extrapolated, a steady one in full; ``velocity_noise_weight``), and drops
-joints that would have coasted past ``max_coast_s``. On holds the world
-landmarks' and depth's noise is learnt from the held joints' innovations
-(``noise_learning_rate``).
+joints that would have coasted past ``max_coast_s``. Whenever the still model
+runs (holds and movement) the world landmarks' and depth's noise is learnt from
+the held joints' innovations (``noise_learning_rate``).
 
 The arithmetic of steps 1-5 is compiled with numba (``kernels.py``,
 ``measure.py``): ~0.2-0.3 ms a frame where numpy on (33, 8) arrays took
@@ -148,9 +148,10 @@ class TrackerConfig:
     p_moving_to_still: float = 0.002
     #: which joints a poorly seen joint (below ``mode_min_confidence``) takes its mode from: "limb"
     #: the well-seen joints of its own part (head, an arm, a leg; its own mode where none is well
-    #: seen), "body" all well-seen joints (4 or more). Movement uses "limb": with "body" a wrist
-    #: behind a plate took the still mode of a curl's standing body (lag 29 -> 38 ms) and a side-view
-    #: squat's far leg the trunk's (``bench counting``: squat_side_d 3 -> 2 reps of 4). Holds use "body".
+    #: seen), "body" all well-seen joints (4 or more). Movement uses "limb": with "body" (measured in
+    #: stop 18, the world axes still voting on the mode) a wrist behind a plate took the still mode
+    #: of a curl's standing body (lag 29 -> 38 ms) and a side-view squat's far leg the trunk's
+    #: (``bench counting``: squat_side_d 3 -> 2 reps of 4). Holds use "body".
     mode_share: Literal["body", "limb"] = "limb"
     #: whether the world axes' innovations count towards a joint's mode. They do not by default: the
     #: world landmarks are hip-centred, so a joint that moves with the whole body (the hips in a
@@ -170,18 +171,19 @@ class TrackerConfig:
     #: motion's lead is given up). The filters' own velocity is not changed.
     velocity_noise_tau_s: float = 0.3
     velocity_noise_weight: float = 2.0
-    #: with the still model on (holds): the noise of the world landmarks and of depth is learnt from
-    #: the innovations of the well-seen joints the IMM holds still (covariance matching: the mean of
-    #: (y^2 - P) / R, a moving average over ~1 / rate frames), one variance scale per world axis and
-    #: one for depth, never below the configured noise, at most ``max_learnt_noise_scale`` times its
-    #: std. The configured 2 cm is a guess: the synthetic model's world z is 3x its x / y (as
-    #: MediaPipe's), and at 4 m its x / y are 3 cm. Told 2 cm, the still model lost the mode
-    #: likelihood to the moving one (a joint was "moving" 28 % of a plank at 4 m: the mode is shared
-    #: by a joint's 8 axes) and the moving model's share followed the noise. Measured (``bench
-    #: tracking``, tuning seed 101, plank at 4 m): static jitter 79.1 -> 80.5 % below raw, MPJPE 63 -> 60
-    #: mm; wall sit unchanged. The pixels' noise is not learnt: it made the plank 89 % but the slow
-    #: approach to the wall sit, which the IMM reads as still, inflated it (x1.4) and lagged (RMSE 0.81
-    #: -> 0.86 of One Euro's). Rate 0.02 of 0.01, 0.02, 0.05.
+    #: with the still model on (holds, and movement too): the noise of the world landmarks and of
+    #: depth is learnt from the innovations of the well-seen joints the IMM holds still (covariance
+    #: matching: the mean of (y^2 - P) / R, a moving average over ~1 / rate frames), one variance
+    #: scale per world axis and one for depth, never below the configured noise, at most
+    #: ``max_learnt_noise_scale`` times its std. The configured 2 cm is a guess: the synthetic
+    #: model's world z is 3x its x / y (as MediaPipe's), and at 4 m its x / y are 3 cm. Told 2 cm,
+    #: the still model lost the mode likelihood to the moving one (a joint was "moving" 28 % of a
+    #: plank at 4 m: the mode is shared by a joint's 8 axes) and the moving model's share followed
+    #: the noise. Measured (``bench tracking``, tuning seed 101, plank at 4 m): static jitter 79.1
+    #: -> 80.5 % below raw, MPJPE 63 -> 60 mm; wall sit unchanged. The pixels' noise is not learnt:
+    #: it made the plank 89 % but the slow approach to the wall sit, which the IMM reads as still,
+    #: inflated it (x1.4) and lagged (RMSE 0.81 -> 0.86 of One Euro's). Rate 0.02 of 0.01, 0.02,
+    #: 0.05.
     noise_learning_rate: float = 0.02
     max_learnt_noise_scale: float = 5.0
     #: pull the points of the head, hands, feet and trunk onto their group's rigid shape (``rigid.py``)
@@ -245,7 +247,7 @@ class PoseTracker:
         self.config = config or TrackerConfig()
         c = self.config
         a, b = c.p_still_to_moving, c.p_moving_to_still
-        mode_axis = np.ones(8, bool)
+        mode_axis = np.ones(CAM.stop, bool)  # the bank's 8 axes: image, world, camera
         mode_axis[WORLD] = c.mode_from_world
         self.bank = KalmanBank(
             NUM_JOINTS, ((2, c.image), (3, c.world), (3, c.camera)), np.array([[1 - a, a], [b, 1 - b]]), mode_axis
@@ -335,7 +337,9 @@ class PoseTracker:
                         self._bank_args, bank.est, bank.single, self._track_args, self._lengths, measure.SEGMENT_ORDER,
                         self._cfg, self._cfg32, frame.t_s, dt, fx, _unit_q_array(dt) if dt > 0 else _NO_Q, self._z,
                         self._r, self._use, flags, self._depth_edge_var)  # fmt: skip
-        if not bank.single:  # holds: the world axes' scales, then this frame's innovations teach the next
+        if (
+            not bank.single
+        ):  # the still model runs: the world axes' scales, then this frame's innovations teach the next
             self._r[:, WORLD] *= self._noise_scale[:3]
             measure.learn_noise(self._z, self._r, self._use, bank.est, bank.alive, bank.mu, confidence, flags[1],
                                 self._cfg32[2], c.noise_learning_rate, c.max_learnt_noise_scale**2,
