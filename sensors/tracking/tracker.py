@@ -4,9 +4,10 @@ One :class:`~sensors.tracking.bank.KalmanBank` of two-model (still / moving)
 IMM filters tracks each joint on 8 axes: image pixels (2), hip-centred world
 metres (3) and camera metres (3, from depth fusion); a joint's mode
 probability is shared by its 8 axes. On movement (the default) the still
-model is entered rarely and left easily, so the joints that hold still while
-others move are averaged; ``TrackerConfig.for_holds()`` makes "moving" the
-short-lived mode for held poses (see ``p_still_to_moving``). A joint seen
+model is entered rarely and left easily: it takes a few per cent of the
+mixture and smooths a little everywhere (it does not single out the joints
+that hold still; see ``p_still_to_moving``); ``TrackerConfig.for_holds()``
+makes "moving" the short-lived mode for held poses. A joint seen
 poorly takes the mode of the well-seen joints of its limb (``mode_share``).
 Each frame, in this order:
 
@@ -134,9 +135,14 @@ class TrackerConfig:
     #: their group (``mode_share``)
     mode_min_confidence: float = 0.7
     #: IMM mode transitions per frame, still -> moving and moving -> still. Movement (the default):
-    #: the still model is entered rarely and left easily (0.5 / 0.002), so a joint that holds still
-    #: while others move (the standing legs of a curl, the face in a push-up) is averaged like a
-    #: hold's, while a moving joint stays on the speed-adaptive moving model. Holds
+    #: the still model is entered rarely and left easily (0.5 / 0.002). It does *not* pick out the
+    #: joints that hold still while others move: measured (eval seed 1), a joint whose true speed is
+    #: under 2 cm/s has a mean still probability of 0.02-0.09 on every moving stream (push-up 0.035,
+    #: curl 0.018, raise 0.072), no more than a fast one's (0.01-0.09). One frame's innovations cannot
+    #: tell a held joint from a slow one while the landmark noise wanders over several frames, so the
+    #: still model's few per cent of the mixture smooth a little everywhere; that is where the gain
+    #: below comes from. A stillness test over a window (0.5-3 s) does pick them out, but it also
+    #: holds a push-up's slow joints (lag 29 -> 44-120 ms; ``benchmarks/README.md``, stop 22). Holds
     #: (:meth:`for_holds`): "moving" is short-lived instead (0.02 / 0.5). Chosen with ``repquest bench
     #: tracking``'s moving streams on tuning seeds 101-106 (not its eval seeds): the lowest RMSE whose
     #: lag stays <= 30 ms, or no worse than the moving model's where that is over (the curl: 32 ms).
@@ -171,7 +177,9 @@ class TrackerConfig:
     #: motion's lead is given up). The filters' own velocity is not changed.
     velocity_noise_tau_s: float = 0.3
     velocity_noise_weight: float = 2.0
-    #: with the still model on (holds, and movement too): the noise of the world landmarks and of
+    #: with the still model on (holds, and movement too, where it learns nothing: 4 well-seen joints
+    #: held still with probability over 0.5 occur in 1-16 % of a moving stream's frames and the scales
+    #: stay at 1 on all 7 moving streams, eval seeds 1-2): the noise of the world landmarks and of
     #: depth is learnt from the innovations of the well-seen joints the IMM holds still (covariance
     #: matching: the mean of (y^2 - P) / R, a moving average over ~1 / rate frames), one variance
     #: scale per world axis and one for depth, never below the configured noise, at most
