@@ -162,6 +162,12 @@ class FusionParams:
     twin_plane_agree_deg: float = 25.0
     #: a learnt bone length's std over a hidden joint's predicted depth's (the bone walk's blend; 0: snap)
     length_over_depth_std: float = 0.3
+    #: the pose model's landmark noise (px std at visibility 1; as the tracker's, it grows as 1 /
+    #: visibility^2, at most 3x). A hidden far-side joint's ray passes its placed twin at a distance
+    #: d, and the width L puts it sqrt(L^2 - d^2) along the ray from there; pixel noise only ever adds
+    #: to d^2 (by its variance across the ray, on average), so the bone walk takes that variance off
+    #: d^2 first (``fusion_kernel.place_by_bones``). 0: not corrected
+    landmark_sigma_px: float = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +258,7 @@ def fuse_depth(
         p.min_valid_fraction, p.min_depth_m, p.max_depth_m, p.min_visibility, p.tolerance_m, p.front_tolerance_m,
         p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m, p.estimate_hidden, use_bones, _TWIN_PAIRS,
         _WIDTH_PAIRS, _SIDE_OF, _LIMB_OF, p.twin_weight, p.twin_gate_m,
-        float(np.cos(np.radians(p.twin_plane_agree_deg))), p.length_over_depth_std,
+        float(np.cos(np.radians(p.twin_plane_agree_deg))), p.length_over_depth_std, p.landmark_sigma_px,
     )  # fmt: skip
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)

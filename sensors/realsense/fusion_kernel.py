@@ -175,6 +175,7 @@ def shared_surface(
 def place_by_bones(
     xyz: np.ndarray, rays: np.ndarray, placed_in: np.ndarray, hidden: np.ndarray, lengths_m: np.ndarray,
     walk: np.ndarray, torso_count: int, vis: np.ndarray, width_count: int, length_over_depth_std: float,
+    lateral_var_px2: np.ndarray, f_px: float,
 ) -> None:  # fmt: skip
     """Hidden joints moved (in place) along their rays towards a bone's length from a placed neighbour.
 
@@ -194,10 +195,21 @@ def place_by_bones(
     than ``L``) by inverse variance, the root's weight ``h^2 / (h^2 + (L k)^2)`` with
     ``k = length_over_depth_std`` (a length's std over the prediction's): a bone pointing along the
     ray snaps to the sphere, one across it keeps the model's depth.
+
+    A width's far root is corrected for pixel noise: ``h^2 = L^2 - d^2`` (``d`` the parent's distance
+    from the child's ray), and noise across the ray only ever adds to ``d^2``, by the two landmarks'
+    variance across it on average (``lateral_var_px2`` (n,), px^2, at the parent's depth over ``f_px``),
+    so that is taken off ``d^2`` (never below 0) first. Without it, a side view's far hip, whose
+    occluded landmark jitters ~3x, came out 14 mm too near its twin (``bench tracking``'s push-up,
+    seed 1; with it 6 mm; the wall sit's 30 -> 10 mm) and the twin prior's mid-plane with it. Only the
+    widths: a limb bone's root is already blended with the prediction by how well it is conditioned,
+    and correcting every bone made the wall sit worse (tracker RMSE, eval seeds 1-6, 48.1 -> 48.9 mm;
+    widths only 47.9). ``lateral_var_px2`` empty: no correction.
     """
     n = xyz.shape[0]
     placed = placed_in.copy()
     todo = np.zeros(n, np.bool_)
+    correct = lateral_var_px2.shape[0] == n
     for j in range(n):
         todo[j] = hidden[j] and math.isfinite(rays[j, 0]) and math.isfinite(rays[j, 1]) and math.isfinite(rays[j, 2])
     for s in range(walk.shape[0]):
@@ -215,7 +227,10 @@ def place_by_bones(
         rr = rx * rx + ry * ry + rz * rz
         rp = rx * px + ry * py + rz * pz
         length = lengths_m[k]
-        disc = rp * rp - rr * (px * px + py * py + pz * pz - length * length)
+        d2 = px * px + py * py + pz * pz - rp * rp / rr  # the parent's squared distance from the ray
+        if correct and k < width_count and pz > 0:  # less what pixel noise adds to it on average
+            d2 = max(d2 - (lateral_var_px2[parent] + lateral_var_px2[child]) * (pz / f_px) ** 2, 0.0)
+        disc = rr * (length * length - d2)
         prior = xyz[child, 2]
         c = rp / rr
         if disc <= 0.0:
@@ -244,6 +259,7 @@ def fuse_frame(
     limb_radius_m: float, estimate_hidden: bool, use_bones: bool,
     twin_pairs: np.ndarray, width_pairs: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray,
     twin_weight: float, twin_gate_m: float, twin_agree_cos: float, length_over_depth_std: float,
+    landmark_sigma_px: float,
 ):  # fmt: skip
     """One frame of :func:`sensors.realsense.fusion.fuse_depth`:
     (xyz (N, 3), source (N,) uint8, measured (N,), residual (N,), anchor).
@@ -330,7 +346,12 @@ def fuse_frame(
         hidden = np.empty(n, np.bool_)
         for j in range(n):
             hidden[j] = present[j] and not is_depth[j]
-        place_by_bones(xyz, rays, is_depth, hidden, bone_lengths_m, walk, torso_count, vis, 2, length_over_depth_std)
+        lateral = np.empty(n if landmark_sigma_px > 0 else 0)
+        for j in range(lateral.shape[0]):  # 2 axes across the ray, the std as 1 / visibility^2, at most 3x
+            sigma = landmark_sigma_px * min(1.0 / max(vis[j], 1e-3) ** 2, 3.0)
+            lateral[j] = 2.0 * sigma * sigma
+        place_by_bones(xyz, rays, is_depth, hidden, bone_lengths_m, walk, torso_count, vis, 2, length_over_depth_std,
+                       lateral, f_px)  # fmt: skip
         if twin_weight > 0:
             twin_prior(
                 xyz, rays, is_depth, present, vis, xy_px, twin_pairs, width_pairs, side_of, limb_of, pinhole,
