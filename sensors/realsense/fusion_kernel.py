@@ -348,7 +348,8 @@ def fuse_frame(
             hidden[j] = present[j] and not is_depth[j]
         lateral = np.empty(n if landmark_sigma_px > 0 else 0)
         for j in range(lateral.shape[0]):  # 2 axes across the ray, the std as 1 / visibility^2, at most 3x
-            sigma = landmark_sigma_px * min(1.0 / max(vis[j], 1e-3) ** 2, 3.0)
+            v = vis[j] if vis[j] > 0.0 else 0.0  # (NaN compares False)
+            sigma = landmark_sigma_px * min(1.0 / max(v * v, 1e-6), 3.0)
             lateral[j] = 2.0 * sigma * sigma
         place_by_bones(xyz, rays, is_depth, hidden, bone_lengths_m, walk, torso_count, vis, 2, length_over_depth_std,
                        lateral, f_px)  # fmt: skip
