@@ -119,6 +119,32 @@ def test_pixel_noise_across_the_ray_does_not_pull_a_far_twin_towards_its_near_on
     assert np.std(errors["corrected"]) < 2.0 * np.std(errors["raw"])  # not bought with a much wider spread
 
 
+def test_two_joints_on_one_surface_the_skeleton_cannot_order_the_less_visible_one_is_hidden() -> None:
+    """A side view: the far knee's pixel lands on the near knee's surface. The skeleton's own depths
+    (MediaPipe's world z, ~3x noisier for an occluded joint) may put them within a few cm of each other,
+    or the wrong way round by a few cm: a tie, and the less visible one is behind. Told clearly apart,
+    the skeleton decides, whatever the visibilities."""
+    xy = np.array([[300.0, 200.0], [304.0, 203.0]])  # near knee, far knee: 5 px apart
+    measured = np.array([2.50, 2.52])  # the same surface
+    vis = np.array([0.95, 0.55])
+    candidates = np.array([True, True])
+    same_limb = np.zeros((2, 2), np.bool_)
+
+    def hidden(predicted: list[float], visibility: np.ndarray = vis) -> list[bool]:
+        out = kernel.shared_surface(xy, measured, np.array(predicted), visibility, candidates, same_limb, 0.06, 0.07,
+                                    500.0)  # fmt: skip
+        return [bool(v) for v in out]
+
+    assert hidden([2.55, 2.72]) == [False, True]  # the skeleton: far knee 17 cm behind
+    assert hidden([2.55, 2.53]) == [False, True]  # within 6 cm (noise): the less visible one
+    assert hidden([2.55, 2.58]) == [False, True]
+    assert hidden([2.55, 2.35]) == [True, False]  # clearly in front: the skeleton decides
+    assert hidden([2.55, np.nan]) == [False, True]  # no skeleton depth: the visibilities
+    far = np.array([[300.0, 200.0], [380.0, 200.0]])  # 80 px apart (more than a limb's 14 px): two surfaces
+    assert not kernel.shared_surface(far, measured, np.array([2.55, 2.53]), vis, candidates, same_limb, 0.06, 0.07,
+                                     500.0).any()  # fmt: skip
+
+
 def test_bone_lengths_are_the_median_of_depth_measured_samples_only() -> None:
     """Lengths come from DEPTH pairs (or the mirror bone's), robust to a few wrong samples; a bone never
     measured stays unknown (NaN) however the model's world landmarks place it."""

@@ -146,9 +146,15 @@ def shared_surface(
 
     One surface point belongs to one body part: when two joints land within a
     limb's radius of each other in the image and sample the same depth, the
-    one the skeleton puts farther back (less visible, on a tie) is hidden
-    behind the other -- a far arm behind the near one, the far hip behind the
-    near one in a side view.
+    one the skeleton puts farther back is hidden behind the other -- a far arm
+    behind the near one, the far hip behind the near one in a side view. When
+    the skeleton's depths lie within ``shared_surface_m`` of each other (or are
+    unknown) it cannot tell, and the less visible one is behind: an occluded
+    joint's world z is ~3x noisier, and a side view's far knee, its skeleton
+    depth ~0.17 m +- that noise behind the near one, often came within 6 cm and
+    kept the near knee's surface as its depth (``bench tracking``, push-up, in
+    6-10 % of the far leg's frames, 133-166 mm in front of it; with the tie
+    rule the far leg's MPJPE, push-up 24.8 -> 23.8 mm).
     """
     n = measured_m.shape[0]
     out = np.zeros(n, np.bool_)
@@ -164,7 +170,8 @@ def shared_surface(
             if not math.hypot(xy_px[i, 0] - xy_px[k, 0], xy_px[i, 1] - xy_px[k, 1]) < radius_px:
                 continue
             d = predicted_m[i] - predicted_m[k]
-            behind = d > shared_surface_m if math.isfinite(d) else visibility[i] < visibility[k]
+            tie = not (abs(d) > shared_surface_m)  # (NaN: no skeleton depth to tell them apart)
+            behind = visibility[i] < visibility[k] if tie else d > 0
             if behind:
                 out[i] = True
                 break
