@@ -154,7 +154,7 @@ def shared_surface(
     depth ~0.17 m +- that noise behind the near one, often came within 6 cm and
     kept the near knee's surface as its depth (``bench tracking``, push-up, in
     6-10 % of the far leg's frames, 133-166 mm in front of it; with the tie
-    rule the far leg's MPJPE, push-up 24.8 -> 23.8 mm).
+    rule the push-up's tracked MPJPE 24.8 -> 23.8 mm).
     """
     n = measured_m.shape[0]
     out = np.zeros(n, np.bool_)
