@@ -57,11 +57,11 @@ def test_anchor_depth_is_the_weighted_median_of_the_largest_consensus() -> None:
 
 def _place(
     xyz: np.ndarray, rays: np.ndarray, vis: np.ndarray, bone: int, ratio: float,
-    lateral_var_px2: np.ndarray | None = None, f_px: float = 600.0,
+    landmark_sigma_px: float = 0.0, f_px: float = 600.0,
 ) -> None:  # fmt: skip
     kernel.place_by_bones(
         xyz, rays, np.array([True, False]), np.array([False, True]), np.array([0.3, 0.3, 0.3]),
-        np.array([[bone, 0, 1]]), 3, vis, 2, ratio, np.empty(0) if lateral_var_px2 is None else lateral_var_px2, f_px,
+        np.array([[bone, 0, 1]]), 3, vis, 2, ratio, landmark_sigma_px, f_px,
     )  # fmt: skip
 
 
@@ -110,9 +110,9 @@ def test_pixel_noise_across_the_ray_does_not_pull_a_far_twin_towards_its_near_on
     for _ in range(2000):
         pixel_offset = rng.normal(0.0, sigma_px, 2)
         rays = np.array([[0.0, 0.0, 1.0], [pixel_offset[0] / f_px, pixel_offset[1] / f_px, 1.0]])
-        for name, lateral in (("raw", None), ("corrected", np.array([0.0, 2.0 * sigma_px**2]))):
+        for name, landmark_sigma in (("raw", 0.0), ("corrected", 3.0)):  # 3 px / 0.3^2, at most 3x: 9 px
             xyz = np.array([near, [np.nan, np.nan, 2.6]])
-            _place(xyz, rays, np.array([0.9, 0.3]), 0, 0.3, lateral, f_px)  # bone 0: a width, the far root
+            _place(xyz, rays, np.array([0.9, 0.3]), 0, 0.3, landmark_sigma, f_px)  # bone 0: a width, the far root
             errors[name].append(xyz[1, 2] - (near[2] + width_m))
     assert np.mean(errors["raw"]) < -0.006  # (9 px x 2.5 m / 500 px)^2 x 2 / (2 x 0.3 m) ~ 0.007 m
     assert abs(np.mean(errors["corrected"])) < 0.6 * abs(np.mean(errors["raw"]))

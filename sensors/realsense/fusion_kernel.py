@@ -179,10 +179,19 @@ def shared_surface(
 
 
 @njit(cache=True, nogil=True)
+def _lateral_var_px2(sigma_px: float, visibility: float) -> float:
+    """A landmark's pixel noise variance across its ray (2 axes): std ``sigma_px / visibility^2``, at most
+    3x (the tracker's measurement noise, ``sensors.tracking.kernels.noise_weight``); NaN counts as 0."""
+    v = visibility if visibility > 0.0 else 0.0
+    sigma = sigma_px * min(1.0 / max(v * v, 1e-6), 3.0)
+    return 2.0 * sigma * sigma
+
+
+@njit(cache=True, nogil=True)
 def place_by_bones(
     xyz: np.ndarray, rays: np.ndarray, placed_in: np.ndarray, hidden: np.ndarray, lengths_m: np.ndarray,
     walk: np.ndarray, torso_count: int, vis: np.ndarray, width_count: int, length_over_depth_std: float,
-    lateral_var_px2: np.ndarray, f_px: float,
+    landmark_sigma_px: float, f_px: float,
 ) -> None:  # fmt: skip
     """Hidden joints moved (in place) along their rays towards a bone's length from a placed neighbour.
 
@@ -205,18 +214,18 @@ def place_by_bones(
 
     A width's far root is corrected for pixel noise: ``h^2 = L^2 - d^2`` (``d`` the parent's distance
     from the child's ray), and noise across the ray only ever adds to ``d^2``, by the two landmarks'
-    variance across it on average (``lateral_var_px2`` (n,), px^2, at the parent's depth over ``f_px``),
-    so that is taken off ``d^2`` (never below 0) first. Without it, a side view's far hip, whose
-    occluded landmark jitters ~3x, came out 14 mm too near its twin (``bench tracking``'s push-up,
-    seed 1; with it 6 mm; the wall sit's 30 -> 10 mm) and the twin prior's mid-plane with it. Only the
-    widths: a limb bone's root is already blended with the prediction by how well it is conditioned,
-    and correcting every bone made the wall sit worse (tracker RMSE, eval seeds 1-6, 48.1 -> 48.9 mm;
-    widths only 47.9). ``lateral_var_px2`` empty: no correction.
+    variance across it on average (``_lateral_var_px2``: from ``landmark_sigma_px`` and the visibility,
+    at the parent's depth over ``f_px``), so that is taken off ``d^2`` (never below 0) first. Without
+    it, a side view's far hip, whose occluded landmark jitters ~3x, came out 14 mm too near its twin
+    (``bench tracking``'s push-up, seed 1; with it 6 mm; the wall sit's 30 -> 10 mm) and the twin
+    prior's mid-plane with it. Only the widths: a limb bone's root is already blended with the
+    prediction by how well it is conditioned, and correcting every bone made the wall sit worse
+    (tracker RMSE, eval seeds 1-6, 48.1 -> 48.9 mm; widths only 47.9). ``landmark_sigma_px`` 0: no
+    correction.
     """
     n = xyz.shape[0]
     placed = placed_in.copy()
     todo = np.zeros(n, np.bool_)
-    correct = lateral_var_px2.shape[0] == n
     for j in range(n):
         todo[j] = hidden[j] and math.isfinite(rays[j, 0]) and math.isfinite(rays[j, 1]) and math.isfinite(rays[j, 2])
     for s in range(walk.shape[0]):
@@ -235,8 +244,10 @@ def place_by_bones(
         rp = rx * px + ry * py + rz * pz
         length = lengths_m[k]
         d2 = px * px + py * py + pz * pz - rp * rp / rr  # the parent's squared distance from the ray
-        if correct and k < width_count and pz > 0:  # less what pixel noise adds to it on average
-            d2 = max(d2 - (lateral_var_px2[parent] + lateral_var_px2[child]) * (pz / f_px) ** 2, 0.0)
+        if landmark_sigma_px > 0 and k < width_count and pz > 0:  # less what pixel noise adds to it on average
+            noise_px2 = _lateral_var_px2(landmark_sigma_px, vis[parent])
+            noise_px2 += _lateral_var_px2(landmark_sigma_px, vis[child])
+            d2 = max(d2 - noise_px2 * (pz / f_px) ** 2, 0.0)
         disc = rr * (length * length - d2)
         prior = xyz[child, 2]
         c = rp / rr
@@ -353,13 +364,8 @@ def fuse_frame(
         hidden = np.empty(n, np.bool_)
         for j in range(n):
             hidden[j] = present[j] and not is_depth[j]
-        lateral = np.empty(n if landmark_sigma_px > 0 else 0)
-        for j in range(lateral.shape[0]):  # 2 axes across the ray, the std as 1 / visibility^2, at most 3x
-            v = vis[j] if vis[j] > 0.0 else 0.0  # (NaN compares False)
-            sigma = landmark_sigma_px * min(1.0 / max(v * v, 1e-6), 3.0)
-            lateral[j] = 2.0 * sigma * sigma
         place_by_bones(xyz, rays, is_depth, hidden, bone_lengths_m, walk, torso_count, vis, 2, length_over_depth_std,
-                       lateral, f_px)  # fmt: skip
+                       landmark_sigma_px, f_px)  # fmt: skip
         if twin_weight > 0:
             twin_prior(
                 xyz, rays, is_depth, present, vis, xy_px, twin_pairs, width_pairs, side_of, limb_of, pinhole,

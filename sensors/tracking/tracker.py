@@ -46,9 +46,9 @@ Each frame, in this order:
 changing the filters; it extrapolates at most ``max_extrapolate_s``, with each
 joint's velocity times its Wiener gain (a velocity that is mostly noise is not
 extrapolated, a steady one in full; ``velocity_noise_weight``), and drops
-joints that would have coasted past ``max_coast_s``. Whenever the still model
-runs (holds and movement) the world landmarks' and depth's noise is learnt from
-the held joints' innovations (``noise_learning_rate``).
+joints that would have coasted past ``max_coast_s``. On holds the world
+landmarks' and depth's noise is learnt from the held joints' innovations
+(``noise_learning_rate``; it runs on movement too, where it learns nothing).
 
 The arithmetic of steps 1-5 is compiled with numba (``kernels.py``,
 ``measure.py``): ~0.2-0.3 ms a frame where numpy on (33, 8) arrays took
@@ -345,16 +345,15 @@ class PoseTracker:
                         self._bank_args, bank.est, bank.single, self._track_args, self._lengths, measure.SEGMENT_ORDER,
                         self._cfg, self._cfg32, frame.t_s, dt, fx, _unit_q_array(dt) if dt > 0 else _NO_Q, self._z,
                         self._r, self._use, flags, self._depth_edge_var)  # fmt: skip
-        if (
-            not bank.single
-        ):  # the still model runs: the world axes' scales, then this frame's innovations teach the next
+        # the still model runs: the world axes' learnt scales, then this frame's innovations teach the next
+        if not bank.single:
             self._r[:, WORLD] *= self._noise_scale[:3]
             measure.learn_noise(self._z, self._r, self._use, bank.est, bank.alive, bank.mu, confidence, flags[1],
                                 self._cfg32[2], c.noise_learning_rate, c.max_learnt_noise_scale**2,
                                 self._noise_scale)  # fmt: skip
         bank.update(self._z, self._r, self._use, dt)
         accept, depth = flags[0], flags[1]
-        # poorly seen joints take the body's mode; the pixels' speed drives the 3D axes' process noise
+        # poorly seen joints take their group's mode; the pixels' speed drives the 3D axes' process noise
         measure.share(bank.xp, bank.xv, bank.p00, bank.p01, bank.p11, bank.mu, bank.alive, bank.speed, bank.est,
                       bank.single, confidence, conf, accept, np.float32(c.mode_min_confidence),
                       c.speed_min_confidence, fx, self._mode_groups, self._mode_min_good,
