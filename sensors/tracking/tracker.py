@@ -198,6 +198,8 @@ class TrackerConfig:
     rigid_groups: bool = True
     rigid_sigma_m: float = 0.01  #: how far a point may bend from its group's rigid shape (std)
     rigid_rate: float = 0.02  #: share of a frame's shape the learnt template takes
+    rigid_turn_rad_s: float = 3.0  #: how fast a still group turns (std): the prior on its turn between frames
+    rigid_swing_radius_m: float = 0.5  #: a moving group turns faster by its speed over this radius
     #: a joint that fusion gives depth only some of the time sits at a depth edge and the samples it
     #: gets are biased (``measure.depth_edge_variance``): each gets the variance
     #: ``depth_edge_sigma_m``^2 ((1 - share) / share)^2 on top of the camera's noise, ``share`` the
@@ -364,7 +366,8 @@ class PoseTracker:
         if c.rigid_groups:  # the head, hands, feet and trunk keep their shape (``rigid.py``)
             r = self._rigid
             rigid.project(bank.alive, bank.est, _RIGID_SPACES, r.template, r.rotation, r.ready, r.frames,
-                          c.rigid_sigma_m, c.rigid_rate, self._delta)  # fmt: skip
+                          c.rigid_sigma_m, c.rigid_rate, c.rigid_turn_rad_s, c.rigid_swing_radius_m, dt,
+                          self._delta)  # fmt: skip
             np.add(bank.p, self._delta, out=self._shown)
         else:
             self._shown[:] = bank.p
