@@ -196,7 +196,7 @@ class TrackerConfig:
     max_learnt_noise_scale: float = 5.0
     #: pull the points of the head, hands, feet and trunk onto their group's rigid shape (``rigid.py``)
     rigid_groups: bool = True
-    rigid_sigma_m: float = 0.01  #: how far a point may bend from its group's rigid shape (std)
+    rigid_sigma_m: float = 0.005  #: how far a point may bend from its group's rigid shape (std; ``rigid.BEND``)
     rigid_rate: float = 0.02  #: share of a frame's shape the learnt template takes
     rigid_turn_rad_s: float = 3.0  #: how fast a still group turns (std): the prior on its turn between frames
     rigid_swing_radius_m: float = 0.5  #: a moving group turns faster by its speed over this radius
