@@ -79,7 +79,7 @@ def test_a_poorly_seen_ear_is_pulled_onto_the_head() -> None:
     # after 5 s (the ear's place on the head is learnt from its own wandering estimates)
     on = _errors_m(TrackerConfig(), noise, conf, skip=150)[:, Joint.LEFT_EAR]
     off = _errors_m(TrackerConfig(rigid_groups=False), noise, conf, skip=150)[:, Joint.LEFT_EAR]
-    assert np.sqrt(np.mean(on**2)) < 0.5 * np.sqrt(np.mean(off**2))  # measured 32 vs 106 mm
+    assert np.sqrt(np.mean(on**2)) < 0.5 * np.sqrt(np.mean(off**2))  # measured 29 vs 106 mm
 
 
 def test_a_turn_only_a_poorly_seen_heel_shows_is_not_fitted_to_its_noise() -> None:
@@ -102,7 +102,7 @@ def test_a_turn_only_a_poorly_seen_heel_shows_is_not_fitted_to_its_noise() -> No
 def test_a_fast_turn_is_not_held_back_by_the_turn_prior() -> None:
     """Turning 40 degrees to and fro twice a second (up to 8.8 rad/s, a swinging hand's rate), clean: the
     groups keep up within 1 mm of no groups at all, because the prior's std grows with the members'
-    speed (measured 13.3 vs 13.1 mm; without the speed term 14.8)."""
+    speed (measured 13.4 vs 13.1 mm; without the speed term 15.3)."""
     conf = np.full(len(Joint), 0.95)
     noise = np.zeros((120, len(Joint), 3))
     members = [j for g in GROUPS for j in g]
