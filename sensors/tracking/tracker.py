@@ -37,8 +37,9 @@ Each frame, in this order:
    for at most ``max_coast_s``, then ``MISSING``;
 6. **rigid groups** (``rigid.py``): the points of the head, each hand, each
    foot and the trunk are pulled toward where their group's other points put
-   them (a learnt shape, fitted rotation and translation), weighted by the
-   filters' variances: a poorly seen ear, heel or far-side hip follows the
+   them (a learnt shape, fitted rotation and translation; the rotation held
+   near the last frame's unless the well seen points show a turn), weighted
+   by the filters' variances: a poorly seen ear, heel or far-side hip follows the
    well seen points of its body part. The pull is added to what ``update``
    and ``predict`` return; the filters themselves are not changed.
 
