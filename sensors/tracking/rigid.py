@@ -70,12 +70,13 @@ GROUPS: tuple[tuple[int, ...], ...] = (
     (J.RIGHT_ANKLE, J.RIGHT_HEEL, J.RIGHT_FOOT_INDEX),
     (J.LEFT_SHOULDER, J.RIGHT_SHOULDER, J.LEFT_HIP, J.RIGHT_HIP),
 )
-#: each group's bend std in units of ``rigid_sigma_m`` (0.5 cm): the trunk bends at the spine (a crunch, a
-#: shrug: a few cm; 3 cm) where a skull, a palm's knuckles or a foot do not. The trunk's is set for the
-#: exercises the bench lacks (on its streams x2 or x4 changed the RMSE by under 1 %); the others were 1 cm
-#: until the turn prior: with the rotation held, 0.5 cm gains on every stream (tuning seeds 101-106, RMSE /
-#: One Euro's: raise 0.760 -> 0.729, push-up 0.737 -> 0.730, squat 3 m 0.574 -> 0.569; 0.25 cm a little
-#: more, but the avatar's parts are exactly rigid and a person's are not quite)
+#: each group's bend std in units of ``rigid_sigma_m`` (0.5 cm by default): the trunk bends at the spine
+#: (a crunch, a shrug: a few cm; 3 cm at the default) where a skull, a palm's knuckles or a foot do not.
+#: The trunk's is set for the exercises the bench lacks (on its streams x2 or x4 changed the RMSE by under
+#: 1 %); the others were 1 cm until the turn prior: with the rotation held, 0.5 cm gains on every stream
+#: (tuning seeds 101-106, RMSE / One Euro's: raise 0.760 -> 0.729, push-up 0.737 -> 0.730, squat 3 m
+#: 0.574 -> 0.569; 0.25 cm a little more, but the avatar's parts are exactly rigid and a person's are not
+#: quite)
 BEND = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 6.0])
 MEMBERS = np.array([j for g in GROUPS for j in g], np.int64)  #: the groups' joints, concatenated
 STARTS = np.cumsum([0] + [len(g) for g in GROUPS]).astype(np.int64)  #: group g is MEMBERS[STARTS[g]:STARTS[g+1]]
