@@ -41,7 +41,12 @@ Each frame, in this order:
    near the last frame's unless the well seen points show a turn), weighted
    by the filters' variances: a poorly seen ear, heel or far-side hip follows the
    well seen points of its body part. The pull is added to what ``update``
-   and ``predict`` return; the filters themselves are not changed.
+   and ``predict`` return; the filters themselves are not changed;
+7. **twin pull** (``twin.py``): in a side view, each far-side joint of a
+   limb or the face is pulled toward its near twin's mirror image in the
+   body's mid-plane, weighted by the two joints' landmark noise and how far a
+   person's two sides differ, fading out where the limb moves on its own;
+   shown only, as in step 6.
 
 ``predict(t)`` answers the pose at any time (the display time) without
 changing the filters; it extrapolates at most ``max_extrapolate_s``, with each
@@ -66,7 +71,7 @@ import numpy as np
 
 from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource, PoseFrame, TrackingState
-from sensors.tracking import kernels, measure, rigid
+from sensors.tracking import kernels, measure, rigid, twin
 from sensors.tracking.bank import KalmanBank, MotionNoise, _unit_q_array
 from sensors.tracking.limbs import SEGMENTS
 from sensors.tracking.snapshot import TrackerSnapshot
@@ -201,6 +206,13 @@ class TrackerConfig:
     rigid_rate: float = 0.02  #: share of a frame's shape the learnt template takes
     rigid_turn_rad_s: float = 3.0  #: how fast a still group turns (std): the prior on its turn between frames
     rigid_swing_radius_m: float = 0.5  #: a moving group turns faster by its speed over this radius
+    #: pull a side view's far-side joints toward their near twin's mirror image (``twin.py``) ...
+    twin_pull: bool = True
+    twin_sigma_m: float = 0.05  #: ... how far a person's two sides differ (std) ...
+    twin_gate_m: float = 0.4  #: ... the distance between a joint and the mirror image the pull fades out at ...
+    #: ... the |cos| of the mid-plane's normal and the camera's ray over which the view turns from front to side
+    twin_side_view_cos: tuple[float, float] = (0.5, 0.8)
+    twin_normal_tau_s: float = 1.5  #: the mid-plane's normal is smoothed over this long (0: not smoothed)
     #: a joint that fusion gives depth only some of the time sits at a depth edge and the samples it
     #: gets are biased (``measure.depth_edge_variance``): each gets the variance
     #: ``depth_edge_sigma_m``^2 ((1 - share) / share)^2 on top of the camera's noise, ``share`` the
@@ -294,6 +306,8 @@ class PoseTracker:
         self._r = np.ones((NUM_JOINTS, 8))
         self._use = np.zeros((NUM_JOINTS, 8), bool)
         self._rigid = rigid.RigidState(2)
+        self._twin_normal = np.zeros(3)  #: the mid-plane's smoothed normal (``twin.py``; zero: none yet)
+        self._twin_delta = np.zeros((NUM_JOINTS, 3))
         self._delta = np.zeros((NUM_JOINTS, 8))
         self._shown = np.zeros((NUM_JOINTS, 8))  #: the positions shown: the filters' plus the rigid groups' pull
         #: what ``predict`` extrapolates with: the velocity times its Wiener gain (``measure.prediction_velocity``)
@@ -372,6 +386,8 @@ class PoseTracker:
             np.add(bank.p, self._delta, out=self._shown)
         else:
             self._shown[:] = bank.p
+        if c.twin_pull:  # a side view's far limbs mirror the near ones (``twin.py``)
+            self._twin_pull(conf, fx, dt)
         report.depth_offered, report.depth_rejected, report.gated = flags[3], flags[4], flags[2]
         self._last_seen_s[accept] = frame.t_s
         self._last = frame
@@ -413,6 +429,14 @@ class PoseTracker:
         visibility times: with 1 / visibility a wrist behind a plate lagged 200 ms)."""
         c = self.config
         return kernels.noise_weight(_c(confidence), c.min_confidence, c.visibility_power, c.max_noise_scale)
+
+    def _twin_pull(self, noise_weight: np.ndarray, fx: float, dt_s: float) -> None:
+        """Pull a side view's far-side joints shown toward their near twin's mirror image (``twin.py``)."""
+        c, shown = self.config, self._shown[:, CAM]
+        known = self.bank.alive[:, CAM].all(axis=1)
+        twin.project(shown, known, noise_weight, c.image_sigma_px, fx, self._twin_normal, dt_s, c.twin_normal_tau_s,
+                     *c.twin_side_view_cos, c.twin_sigma_m, c.twin_gate_m, self._twin_delta)  # fmt: skip
+        shown += self._twin_delta
 
     def _advance(self, t_s: float) -> float:
         dt = 0.0 if self._t_s is None else max(0.0, t_s - self._t_s)
