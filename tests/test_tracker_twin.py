@@ -8,13 +8,14 @@ import pytest
 from sensors import Joint, JointSource, PoseFrame
 from sensors.joints import LEFT_RIGHT_PAIRS
 from sensors.tracking import PoseTracker, TrackerConfig
-from sensors.tracking.twin import PAIRS, mid_plane, pull, reflect, side_view_weight, smooth_normal
+from sensors.tracking.twin import mid_plane, pull, reflect, side_view_weight, smooth_normal
 
 FPS = 30.0
 FX = 500.0
 LEFT = np.array([a for a, _ in LEFT_RIGHT_PAIRS])
 RIGHT = np.array([b for _, b in LEFT_RIGHT_PAIRS])
-FAR_LIMBS = PAIRS[:, 1]  #: the right side's pulled joints: the far side when the left faces the camera
+#: the right side's limbs and face: the far side when the left faces the camera
+FAR_LIMBS = np.array([b for _, b in LEFT_RIGHT_PAIRS if b not in (Joint.RIGHT_HIP, Joint.RIGHT_SHOULDER)])
 
 
 def _symmetric_body(seed: int = 3) -> np.ndarray:
@@ -157,3 +158,16 @@ def test_the_pull_is_a_kalman_update_that_fades_out_at_the_gate() -> None:
     assert not _pull(wrong, var, known, 0.09).any()  # beyond the gate
     known[Joint.LEFT_KNEE] = False
     assert not _pull(wrong, var, known, 0.4).any()  # no twin known
+
+
+def test_the_far_shoulder_is_pulled_to_keep_the_shoulders_axis_parallel_to_the_hips() -> None:
+    body = _in_camera(_symmetric_body(), True, 0)
+    tracker_view = body.copy()
+    tracker_view[Joint.RIGHT_SHOULDER, 1] += 0.05  # the far shoulder 5 cm low: the axis tilted
+    centre, normal = np.empty(3), np.empty(3)
+    assert mid_plane(tracker_view, np.ones(len(Joint), bool), centre, normal)
+    delta = np.zeros_like(body)
+    pull(tracker_view, np.full(len(Joint), 0.03**2), np.ones(len(Joint), bool), centre, normal, 0.05, 0.4, 1.0, delta)
+    assert delta[Joint.RIGHT_SHOULDER, 1] < -0.005  # raised towards where a parallel axis puts it
+    assert delta[Joint.RIGHT_HIP, 1] > 0.0  # the hips' axis turns the other way: the two meet half way
+    assert not delta[[Joint.LEFT_SHOULDER, Joint.LEFT_HIP]].any()  # the near side stays
