@@ -42,11 +42,16 @@ Each frame, in this order:
    by the filters' variances: a poorly seen ear, heel or far-side hip follows the
    well seen points of its body part. The pull is added to what ``update``
    and ``predict`` return; the filters themselves are not changed;
-7. **twin pull** (``twin.py``): in a side view, each far-side joint of a
-   limb or the face is pulled toward its near twin's mirror image in the
-   body's mid-plane, weighted by the two joints' landmark noise and how far a
-   person's two sides differ, fading out where the limb moves on its own;
-   shown only, as in step 6.
+7. **twin pull** (``twin.py``): in a side view, each far-side joint is
+   pulled toward its near twin's mirror image in the body's mid-plane,
+   weighted by the two joints' landmark noise and how far a person's two
+   sides differ, fading out where the limb moves on its own; shown only, as
+   in step 6;
+8. **holds follow movement** (``motion.py``): a hold tracker also runs the
+   movement configuration and shows its positions, in proportion to how much
+   the body as a whole moves (the median displacement of its well-seen
+   pixels over 0.2 s): getting into position and out of it are followed, a
+   held body is the hold tracker's own.
 
 ``predict(t)`` answers the pose at any time (the display time) without
 changing the filters; it extrapolates at most ``max_extrapolate_s``, with each
@@ -71,7 +76,7 @@ import numpy as np
 
 from sensors.joints import NUM_JOINTS, Joint
 from sensors.pose import JointSource, PoseFrame, TrackingState
-from sensors.tracking import kernels, measure, rigid, twin
+from sensors.tracking import kernels, measure, motion, rigid, twin
 from sensors.tracking.bank import KalmanBank, MotionNoise, _unit_q_array
 from sensors.tracking.limbs import SEGMENTS
 from sensors.tracking.snapshot import TrackerSnapshot
@@ -213,6 +218,12 @@ class TrackerConfig:
     #: ... the |cos| of the mid-plane's normal and the camera's ray over which the view turns from front to side
     twin_side_view_cos: tuple[float, float] = (0.5, 0.8)
     twin_normal_tau_s: float = 1.5  #: the mid-plane's normal is smoothed over this long (0: not smoothed)
+    #: on holds, also run the movement configuration and show it while the whole body moves (getting
+    #: into position and out of it; ``motion.py``): the window the body's displacement is taken over, and
+    #: the displacement (in landmark noise stds) over which the view turns from the hold's to the movement's
+    holds_follow_movement: bool = True
+    movement_window_s: float = 0.2
+    movement_weight_sigmas: tuple[float, float] = (1.5, 3.0)
     #: a joint that fusion gives depth only some of the time sits at a depth edge and the samples it
     #: gets are biased (``measure.depth_edge_variance``): each gets the variance
     #: ``depth_edge_sigma_m``^2 ((1 - share) / share)^2 on top of the camera's noise, ``share`` the
@@ -308,6 +319,11 @@ class PoseTracker:
         self._rigid = rigid.RigidState(2)
         self._twin_normal = np.zeros(3)  #: the mid-plane's smoothed normal (``twin.py``; zero: none yet)
         self._twin_delta = np.zeros((NUM_JOINTS, 3))
+        #: on holds, the movement configuration's tracker and how much of it is shown (``motion.py``)
+        holds = c.p_still_to_moving < c.p_moving_to_still
+        self._mover = PoseTracker(c.with_holds(False)) if holds and c.holds_follow_movement else None
+        self._body_motion = motion.BodyMotion(c.movement_window_s, c.mode_min_confidence)
+        self.movement_weight = 0.0
         self._delta = np.zeros((NUM_JOINTS, 8))
         self._shown = np.zeros((NUM_JOINTS, 8))  #: the positions shown: the filters' plus the rigid groups' pull
         #: what ``predict`` extrapolates with: the velocity times its Wiener gain (``measure.prediction_velocity``)
@@ -340,6 +356,8 @@ class PoseTracker:
         c, bank = self.config, self.bank
         swapped_before = self.report.swap_undone  # a pipeline's swap-fix stage may have relabelled it
         report = self.report = StepReport(swap_undone=swapped_before)
+        if self._mover is not None:
+            self._mover.update(frame)
         if c.fix_swaps:
             frame = self.fix_swap(frame)
         dt = self._advance(frame.t_s)
@@ -388,6 +406,8 @@ class PoseTracker:
             self._shown[:] = bank.p
         if c.twin_pull:  # a side view's far limbs mirror the near ones (``twin.py``)
             self._twin_pull(conf, fx, dt)
+        if self._mover is not None:  # on holds: the movement configuration's view while the body moves
+            self._follow_movement(frame)
         report.depth_offered, report.depth_rejected, report.gated = flags[3], flags[4], flags[2]
         self._last_seen_s[accept] = frame.t_s
         self._last = frame
@@ -437,6 +457,18 @@ class PoseTracker:
         twin.project(shown, known, noise_weight, c.image_sigma_px, fx, self._twin_normal, dt_s, c.twin_normal_tau_s,
                      *c.twin_side_view_cos, c.twin_sigma_m, c.twin_gate_m, self._twin_delta)  # fmt: skip
         shown += self._twin_delta
+
+    def _follow_movement(self, frame: PoseFrame) -> None:
+        """Blend the movement tracker's positions and velocities into those shown, by how much the
+        whole body moves (``motion.py``)."""
+        c, mover = self.config, self._mover
+        assert mover is not None
+        moved_px = self._body_motion.push(frame.t_s, _c(frame.image_xy_px), _c(frame.confidence))
+        w = self.movement_weight = motion.movement_weight(moved_px, c.image_sigma_px, *c.movement_weight_sigmas)
+        if w > 0:
+            both = self.bank.alive & mover.bank.alive
+            self._shown[both] += w * (mover._shown[both] - self._shown[both])
+            self._v_pred[both] += w * (mover._v_pred[both] - self._v_pred[both])
 
     def _advance(self, t_s: float) -> float:
         dt = 0.0 if self._t_s is None else max(0.0, t_s - self._t_s)
