@@ -138,9 +138,9 @@ def test_the_normal_is_smoothed_but_follows_a_turn_around() -> None:
     np.testing.assert_array_equal(_smoothed(a, -a, 0.03, 1.5), -a)  # turned around: no mix through zero
 
 
-def _pull(p_m: np.ndarray, var: np.ndarray, known: np.ndarray, gate_m: float) -> np.ndarray:
+def _pull(p_m: np.ndarray, var: np.ndarray, known: np.ndarray, gate_m: float, tilt_rad: float = 0.0) -> np.ndarray:
     delta = np.full_like(p_m, np.nan)
-    pull(p_m, var, known, *_plane(_in_camera(_symmetric_body(), True, 0)), 0.05, gate_m, 1.0, delta)
+    pull(p_m, var, known, *_plane(_in_camera(_symmetric_body(), True, 0)), 0.05, gate_m, 1.0, tilt_rad, delta)
     return delta
 
 
@@ -167,7 +167,29 @@ def test_the_far_shoulder_is_pulled_to_keep_the_shoulders_axis_parallel_to_the_h
     centre, normal = np.empty(3), np.empty(3)
     assert mid_plane(tracker_view, np.ones(len(Joint), bool), centre, normal)
     delta = np.zeros_like(body)
-    pull(tracker_view, np.full(len(Joint), 0.03**2), np.ones(len(Joint), bool), centre, normal, 0.05, 0.4, 1.0, delta)
+    pull(
+        tracker_view,
+        np.full(len(Joint), 0.03**2),
+        np.ones(len(Joint), bool),
+        centre,
+        normal,
+        0.05,
+        0.4,
+        1.0,
+        0.0,
+        delta,
+    )
     assert delta[Joint.RIGHT_SHOULDER, 1] < -0.005  # raised towards where a parallel axis puts it
     assert delta[Joint.RIGHT_HIP, 1] > 0.0  # the hips' axis turns the other way: the two meet half way
     assert not delta[[Joint.LEFT_SHOULDER, Joint.LEFT_HIP]].any()  # the near side stays
+
+
+def test_along_an_uncertain_normal_a_point_far_from_the_centre_is_pulled_less() -> None:
+    body = _in_camera(_symmetric_body(), True, 0)
+    wrong = body.copy()
+    wrong[Joint.RIGHT_FOOT_INDEX, 2] += 0.1  # 10 cm off its mirror image, along the normal (depth)
+    wrong[Joint.RIGHT_KNEE, 1] += 0.1  # and the knee 10 cm off within the plane
+    var, known = np.full(len(Joint), 0.03**2), np.ones(len(Joint), bool)
+    sure, unsure = _pull(wrong, var, known, 0.4), _pull(wrong, var, known, 0.4, tilt_rad=0.1)
+    assert abs(unsure[Joint.RIGHT_FOOT_INDEX, 2]) < 0.5 * abs(sure[Joint.RIGHT_FOOT_INDEX, 2])
+    np.testing.assert_allclose(unsure[Joint.RIGHT_KNEE], sure[Joint.RIGHT_KNEE], atol=1e-12)  # within the plane

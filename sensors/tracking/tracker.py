@@ -317,7 +317,8 @@ class PoseTracker:
         self._r = np.ones((NUM_JOINTS, 8))
         self._use = np.zeros((NUM_JOINTS, 8), bool)
         self._rigid = rigid.RigidState(2)
-        self._twin_normal = np.zeros(3)  #: the mid-plane's smoothed normal (``twin.py``; zero: none yet)
+        #: the mid-plane's smoothed normal and its uncertainty (``twin.project``; none yet)
+        self._twin_plane = np.array([0.0, 0.0, 0.0, -1.0])
         self._twin_delta = np.zeros((NUM_JOINTS, 3))
         #: on holds, the movement configuration's tracker and how much of it is shown (``motion.py``)
         holds = c.p_still_to_moving < c.p_moving_to_still
@@ -454,7 +455,7 @@ class PoseTracker:
         """Pull a side view's far-side joints shown toward their near twin's mirror image (``twin.py``)."""
         c, shown = self.config, self._shown[:, CAM]
         known = self.bank.alive[:, CAM].all(axis=1)
-        twin.project(shown, known, noise_weight, c.image_sigma_px, fx, self._twin_normal, dt_s, c.twin_normal_tau_s,
+        twin.project(shown, known, noise_weight, c.image_sigma_px, fx, self._twin_plane, dt_s, c.twin_normal_tau_s,
                      *c.twin_side_view_cos, c.twin_sigma_m, c.twin_gate_m, self._twin_delta)  # fmt: skip
         shown += self._twin_delta
 
