@@ -326,7 +326,9 @@ class PoseTracker:
         self._body_motion = motion.BodyMotion(c.movement_window_s, c.mode_min_confidence)
         self.movement_weight = 0.0
         self._delta = np.zeros((NUM_JOINTS, 8))
-        self._shown = np.zeros((NUM_JOINTS, 8))  #: the positions shown: the filters' plus the rigid groups' pull
+        #: the positions shown: the filters' plus the rigid groups' and the twin pull (on holds, blended
+        #: with the movement tracker's while the body moves)
+        self._shown = np.zeros((NUM_JOINTS, 8))
         #: what ``predict`` extrapolates with: the velocity times its Wiener gain (``measure.prediction_velocity``)
         self._v_pred = np.zeros((NUM_JOINTS, 8))
         self._v_noise = np.zeros((NUM_JOINTS, 3))  #: per joint and space: the variance of the velocity's wobble
