@@ -240,6 +240,14 @@ ENDLESS = (
 )
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C's default action back. A shell starts a background job
+    with SIGINT ignored and its children inherit that; a Python started so installs no
+    KeyboardInterrupt handler: twice, in a suite run in the background, the recorder ignored the
+    signal (its /proc status: SIGINT ignored) and this test timed out."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_finishes_the_recording_of_an_endless_source(tmp_path: Path) -> None:
     install_dist(tmp_path, "rq-endless", {"endless": "rq_endless:open_source"}, {"rq_endless": ENDLESS})
     script = Path(sys.executable).with_name("repquest")
@@ -251,12 +259,16 @@ def test_ctrl_c_finishes_the_recording_of_an_endless_source(tmp_path: Path) -> N
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     assert proc.stderr is not None
     assert "until Ctrl-C" in proc.stderr.readline()
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()  # no recorder left running if it did not stop
     assert proc.returncode == 0, stderr
     assert "(stopped by Ctrl-C)" in stdout
     reader = RecordingReader(out)  # finished properly: it validates
