@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from sensors.contract import Capabilities, Sensor
-from sensors.pose import PoseFrame
+from sensors.joints import Joint
+from sensors.pose import JointSource, PoseFrame
 
 
 class Wrapped(Sensor):
@@ -65,3 +67,20 @@ def is_alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat", encoding="ascii") as f:
         return f.read().split()[2] != "Z"
+
+
+def depth_frame(i: int, cam_m: np.ndarray, confidence: np.ndarray | float, fps: float = 30.0,
+                fx_px: float = 500.0) -> PoseFrame:  # fmt: skip
+    """Frame ``i`` of a depth camera's pose: the 33 points ``cam_m`` (camera metres) projected by a
+    pinhole of focal length ``fx_px`` (640 x 480, centred), all DEPTH, hip-centred world points."""
+    hip = (cam_m[Joint.LEFT_HIP] + cam_m[Joint.RIGHT_HIP]) / 2
+    return PoseFrame(
+        t_s=i / fps,
+        index=i,
+        image_size_px=(640, 480),
+        image_xy_px=fx_px * cam_m[:, :2] / cam_m[:, 2:] + np.array([320.0, 240.0]),
+        camera_xyz_m=cam_m.copy(),
+        world_xyz_m=cam_m - hip,
+        confidence=np.broadcast_to(np.asarray(confidence, np.float32), (len(Joint),)).copy(),
+        source=np.full(len(Joint), JointSource.DEPTH, np.uint8),
+    )

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sensors import Joint, JointSource, PoseFrame
+from sensors import Joint, PoseFrame
 from sensors.tracking import PoseTracker, TrackerConfig
 from sensors.tracking.motion import BodyMotion, body_displacement_px, movement_weight
+from tests.sensor_helpers import depth_frame
 
 FPS = 30.0
 FX = 500.0
@@ -26,17 +27,7 @@ def _truth(i: int) -> np.ndarray:
 
 
 def _frame(i: int, cam: np.ndarray) -> PoseFrame:
-    hip = (cam[Joint.LEFT_HIP] + cam[Joint.RIGHT_HIP]) / 2
-    return PoseFrame(
-        t_s=i / FPS,
-        index=i,
-        image_size_px=(640, 480),
-        image_xy_px=FX * cam[:, :2] / cam[:, 2:] + np.array([320.0, 240.0]),
-        camera_xyz_m=cam.copy(),
-        world_xyz_m=cam - hip,
-        confidence=np.full(len(Joint), 0.9, np.float32),
-        source=np.full(len(Joint), JointSource.DEPTH, np.uint8),
-    )
+    return depth_frame(i, cam, 0.9, FPS, FX)
 
 
 def _run(config: TrackerConfig, frames: int = 180) -> tuple[np.ndarray, np.ndarray, PoseTracker]:

@@ -8,6 +8,7 @@ import pytest
 from sensors import Joint, JointSource, PoseFrame
 from sensors.tracking import PoseTracker, TrackerConfig
 from sensors.tracking.rigid import GROUPS
+from tests.sensor_helpers import depth_frame
 
 FPS = 30.0
 FX = 500.0
@@ -28,18 +29,7 @@ def _truth(i: int, turn_hz: float = 1 / (2 * np.pi)) -> np.ndarray:
 
 
 def _frame(i: int, cam: np.ndarray, conf: np.ndarray) -> PoseFrame:
-    n = len(Joint)
-    hip = (cam[Joint.LEFT_HIP] + cam[Joint.RIGHT_HIP]) / 2
-    return PoseFrame(
-        t_s=i / FPS,
-        index=i,
-        image_size_px=(640, 480),
-        image_xy_px=FX * cam[:, :2] / cam[:, 2:] + np.array([320.0, 240.0]),
-        camera_xyz_m=cam.copy(),
-        world_xyz_m=cam - hip,
-        confidence=conf.astype(np.float32),
-        source=np.full(n, JointSource.DEPTH, np.uint8),
-    )
+    return depth_frame(i, cam, conf, FPS, FX)
 
 
 def _errors_m(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sensors import Joint, JointSource, PoseFrame
+from sensors import Joint, PoseFrame
 from sensors.joints import LEFT_RIGHT_PAIRS
 from sensors.tracking import PoseTracker, TrackerConfig
 from sensors.tracking.twin import mid_plane, pull, reflect, side_view_weight, smooth_normal
+from tests.sensor_helpers import depth_frame
 
 FPS = 30.0
 FX = 500.0
@@ -37,17 +38,7 @@ def _in_camera(body: np.ndarray, side_view: bool, i: int) -> np.ndarray:
 
 
 def _frame(i: int, cam: np.ndarray, conf: np.ndarray) -> PoseFrame:
-    hip = (cam[Joint.LEFT_HIP] + cam[Joint.RIGHT_HIP]) / 2
-    return PoseFrame(
-        t_s=i / FPS,
-        index=i,
-        image_size_px=(640, 480),
-        image_xy_px=FX * cam[:, :2] / cam[:, 2:] + np.array([320.0, 240.0]),
-        camera_xyz_m=cam.copy(),
-        world_xyz_m=cam - hip,
-        confidence=conf.astype(np.float32),
-        source=np.full(len(Joint), JointSource.DEPTH, np.uint8),
-    )
+    return depth_frame(i, cam, conf, FPS, FX)
 
 
 def _wander(frames: int, std_m: float, seed: int) -> np.ndarray:
