@@ -8,7 +8,7 @@ import pytest
 from sensors import Joint, PoseFrame
 from sensors.joints import LEFT_RIGHT_PAIRS
 from sensors.tracking import PoseTracker, TrackerConfig
-from sensors.tracking.twin import mid_plane, pull, reflect, side_view_weight, smooth_normal
+from sensors.tracking.twin import mid_plane, project, pull, reflect, side_view_weight, smooth_normal
 from tests.sensor_helpers import depth_frame
 
 FPS = 30.0
@@ -184,3 +184,12 @@ def test_along_an_uncertain_normal_a_point_far_from_the_centre_is_pulled_less() 
     sure, unsure = _pull(wrong, var, known, 0.4), _pull(wrong, var, known, 0.4, tilt_rad=0.1)
     assert abs(unsure[Joint.RIGHT_FOOT_INDEX, 2]) < 0.5 * abs(sure[Joint.RIGHT_FOOT_INDEX, 2])
     np.testing.assert_allclose(unsure[Joint.RIGHT_KNEE], sure[Joint.RIGHT_KNEE], atol=1e-12)  # within the plane
+
+
+def test_an_unsmoothed_normal_in_one_instant_is_no_division_by_zero() -> None:
+    body = _in_camera(_symmetric_body(), True, 0)
+    state, delta = np.array([0.0, 0.0, 0.0, 0.5]), np.zeros_like(body)
+    known, noise_weight = np.ones(len(Joint), bool), np.ones(len(Joint))
+    side = project(body, known, noise_weight, 3.0, 500.0, state, 0.0, 0.0, 0.5, 0.8, 0.05, 0.4, delta)
+    assert side == pytest.approx(1.0)
+    assert state[3] == 0.0  # no time to smooth over: this frame's normal, no tilt

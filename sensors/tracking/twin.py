@@ -172,7 +172,7 @@ def project(p_m, known, noise_weight, image_sigma_px, fx_px, plane_state, dt_s, 
     raw = normal.copy()
     smooth_normal(plane_state[:3], normal, dt_s, tau_s)
     angle2 = (raw[0] - normal[0]) ** 2 + (raw[1] - normal[1]) ** 2 + (raw[2] - normal[2]) ** 2
-    if plane_state[3] < 0:
+    if plane_state[3] < 0 or tau_s + dt_s <= 0:
         plane_state[3] = angle2
     else:
         plane_state[3] += dt_s / (tau_s + dt_s) * (angle2 - plane_state[3])
