@@ -4,9 +4,9 @@ Measured with ``repquest bench tracking`` (tuning seeds 101-104): on a hold
 level the tracker runs the IMM's hold transitions ("still" long-lived), which
 is what keeps a held plank steady, but the player first has to get into
 position (and out of it at the end), and there the still model lags: on the
-wall sit the 60 frames of sitting down had 0.74-0.80 of One Euro's RMSE, the
-movement configuration 0.48-0.53, while on the 270 held frames it was the
-other way round (0.58-0.69 against 0.80).
+wall sit the 60 frames of sitting down had 0.74-0.81 of One Euro's RMSE, the
+movement configuration 0.50-0.54 (seeds 101-102), while on the 270 held frames
+it was the other way round (0.58-0.69 against 0.80).
 
 One joint cannot tell a slow movement from its own slowly wandering landmark
 noise (the still-model tests of stop 22 failed on exactly that), but the body
