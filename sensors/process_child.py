@@ -149,7 +149,7 @@ class _Child:
             except Exception as e:  # noqa: BLE001 - a stage broke: reported as one line, not retried
                 self.out.send(("fatal", "SensorError", f"{name}: pose pipeline: {type(e).__name__}: {e}"))
                 return
-            holds = pipeline.tracker.config == pipeline.tracker.config.with_holds(True)
+            holds = pipeline.tracker.config.holds
             self._send(frame, pipeline.snapshot, pipeline.stage_ms, holds)
 
     def _send(self, frame: PoseFrame, snapshot: TrackerSnapshot | None, stage_ms: dict[str, float],

@@ -63,6 +63,9 @@ def test_a_hold_tracker_follows_the_body_into_position_and_holds_it_as_before() 
 
 
 def test_a_movement_tracker_runs_no_second_tracker() -> None:
+    assert TrackerConfig.for_holds().holds
+    assert not TrackerConfig().holds
+    assert not TrackerConfig.for_holds().with_holds(False).holds
     _, w, tracker = _run(TrackerConfig(), frames=10)
     assert tracker._mover is None
     assert (w == 0).all()

@@ -244,6 +244,11 @@ class TrackerConfig:
         """The configuration for held poses (plank, wall sit): the IMM's still model on."""
         return cls(**{**HOLD_TRANSITIONS, **changes})  # type: ignore[arg-type]
 
+    @property
+    def holds(self) -> bool:
+        """Whether this is a configuration for held poses (:meth:`for_holds`, :meth:`with_holds`)."""
+        return all(getattr(self, name) == value for name, value in HOLD_TRANSITIONS.items())
+
     def with_holds(self, holds: bool) -> TrackerConfig:
         """This configuration with the hold transitions (``holds``) or the movement ones."""
         return dataclasses.replace(self, **(HOLD_TRANSITIONS if holds else MOVEMENT_TRANSITIONS))  # type: ignore[arg-type]
@@ -321,8 +326,7 @@ class PoseTracker:
         self._twin_plane = np.array([0.0, 0.0, 0.0, -1.0])
         self._twin_delta = np.zeros((NUM_JOINTS, 3))
         #: on holds, the movement configuration's tracker and how much of it is shown (``motion.py``)
-        holds = c.p_still_to_moving < c.p_moving_to_still
-        self._mover = PoseTracker(c.with_holds(False)) if holds and c.holds_follow_movement else None
+        self._mover = PoseTracker(c.with_holds(False)) if c.holds and c.holds_follow_movement else None
         self._body_motion = motion.BodyMotion(c.movement_window_s, c.mode_min_confidence)
         self.movement_weight = 0.0
         self._delta = np.zeros((NUM_JOINTS, 8))
