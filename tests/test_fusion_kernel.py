@@ -98,6 +98,44 @@ def test_a_hidden_width_end_less_visible_than_its_twin_takes_the_far_root() -> N
     assert xyz[1, 2] > 2.25
 
 
+def _walk_chain(xyz: np.ndarray, measured: np.ndarray, lengths_m: tuple[float, float]) -> np.ndarray:
+    """Joints 0 - 1 - 2 along two limb bones (2 and 3; bones 0 and 1, the widths, unused); the rays
+    through ``xyz``'s points; every joint not ``measured`` hidden. Returns the placed points."""
+    rays = xyz / xyz[:, 2:]
+    out = xyz.copy()
+    kernel.place_by_bones(
+        out, rays, measured, ~measured, np.array([np.nan, np.nan, *lengths_m]),
+        np.array([[2, 0, 1], [3, 1, 2]]), 2, np.full(3, 0.5), 2, 0.3, 3.0, 600.0,
+    )  # fmt: skip
+    return out
+
+
+def test_a_hidden_wrist_is_placed_from_its_measured_knuckle_not_from_its_guessed_elbow() -> None:
+    """Fists pumped towards the camera: the knuckles (depth) hide the wrist, and the elbow's landmark
+    lies at the silhouette's edge (no depth). The walk from the torso would reach the wrist only through
+    the elbow; the knuckle, one short bone away and measured, puts it on its ray a hand's length behind
+    (the model's guess 2.2 m picks the root behind the knuckle, not the one in front)."""
+    truth = np.array([[0.02, 0.30, 2.20], [0.01, 0.05, 2.00], [0.0, 0.0, 1.92]])  # elbow, wrist, knuckle
+    lengths = (float(np.linalg.norm(truth[1] - truth[0])), float(np.linalg.norm(truth[2] - truth[1])))
+    guess = truth * np.array([[2.45 / 2.20], [2.2 / 2.0], [1.0]])  # on their rays, at the model's depths
+    out = _walk_chain(guess, np.array([False, False, True]), lengths)
+    assert np.linalg.norm(out[1] - truth[1]) < 0.03  # the model's guess: 0.2 m off
+    assert np.allclose(out[1] / out[1, 2], truth[1] / truth[1, 2])  # on its ray
+
+
+def test_a_ray_that_misses_a_measured_parents_sphere_takes_its_nearest_point() -> None:
+    """The pixel lies farther from the parent than the bone is long (the length's or the pixel's
+    error): from a measured parent the point of the ray nearest it, not the model's depth; from a
+    parent that was itself placed (no depth) the model's depth, as an error does not carry on down the
+    chain."""
+    xyz = np.array([[0.0, 0.0, 2.0], [0.4, 0.0, 2.3], [0.9, 0.0, 2.45]])  # ~0.35 m apart across the image
+    out = _walk_chain(xyz, np.array([True, False, False]), (0.3, 0.3))
+    ray = xyz[1] / xyz[1, 2]
+    nearest = ray * (ray @ xyz[0]) / (ray @ ray)
+    assert np.allclose(out[1], nearest)
+    assert np.isclose(out[2, 2], 2.45)  # joint 1 was placed, not measured: 2 keeps its prediction
+
+
 def test_pixel_noise_across_the_ray_does_not_pull_a_far_twin_towards_its_near_one() -> None:
     """A side view: the far hip lies a width straight behind the near one, but its landmark jitters (9 px,
     an occluded joint's 3x). Any jitter moves its ray away from the near hip, and sqrt(L^2 - d^2) then

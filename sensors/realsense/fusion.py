@@ -241,7 +241,8 @@ def fuse_depth(
     the surface that hides it. With the player's ``bone_lengths_m`` (one per
     :data:`sensors.bones.BONES`, NaN: unknown), a hidden joint is moved
     towards where its ray lies that bone's length from its placed neighbour
-    (:func:`fusion_kernel.place_by_bones`): the far hip a hip width behind the
+    (:func:`fusion_kernel.place_by_bones`; a measured neighbour first, so a
+    wrist hidden behind its fist hangs from the knuckles): the far hip a hip width behind the
     near one in a side view; then a hidden far-side joint towards its near
     twin's mirror image (:func:`fusion_kernel.twin_prior`).
     """
