@@ -226,3 +226,38 @@ def test_nothing_becomes_depth_without_depth(scene) -> None:  # type: ignore[no-
     assert not np.any(out.source == JointSource.DEPTH)
     assert np.isnan(out.anchor_m)
     assert np.all(np.isnan(out.camera_xyz_m))
+
+
+def cut_beside(depth_m: np.ndarray, xy_px: np.ndarray, gap_px: int, to_m: float) -> None:
+    """The body ends ``gap_px`` to the right of the pixel ``xy_px``: farther right, over 31 rows, the
+    wall at ``to_m`` (in place)."""
+    x, y = np.asarray(xy_px).round().astype(int)
+    depth_m[y - 15 : y + 16, x + gap_px :] = to_m
+
+
+def test_a_skin_point_at_the_silhouette_does_not_take_the_skin_beside_it_for_its_depth(scene) -> None:  # type: ignore[no-untyped-def]
+    """The ear seen from the front lies on the head's outline, and its window's nearest surface is the
+    head's side in front of it (here the head's disc, painted at the nose's depth, 9 cm in front).
+    Within the window widened by the landmark noise of the wall beyond: not DEPTH, and put no nearer
+    than that surface. A joint centre (the elbow) at the same distance from the wall keeps its depth."""
+    truth, xy, world, depth = scene
+    cut_beside(depth, xy[J.LEFT_EAR], 4, 4.0)
+    cut_beside(depth, xy[J.LEFT_ELBOW], 4, 4.0)
+    on = fuse(xy, world, depth)
+    off = fuse(xy, world, depth, silhouette_margin_px=-1)
+    assert off.source[J.LEFT_EAR] == JointSource.DEPTH
+    assert off.camera_xyz_m[J.LEFT_EAR, 2] < truth[J.LEFT_EAR, 2] - 0.08  # the head's front, not the ear
+    assert on.source[J.LEFT_EAR] == JointSource.MONOCULAR
+    assert on.camera_xyz_m[J.LEFT_EAR, 2] >= on.measured_depth_m[J.LEFT_EAR] - 1e-9
+    assert on.camera_xyz_m[J.LEFT_EAR, 2] == pytest.approx(truth[J.LEFT_EAR, 2], abs=0.01)  # the skeleton's depth
+    assert on.source[J.LEFT_ELBOW] == off.source[J.LEFT_ELBOW] == JointSource.DEPTH
+    assert on.source[J.RIGHT_EAR] == JointSource.DEPTH  # inside the outline: as before
+
+
+def test_a_skin_point_is_not_at_the_silhouette_when_the_surface_beyond_is_the_same_body(scene) -> None:  # type: ignore[no-untyped-def]
+    """Beyond the gap that splits surfaces (5 cm + 1 % of the depth) only: a head's side curving away a
+    few centimetres is still the skin the point lies on."""
+    _, xy, world, depth = scene
+    ear = xy[J.LEFT_EAR].round().astype(int)
+    cut_beside(depth, xy[J.LEFT_EAR], 4, float(depth[ear[1], ear[0]]) + 0.04)
+    assert fuse(xy, world, depth).source[J.LEFT_EAR] == JointSource.DEPTH

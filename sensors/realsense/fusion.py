@@ -47,8 +47,8 @@ def _typical_offsets() -> np.ndarray:
 
     What a landmark *is* decides it. The face points (nose, eyes, ears, mouth corners) and the heel
     and toe tip are points on the skin: 0 (seen head-on; an ear or a heel seen edge-on lies at the
-    silhouette and its sample is the nearer skin beside it -- the gate and the visibility deal with
-    that, not an offset). Shoulders, elbows, wrists, hips, knees and ankles are joint centres inside a
+    silhouette and its sample is the nearer skin beside it -- no offset fits that, so such a sample is
+    not taken as the point's depth at all: ``FusionParams.silhouette_margin_px``). Shoulders, elbows, wrists, hips, knees and ankles are joint centres inside a
     roughly round limb: half its thickness, from typical adult girths (ANSUR II, Gordon et al. 2014,
     NATICK/TR-15/007; men and women averaged, rounded) as circumference / 2 pi -- the upper arm at the
     shoulder ~32 cm -> 5.0 cm, elbow ~27 cm -> 4.2 cm, wrist ~16.5 cm -> 2.6 cm, knee ~38 cm ->
@@ -168,6 +168,12 @@ class FusionParams:
     #: to d^2 (by its variance across the ray, on average), so the bone walk takes that variance off
     #: d^2 first (``fusion_kernel.place_by_bones``). 0: not corrected
     landmark_sigma_px: float = 3.0
+    #: a skin point (:data:`SKIN_POINTS`: the face, heels, toe tips) whose sampling window, widened by
+    #: this many pixels, also holds a surface beyond its sample lies at a silhouette's edge (an ear seen
+    #: from the front): its sample is the nearer skin beside it, not its depth, so it does not become
+    #: DEPTH (only "not in front of that surface"); -1: off. 3: the landmark noise's std at visibility
+    #: 1 (the pixel jitters that far inside the outline)
+    silhouette_margin_px: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +194,12 @@ class FusionResult:
     anchor_m: float
 
 
+#: landmarks that are points on the skin, not centres inside a limb: the face, the heels, the toe tips
+SKIN_POINTS: tuple[Joint, ...] = tuple(j for j in Joint if j < Joint.LEFT_SHOULDER) + (
+    Joint.LEFT_HEEL, Joint.RIGHT_HEEL, Joint.LEFT_FOOT_INDEX, Joint.RIGHT_FOOT_INDEX,
+)  # fmt: skip
+_SKIN_POINT = np.zeros(NUM_JOINTS, bool)
+_SKIN_POINT[list(SKIN_POINTS)] = True
 _TORSO = np.zeros(NUM_JOINTS, bool)
 _TORSO[list(TORSO_JOINTS)] = True
 _TORSO_WEIGHT = np.where(_TORSO, 2.0, 1.0)
@@ -260,6 +272,7 @@ def fuse_depth(
         p.anchor_inlier_m, p.shared_surface_m, p.limb_radius_m, p.estimate_hidden, use_bones, _TWIN_PAIRS,
         _WIDTH_PAIRS, _SIDE_OF, _LIMB_OF, p.twin_weight, p.twin_gate_m,
         float(np.cos(np.radians(p.twin_plane_agree_deg))), p.length_over_depth_std, p.landmark_sigma_px,
+        _SKIN_POINT, p.silhouette_margin_px,
     )  # fmt: skip
     return FusionResult(
         camera_xyz_m=xyz, source=source, measured_depth_m=measured, residual_m=residual, anchor_m=float(anchor)
@@ -367,8 +380,8 @@ class BoneLengthEstimate:
         return self.lengths_m
 
 
-for _static in (_TORSO_WEIGHT, _SAME_LIMB, _WALK, _NO_LENGTHS, _TWIN_PAIRS, _WIDTH_PAIRS, _SIDE_OF, _LIMB_OF,
-                _PARENTS, _CHILDREN, _MIRROR_BONE):  # fmt: skip
+for _static in (_SKIN_POINT, _TORSO_WEIGHT, _SAME_LIMB, _WALK, _NO_LENGTHS, _TWIN_PAIRS, _WIDTH_PAIRS, _SIDE_OF,
+                _LIMB_OF, _PARENTS, _CHILDREN, _MIRROR_BONE):  # fmt: skip
     _static.flags.writeable = False
 
 

@@ -90,6 +90,31 @@ def depth_under(
 
 
 @njit(cache=True, nogil=True)
+def surface_beyond(
+    depth_m: np.ndarray, xy_px: np.ndarray, radius_px: int, near_m: np.ndarray, check: np.ndarray,
+    surface_gap_m: float, gap_per_m: float,
+) -> np.ndarray:  # fmt: skip
+    """(N,) whether the square of ``radius_px`` around a ``check``ed point holds a surface beyond its
+    sample ``near_m`` (a valid pixel farther by more than the gap that splits surfaces in
+    :func:`depth_under`): the point lies at a silhouette's edge."""
+    h, w = depth_m.shape
+    out = np.zeros(xy_px.shape[0], np.bool_)
+    for i in range(xy_px.shape[0]):
+        near = near_m[i]
+        x, y = xy_px[i, 0], xy_px[i, 1]
+        if not check[i] or not math.isfinite(near) or not (x >= 0 and x < w and y >= 0 and y < h):
+            continue
+        col, row = int(x), int(y)
+        far = near + surface_gap_m + gap_per_m * near
+        for rr in range(max(row - radius_px, 0), min(row + radius_px + 1, h)):
+            for cc in range(max(col - radius_px, 0), min(col + radius_px + 1, w)):
+                v = np.float64(depth_m[rr, cc])
+                if v > far and v < NO_DEPTH:
+                    out[i] = True
+    return out
+
+
+@njit(cache=True, nogil=True)
 def anchor_depth(candidates_m: np.ndarray, weights: np.ndarray, inlier_m: float) -> float:
     """Hip-centre depth from per-joint estimates ``centre depth - world_z`` (NaN: unusable).
 
@@ -321,7 +346,7 @@ def fuse_frame(
     limb_radius_m: float, estimate_hidden: bool, use_bones: bool,
     twin_pairs: np.ndarray, width_pairs: np.ndarray, side_of: np.ndarray, limb_of: np.ndarray,
     twin_weight: float, twin_gate_m: float, twin_agree_cos: float, length_over_depth_std: float,
-    landmark_sigma_px: float,
+    landmark_sigma_px: float, skin_point: np.ndarray, silhouette_margin_px: int,
 ):  # fmt: skip
     """One frame of :func:`sensors.realsense.fusion.fuse_depth`:
     (xyz (N, 3), source (N,) uint8, measured (N,), residual (N,), anchor).
@@ -366,6 +391,15 @@ def fuse_frame(
     for j in range(n):
         if not math.isfinite(measured[j]):
             cand[j] = math.nan
+    if silhouette_margin_px >= 0:  # a skin point at a silhouette's edge: its sample is the nearer skin beside it
+        check = np.zeros(n, np.bool_)
+        for j in range(n):
+            check[j] = usable[j] and skin_point[j]
+        edge = surface_beyond(depth_m, xy_px, window_px // 2 + silhouette_margin_px, measured, check, 0.05, 0.01)
+        for j in range(n):
+            if edge[j]:
+                usable[j] = False
+                weights[j] = 0.0
     anchor = anchor_depth(cand, weights, inlier_m)
     predicted = np.empty(n)
     residual = np.empty(n)
