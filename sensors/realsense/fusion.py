@@ -45,18 +45,18 @@ TORSO_JOINTS = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint
 def _typical_offsets() -> np.ndarray:
     """Distance (m) from the skin a depth camera sees to each landmark, along the ray.
 
-    What a landmark *is* decides it. The face points (nose, eyes, ears, mouth corners) and the heel
-    and toe tip are points on the skin: 0 (seen head-on; an ear or a heel seen edge-on lies at the
+    What a landmark *is* decides it. The face points (nose, eyes, ears, mouth corners) and the heel and
+    toe tip are points on the skin: 0 (seen head-on; an ear or a heel seen edge-on lies at the
     silhouette and its sample is the nearer skin beside it -- no offset fits that, so such a sample is
-    not taken as the point's depth at all: ``FusionParams.silhouette_margin_px``). Shoulders, elbows, wrists, hips, knees and ankles are joint centres inside a
-    roughly round limb: half its thickness, from typical adult girths (ANSUR II, Gordon et al. 2014,
-    NATICK/TR-15/007; men and women averaged, rounded) as circumference / 2 pi -- the upper arm at the
-    shoulder ~32 cm -> 5.0 cm, elbow ~27 cm -> 4.2 cm, wrist ~16.5 cm -> 2.6 cm, knee ~38 cm ->
-    6.0 cm, ankle ~22.5 cm -> 3.6 cm; the hip joint ~8 cm behind the groin's skin (thigh ~58 cm at the
-    crotch -> 9 cm, the femoral head a little in front of the thigh's axis). The hand points are
-    knuckles inside a hand ~3 cm thick: 1.5 cm. A round limb gives the same offset from every side,
-    so one figure serves all views. The synthetic avatar draws its limbs with the same radii
-    (``sensors/synthetic/scene.py``).
+    not taken as the point's depth at all: ``FusionParams.silhouette_margin_px``). Shoulders, elbows,
+    wrists, hips, knees and ankles are joint centres inside a roughly round limb: half its thickness,
+    from typical adult girths (ANSUR II, Gordon et al. 2014, NATICK/TR-15/007; men and women averaged,
+    rounded) as circumference / 2 pi -- the upper arm at the shoulder ~32 cm -> 5.0 cm, elbow ~27 cm ->
+    4.2 cm, wrist ~16.5 cm -> 2.6 cm, knee ~38 cm -> 6.0 cm, ankle ~22.5 cm -> 3.6 cm; the hip joint ~8
+    cm behind the groin's skin (thigh ~58 cm at the crotch -> 9 cm, the femoral head a little in front
+    of the thigh's axis). The hand points are knuckles inside a hand ~3 cm thick: 1.5 cm. A round limb
+    gives the same offset from every side, so one figure serves all views. The synthetic avatar draws
+    its limbs with the same radii (``sensors/synthetic/scene.py``).
     """
     off = np.zeros(NUM_JOINTS)  # face points, heels, toe tips: on the skin
     for side in ("LEFT", "RIGHT"):
@@ -254,8 +254,8 @@ def fuse_depth(
     :data:`sensors.bones.BONES`, NaN: unknown), a hidden joint is moved
     towards where its ray lies that bone's length from its placed neighbour
     (:func:`fusion_kernel.place_by_bones`; a measured neighbour first, so a
-    wrist hidden behind its fist hangs from the knuckles): the far hip a hip width behind the
-    near one in a side view; then a hidden far-side joint towards its near
+    wrist hidden behind its fist hangs from the knuckles): the far hip a hip
+    width behind the near one in a side view; then a hidden far-side joint towards its near
     twin's mirror image (:func:`fusion_kernel.twin_prior`).
     """
     p = params or FusionParams()

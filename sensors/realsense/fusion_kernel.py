@@ -5,8 +5,9 @@
 the arithmetic (1.2 ms per frame on the 2-core dev box). These loops do the
 same steps in one compiled call: the window search under every joint
 (:func:`depth_under`), the root depth (:func:`anchor_depth`), occlusion gating,
-self-occlusion (:func:`shared_surface`), hidden joints' depths and the bone
-walk (:func:`place_by_bones`). Every function here is the loop form of the
+self-occlusion (:func:`shared_surface`), skin points at a silhouette
+(:func:`surface_beyond`), hidden joints' depths and the bone walk
+(:func:`place_by_bones`). Every function here is the loop form of the
 numpy it replaced, step for step (``tests/test_fusion_kernel.py`` checks them
 against the numpy formulas); the docstrings in ``fusion.py`` hold the reasoning.
 
@@ -238,8 +239,8 @@ def place_by_bones(
     placed joint's error would otherwise carry on down the chain (taking ``c`` there too pulled a
     side view's far limbs 15-30 mm towards the near side: wall sit, tuning seed 101, tracker RMSE
     0.600 -> 0.677 of One Euro's). ``bench tracking``'s fast high knees (eval seeds 1-6): tracker
-    MPJPE 34.7 -> 28.7 mm (its wrists 55-75 -> 29-42 mm, tuning seeds 101-102), raw depth-lifted RMSE 80.7 ->
-    70.6 mm; raw RMSE lower on every stream.
+    MPJPE 34.7 -> 28.7 mm (its wrists 55-75 -> 29-42 mm, tuning seeds 101-102), raw depth-lifted
+    RMSE 80.7 -> 70.6 mm; raw RMSE lower on every stream.
 
     The first ``width_count`` bones are the shoulder and hip widths: a hidden joint less visible than
     its placed twin is behind it (that is why it is hidden), so it takes the far root. Any other bone
