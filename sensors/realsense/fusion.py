@@ -155,8 +155,13 @@ class FusionParams:
     anchor_inlier_m: float = 0.12  #: joints whose root estimates agree this well vote for one root depth
     shared_surface_m: float = 0.06  #: two joints whose samples are this close in depth ...
     limb_radius_m: float = 0.07  #: ... and this close across the image sample one surface
-    #: a hidden far-side joint moves this share of the way to the body's width behind its near twin (0: off)
-    twin_weight: float = 0.8
+    #: a hidden far-side joint moves this share of the way to the body's width behind its near twin (0:
+    #: off). 0.4 since the tracker's own twin pull (``sensors/tracking/twin.py``) smooths the mirror over
+    #: time: tracker RMSE (``bench tracking``, tuning seeds 101-104) at 0 / 0.2 / 0.4 / 0.6 / 0.8, e.g.
+    #: squat side 32.5 / 31.3 / 31.4 / 32.5 / 34.7 mm, lunge side 28.5 / 28.0 / 28.4 / 29.5 / 31.3,
+    #: push-up 24.6 / 23.5 / 23.1 / 23.4 / 24.2, plank 56.0 / 55.4 / 55.0 / 54.9 / 54.9; fusion alone
+    #: gains most at 0.8 (``tests/test_fusion_side_view.py``)
+    twin_weight: float = 0.4
     twin_gate_m: float = 0.3  #: ... less as its pixel lies farther from that prior's, not at all beyond this
     #: the mirror's normal: the near limbs' plane when it is within this of the width pair's direction
     twin_plane_agree_deg: float = 25.0
