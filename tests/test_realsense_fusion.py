@@ -238,8 +238,8 @@ def cut_beside(depth_m: np.ndarray, xy_px: np.ndarray, gap_px: int, to_m: float)
 def test_a_skin_point_at_the_silhouette_does_not_take_the_skin_beside_it_for_its_depth(scene) -> None:  # type: ignore[no-untyped-def]
     """The ear seen from the front lies on the head's outline, and its window's nearest surface is the
     head's side in front of it (here the head's disc, painted at the nose's depth, 9 cm in front).
-    Within the window widened by the landmark noise of the wall beyond: not DEPTH, and put no nearer
-    than that surface. A joint centre (the elbow) at the same distance from the wall keeps its depth."""
+    With the wall beyond it within the window widened by the landmark noise, the ear is not DEPTH, and
+    it is put no nearer than that surface. A joint centre (the elbow) as near the wall keeps its depth."""
     truth, xy, world, depth = scene
     cut_beside(depth, xy[J.LEFT_EAR], 4, 4.0)
     cut_beside(depth, xy[J.LEFT_ELBOW], 4, 4.0)
