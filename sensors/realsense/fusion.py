@@ -74,7 +74,7 @@ TYPICAL_SURFACE_OFFSET_M: np.ndarray = _typical_offsets()
 
 def sample_depth_m(
     depth_m: np.ndarray, xy_px: np.ndarray, window_px: int = 5, min_valid_fraction: float = 0.3,
-    surface_gap_m: float = 0.05, gap_per_m: float = 0.01,
+    surface_gap_m: float = kernel.SURFACE_GAP_M, gap_per_m: float = kernel.SURFACE_GAP_PER_M,
 ) -> np.ndarray:  # fmt: skip
     """Robust depth under each point: the nearest consistent surface in a small window.
 

@@ -24,6 +24,9 @@ from numba import njit
 
 NO_DEPTH = 1e6  #: stands for an invalid pixel (farther than any surface, and finite)
 DEPTH, MONOCULAR, MISSING = 2, 1, 0  #: JointSource values (checked against the enum in fusion.py)
+#: a window's sorted depths split into surfaces where they jump by more than this + ``SURFACE_GAP_PER_M``
+#: times the depth (:func:`depth_under`; :func:`surface_beyond` uses the same split)
+SURFACE_GAP_M, SURFACE_GAP_PER_M = 0.05, 0.01
 
 
 @njit(cache=True, nogil=True)
@@ -376,7 +379,7 @@ def fuse_frame(
     front_m = min(front_tolerance_m, tolerance) * tolerance / tolerance_m
     inlier_m = min(anchor_inlier_m, tolerance)
     n = xy_px.shape[0]
-    measured = depth_under(depth_m, xy_px, window_px, min_valid_fraction, 0.05, 0.01)
+    measured = depth_under(depth_m, xy_px, window_px, min_valid_fraction, SURFACE_GAP_M, SURFACE_GAP_PER_M)
     usable = np.zeros(n, np.bool_)
     cand = np.empty(n)
     weights = np.zeros(n)
@@ -396,7 +399,8 @@ def fuse_frame(
         check = np.zeros(n, np.bool_)
         for j in range(n):
             check[j] = usable[j] and skin_point[j]
-        edge = surface_beyond(depth_m, xy_px, window_px // 2 + silhouette_margin_px, measured, check, 0.05, 0.01)
+        edge = surface_beyond(depth_m, xy_px, window_px // 2 + silhouette_margin_px, measured, check, SURFACE_GAP_M,
+                              SURFACE_GAP_PER_M)  # fmt: skip
         for j in range(n):
             if edge[j]:
                 usable[j] = False
